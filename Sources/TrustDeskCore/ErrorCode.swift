@@ -1,0 +1,83 @@
+/// Stable error codes. Clients program against these numbers, so a code is never reused or
+/// renumbered; `docs/errors.md` lists them all and each one's `more_info` page anchor.
+public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
+    case invalidParameter = 20001
+    case malformedSID = 20002
+    case authenticationFailed = 20003
+    case permissionDenied = 20006
+    case unknownField = 20007
+    case bodyTooLarge = 20008
+    case malformedBody = 20009
+    case unsupportedMediaType = 20010
+    case conflict = 20011
+    case tooManyAttempts = 20012
+    case csrfFailed = 20013
+    case linkExpired = 20014
+    case linkUsed = 20015
+    case invalidTwoFactorCode = 20016
+    case ownerRule = 20017
+    case signInRequired = 20018
+    case twoFactorRequired = 20019
+    case notFound = 20404
+    case methodNotAllowed = 20405
+    case internalError = 20500
+    case messageCapReached = 63038
+
+    /// The HTTP status that carries this code.
+    public var httpStatus: Int {
+        switch self {
+        case .invalidParameter, .malformedSID, .unknownField, .malformedBody: 400
+        case .authenticationFailed, .invalidTwoFactorCode, .signInRequired: 401
+        case .permissionDenied, .csrfFailed, .twoFactorRequired: 403
+        case .notFound: 404
+        case .methodNotAllowed: 405
+        case .conflict, .ownerRule: 409
+        case .linkExpired, .linkUsed: 410
+        case .bodyTooLarge: 413
+        case .unsupportedMediaType: 415
+        case .tooManyAttempts, .messageCapReached: 429
+        case .internalError: 500
+        }
+    }
+
+    /// A short title for error pages and the docs.
+    public var title: String {
+        switch self {
+        case .invalidParameter: "Invalid parameter"
+        case .malformedSID: "Malformed SID"
+        case .authenticationFailed: "Authentication failed"
+        case .permissionDenied: "Permission denied"
+        case .unknownField: "Unknown field"
+        case .bodyTooLarge: "Request body too large"
+        case .malformedBody: "Malformed request body"
+        case .unsupportedMediaType: "Unsupported media type"
+        case .conflict: "Conflict"
+        case .tooManyAttempts: "Too many attempts"
+        case .csrfFailed: "Form expired"
+        case .linkExpired: "Link expired"
+        case .linkUsed: "Link already used"
+        case .invalidTwoFactorCode: "Invalid two-factor code"
+        case .ownerRule: "An account has exactly one owner"
+        case .signInRequired: "Sign-in required"
+        case .twoFactorRequired: "Two-factor authentication required"
+        case .notFound: "Not found"
+        case .methodNotAllowed: "Method not allowed"
+        case .internalError: "Internal error"
+        case .messageCapReached: "Daily message cap reached"
+        }
+    }
+}
+
+/// A rule said no. Carries the stable code and a message meant for the person who sent the
+/// request: it says what was wrong and, where it can, what to do instead.
+public struct DomainError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let code: ErrorCode
+    public let message: String
+
+    public init(_ code: ErrorCode, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

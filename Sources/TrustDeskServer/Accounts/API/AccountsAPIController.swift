@@ -1,0 +1,113 @@
+import Fluent
+import TrustDeskCore
+import Vapor
+
+/// `/v1/Accounts/{AccountSid}` with its subaccounts and API keys.
+struct AccountsAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let account = routes.grouped("Accounts", ":accountSid")
+        account.get(use: show)
+        account.get("Subaccounts", use: listSubaccounts)
+        account.post("Subaccounts", use: createSubaccount)
+        account.get("Keys", use: listKeys)
+        account.post("Keys", use: createKey)
+        account.get("Keys", ":keySid", use: showKey)
+        account.delete("Keys", ":keySid", use: deleteKey)
+    }
+
+    /// The path's account, if the caller's credential may act on it (SEC-3).
+    private func target(_ request: Request) async throws -> Account {
+        let credential = try request.requireAPICredential()
+        let sid = try request.sidParameter("accountSid", .account)
+        return try await Accounts(database: request.db, now: request.now).accessible(sid, by: credential.accountSID)
+    }
+
+    func show(request: Request) async throws -> Response {
+        try await encode(AccountDTO(try await target(request)), request)
+    }
+
+    func listSubaccounts(request: Request) async throws -> Response {
+        let parent = try await target(request)
+        let page = try PageRequest(request, tokenPrefix: .account)
+        let rows = try await Accounts(database: request.db, now: request.now)
+            .subaccounts(of: parent.sid, after: page.after, limit: page.size + 1)
+        let (items, next) = page.split(rows, sid: \.sid)
+        return try await encode(SubaccountListDTO(subaccounts: items.map { AccountDTO($0) }, meta: ListMetaDTO(pageSize: page.size, nextPageToken: next)), request)
+    }
+
+    func createSubaccount(request: Request) async throws -> Response {
+        let parent = try await target(request)
+        let body = try request.decodeStrict(FriendlyNameBody.self)
+        let (account, token) = try await Accounts(database: request.db, now: request.now).createSubaccount(of: parent, named: body.friendlyName)
+        return try await encode(AccountDTO(account, authToken: token), request, status: .created)
+    }
+
+    func listKeys(request: Request) async throws -> Response {
+        let account = try await target(request)
+        let page = try PageRequest(request, tokenPrefix: .apiKey)
+        let rows = try await Credentials(database: request.db, now: request.now).keys(of: account.sid, after: page.after, limit: page.size + 1)
+        let (items, next) = page.split(rows, sid: \.sid)
+        return try await encode(KeyListDTO(keys: items.map { KeyDTO($0) }, meta: ListMetaDTO(pageSize: page.size, nextPageToken: next)), request)
+    }
+
+    func createKey(request: Request) async throws -> Response {
+        let account = try await target(request)
+        let body = try request.decodeStrict(FriendlyNameBody.self)
+        let (key, secret) = try await Credentials(database: request.db, now: request.now).createKey(for: account.sid, friendlyName: body.friendlyName)
+        return try await encode(KeyDTO(key, secret: secret), request, status: .created)
+    }
+
+    func showKey(request: Request) async throws -> Response {
+        let account = try await target(request)
+        let keySID = try request.sidParameter("keySid", .apiKey)
+        let key = try await Credentials(database: request.db, now: request.now).key(keySID.rawValue, of: account.sid)
+        return try await encode(KeyDTO(key), request)
+    }
+
+    func deleteKey(request: Request) async throws -> Response {
+        let account = try await target(request)
+        let keySID = try request.sidParameter("keySid", .apiKey)
+        try await Credentials(database: request.db, now: request.now).revokeKey(keySID.rawValue, of: account.sid)
+        return Response(status: .noContent)
+    }
+
+    private func encode(_ value: some Encodable, _ request: Request, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let response = Response(status: status)
+        try response.content.encode(value, using: JSONEncoder.trustDesk)
+        return response
+    }
+}
+
+/// `page_size` and `page_token` (the last SID of the previous page) of a list request.
+struct PageRequest {
+    let size: Int
+    let after: String?
+
+    init(_ request: Request, tokenPrefix: SIDPrefix) throws {
+        let rawSize: String? = request.query["page_size"]
+        var size: Int?
+        if let rawSize {
+            guard let parsed = Int(rawSize) else {
+                throw DomainError(.invalidParameter, "page_size: use a whole number from 1 to \(Paging.maximumPageSize).")
+            }
+            size = parsed
+        }
+        self.size = try Paging.pageSize(size)
+        if let token: String = request.query["page_token"], !token.isEmpty {
+            do {
+                self.after = try SID(parsing: token, expecting: tokenPrefix).rawValue
+            } catch {
+                throw DomainError(.invalidParameter, "page_token: use the next_page_token of the previous page.")
+            }
+        } else {
+            self.after = nil
+        }
+    }
+
+    /// Rows were fetched with one extra to learn whether another page exists.
+    func split<T>(_ rows: [T], sid: KeyPath<T, String>) -> ([T], String?) {
+        guard rows.count > size else { return (rows, nil) }
+        let page = Array(rows.prefix(size))
+        return (page, page.last?[keyPath: sid])
+    }
+}

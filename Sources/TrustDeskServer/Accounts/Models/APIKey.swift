@@ -1,0 +1,46 @@
+import Fluent
+import Foundation
+import TrustDeskCore
+
+/// An API key (`SK` SID) whose secret is stored only as a hash (ACC-7, SEC-1). Revoked keys
+/// stay as rows so the record of who had which key survives.
+final class APIKey: Model, @unchecked Sendable {
+    static let schema = "api_keys"
+
+    @ID(custom: "sid", generatedBy: .user) var id: String?
+    @Field(key: "account_sid") var accountSID: String
+    @Field(key: "friendly_name") var friendlyName: String
+    @Field(key: "secret_hash") var secretHash: String
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "revoked_at") var revokedAt: Date?
+
+    init() {}
+
+    init(sid: SID, account: String, friendlyName: String, secret: String, now: Date) {
+        self.id = sid.rawValue
+        self.accountSID = account
+        self.friendlyName = friendlyName
+        self.secretHash = Secrets.hash(secret)
+        self.createdAt = now
+    }
+
+    var sid: String { id ?? "" }
+}
+
+struct CreateAPIKeys: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(APIKey.schema)
+            .field("sid", .string, .identifier(auto: false))
+            .field("account_sid", .string, .required, .references(Account.schema, "sid"))
+            .field("friendly_name", .string, .required)
+            .field("secret_hash", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("revoked_at", .datetime)
+            .create()
+        try await database.index("api_keys_account_idx", on: APIKey.schema, columns: ["account_sid", "sid"])
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(APIKey.schema).delete()
+    }
+}

@@ -1,0 +1,47 @@
+import Fluent
+import Foundation
+
+/// A sign-up waiting for its emailed confirmation (ACC-3). Nothing else exists until it is
+/// confirmed: no account, no user.
+final class Registration: Model, @unchecked Sendable {
+    static let schema = "registrations"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "email") var email: String
+    @Field(key: "username") var username: String
+    @Field(key: "full_name") var fullName: String
+    @Field(key: "password_hash") var passwordHash: String
+    @Field(key: "account_name") var accountName: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "expires_at") var expiresAt: Date
+    @OptionalField(key: "confirmed_at") var confirmedAt: Date?
+    @OptionalField(key: "account_sid") var accountSID: String?
+
+    init() {}
+}
+
+struct CreateRegistrations: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Registration.schema)
+            .id()
+            .field("token_hash", .string, .required)
+            .field("email", .string, .required)
+            .field("username", .string, .required)
+            .field("full_name", .string, .required)
+            .field("password_hash", .string, .required)
+            .field("account_name", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("expires_at", .datetime, .required)
+            .field("confirmed_at", .datetime)
+            .field("account_sid", .string)
+            .unique(on: "token_hash")
+            .create()
+        try await database.index("registrations_created_idx", on: Registration.schema, columns: ["created_at"])
+        try await database.index("registrations_username_idx", on: Registration.schema, columns: ["username"])
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Registration.schema).delete()
+    }
+}

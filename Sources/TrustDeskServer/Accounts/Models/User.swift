@@ -1,0 +1,69 @@
+import Fluent
+import Foundation
+import TrustDeskCore
+
+/// A person who signs in: a customer teammate, or a member of staff when `staffRole` is set.
+final class User: Model, @unchecked Sendable {
+    static let schema = "users"
+
+    @ID(custom: "sid", generatedBy: .user) var id: String?
+    @Field(key: "username") var username: String
+    @Field(key: "email") var email: String
+    @Field(key: "full_name") var fullName: String
+    @Field(key: "password_hash") var passwordHash: String
+    @OptionalField(key: "staff_role") var staffRoleRaw: String?
+    /// TOTP secret sealed with the server key; present once two-factor is enrolled.
+    @OptionalField(key: "totp_secret_sealed") var totpSecretSealed: String?
+    /// A secret being enrolled: kept until the first code proves the app has it.
+    @OptionalField(key: "totp_pending_secret_sealed") var totpPendingSecretSealed: String?
+    @OptionalField(key: "totp_enabled_at") var totpEnabledAt: Date?
+    /// The last TOTP step accepted; no code at or before it is accepted again (ACC-8).
+    @OptionalField(key: "totp_last_step") var totpLastStep: Int64?
+    @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+
+    init(sid: SID, username: String, email: String, fullName: String, passwordHash: String, staffRole: StaffRole? = nil, now: Date) {
+        self.id = sid.rawValue
+        self.username = username
+        self.email = email
+        self.fullName = fullName
+        self.passwordHash = passwordHash
+        self.staffRoleRaw = staffRole?.rawValue
+        self.createdAt = now
+        self.updatedAt = now
+    }
+
+    var sid: String { id ?? "" }
+    var staffRole: StaffRole? { staffRoleRaw.flatMap(StaffRole.init(rawValue:)) }
+    var isStaff: Bool { staffRole != nil }
+    var twoFactorEnabled: Bool { totpSecretSealed != nil }
+}
+
+struct CreateUsers: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(User.schema)
+            .field("sid", .string, .identifier(auto: false))
+            .field("username", .string, .required)
+            .field("email", .string, .required)
+            .field("full_name", .string, .required)
+            .field("password_hash", .string, .required)
+            .field("staff_role", .string)
+            .field("totp_secret_sealed", .string)
+            .field("totp_pending_secret_sealed", .string)
+            .field("totp_enabled_at", .datetime)
+            .field("totp_last_step", .int64)
+            .field("last_sign_in_at", .datetime)
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "username")
+            .create()
+        try await database.index("users_email_idx", on: User.schema, columns: ["email"])
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(User.schema).delete()
+    }
+}

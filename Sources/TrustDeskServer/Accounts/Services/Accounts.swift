@@ -1,0 +1,47 @@
+import Fluent
+import Foundation
+import TrustDeskCore
+
+/// Creating accounts and reading them with tenant rules applied (ACC-1, ACC-2, SEC-3).
+struct Accounts {
+    let database: any Database
+    let now: Date
+
+    /// A new top-level account with `owner` as its owner. Returns the primary auth token,
+    /// shown once.
+    func createAccount(named name: String, owner: User) async throws -> (Account, authToken: String) {
+        let token = Secrets.generate(.authToken)
+        let account = Account(sid: SID.generate(.account), friendlyName: name, owner: nil, primaryToken: token, now: now)
+        try await account.create(on: database)
+        try await Membership(account: account.sid, user: owner.sid, role: .owner, now: now).create(on: database)
+        return (account, token)
+    }
+
+    /// A subaccount of `parent` (ACC-2). Subaccounts do not nest.
+    func createSubaccount(of parent: Account, named friendlyName: String) async throws -> (Account, authToken: String) {
+        guard !parent.isSubaccount else {
+            throw DomainError(.invalidParameter, "A subaccount can't have subaccounts of its own; create it under the main account.")
+        }
+        let name = try Validate.displayName(friendlyName, field: "friendly_name")
+        let token = Secrets.generate(.authToken)
+        let account = Account(sid: SID.generate(.account), friendlyName: name, owner: try SID(parsing: parent.sid, expecting: .account), primaryToken: token, now: now)
+        try await account.create(on: database)
+        return (account, token)
+    }
+
+    func subaccounts(of parentSID: String, after: String?, limit: Int) async throws -> [Account] {
+        var query = Account.query(on: database).filter(\.$ownerAccountSID == parentSID)
+        if let after { query = query.filter(\.$id > after) }
+        return try await query.sort(\.$id).limit(limit).all()
+    }
+
+    /// The account `sid` if the credential of `actingAccountSID` may act on it: its own
+    /// account or one of its subaccounts. Anything else is "not found", never "forbidden",
+    /// so another tenant's SIDs reveal nothing (SEC-3).
+    func accessible(_ sid: SID, by actingAccountSID: String) async throws -> Account {
+        guard let account = try await Account.find(sid.rawValue, on: database),
+              account.sid == actingAccountSID || account.ownerAccountSID == actingAccountSID
+        else { throw DomainError.notFound("account") }
+        return account
+    }
+}

@@ -1,0 +1,71 @@
+import Fluent
+import Foundation
+import TrustDeskCore
+
+/// Password reset and username recovery (ACC-5, ACC-6).
+struct Passwords {
+    let database: any Database
+    let now: Date
+    let publicURL: String
+
+    /// Mails a reset link to every login registered to `email`. Unknown addresses get no mail
+    /// and the same answer (the caller shows one page for both).
+    func requestReset(email: String) async throws {
+        let users = try await User.query(on: database).filter(\.$email == email).all()
+        for user in users {
+            let token = Secrets.generate(.link)
+            let reset = PasswordReset()
+            reset.id = UUID()
+            reset.tokenHash = Secrets.hash(token)
+            reset.userSID = user.sid
+            reset.createdAt = now
+            reset.expiresAt = SingleUseLink.expiry(for: .passwordReset, issuedAt: now)
+            let mail = AccountMail.passwordReset(username: user.username, link: "\(publicURL)/password/reset?token=\(token)")
+            try await database.transaction { db in
+                try await reset.create(on: db)
+                try await Outbox(database: db, now: now).enqueue(to: user.email, subject: mail.subject, body: mail.body, kind: "password_reset")
+            }
+        }
+    }
+
+    func pendingReset(token: String) async throws -> PasswordReset {
+        guard Secrets.matchesFormat(token, kind: .link),
+              let reset = try await PasswordReset.query(on: database).filter(\.$tokenHash == Secrets.hash(token)).first()
+        else {
+            throw DomainError(.linkExpired, "This reset link is not valid or has expired. Ask for a new one.")
+        }
+        try SingleUseLink.check(expiresAt: reset.expiresAt, usedAt: reset.usedAt, now: now)
+        return reset
+    }
+
+    /// Sets the new password, spends the link and ends every session of the user (ACC-5).
+    func reset(token: String, newPasswordHash: String) async throws -> User {
+        let reset = try await pendingReset(token: token)
+        return try await database.transaction { db in
+            guard let user = try await User.find(reset.userSID, on: db) else {
+                throw DomainError(.linkExpired, "This reset link is no longer valid.")
+            }
+            user.passwordHash = newPasswordHash
+            user.updatedAt = now
+            try await user.save(on: db)
+            reset.usedAt = now
+            try await reset.save(on: db)
+            // Other outstanding links of this user are spent too: one reset closes them all.
+            try await PasswordReset.query(on: db)
+                .filter(\.$userSID == user.sid).filter(\.$usedAt == nil)
+                .set(\.$usedAt, to: now).update()
+            try await Sessions.endAll(forUser: user.sid, on: db)
+            let mail = AccountMail.passwordChanged(username: user.username)
+            try await Outbox(database: db, now: now).enqueue(to: user.email, subject: mail.subject, body: mail.body, kind: "password_changed")
+            return user
+        }
+    }
+
+    /// Mails the usernames registered to `email`, if any (ACC-6).
+    func remindUsernames(email: String) async throws {
+        let names = try await User.query(on: database).filter(\.$email == email).sort(\.$username).all().map(\.username)
+        guard !names.isEmpty else { return }
+        let mail = AccountMail.usernames(names, signInLink: "\(publicURL)/signin")
+        try await Outbox(database: database, now: now).enqueue(to: email, subject: mail.subject, body: mail.body, kind: "username_reminder")
+    }
+}

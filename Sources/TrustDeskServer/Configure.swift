@@ -1,0 +1,111 @@
+import Fluent
+import Leaf
+import LeafKit
+import Vapor
+
+/// Options that come from the command line rather than the environment.
+public struct LaunchOptions: Sendable {
+    /// Load the demo world into an empty database (`serve --demo`).
+    public var demo = false
+    /// Run the job scheduler in this process.
+    public var runScheduler = false
+    /// Apply migrations before starting.
+    public var migrate = false
+    /// Where `serve` listens, read from `--hostname`/`--port` (Vapor still parses them): the
+    /// default public URL for mail links follows it.
+    public var listenHost = "127.0.0.1"
+    public var listenPort = 8080
+
+    public init(demo: Bool = false, runScheduler: Bool = false, migrate: Bool = false) {
+        self.demo = demo
+        self.runScheduler = runScheduler
+        self.migrate = migrate
+    }
+
+    /// Takes TrustDesk's own flags out of `arguments` before Vapor's command parser sees
+    /// them (Vapor's `serve` rejects flags it does not know).
+    public static func extract(from arguments: inout [String]) -> LaunchOptions {
+        var options = LaunchOptions()
+        if arguments.contains("--demo") {
+            options.demo = true
+            arguments.removeAll { $0 == "--demo" }
+        }
+        for (index, argument) in arguments.enumerated() where index + 1 < arguments.count {
+            if argument == "--hostname" || argument == "-H" { options.listenHost = arguments[index + 1] }
+            if argument == "--port" || argument == "-p", let port = Int(arguments[index + 1]) { options.listenPort = port }
+        }
+        let noMigrate = arguments.contains("--no-migrate")
+        arguments.removeAll { $0 == "--no-migrate" }
+        let command = arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
+        options.runScheduler = command == "serve" || command == "jobs"
+        options.migrate = options.runScheduler && !noMigrate
+        return options
+    }
+}
+
+/// Wires the application: configuration, database, migrations, middleware, views, services,
+/// routes and jobs. Tests call it with their own configuration.
+public func configure(_ app: Application, configuration: TrustDeskConfiguration, options: LaunchOptions = LaunchOptions()) async throws {
+    app.trustDeskConfiguration = configuration
+    TrustDeskMetrics.bootstrap()
+
+    try DatabaseSetup.configure(app, url: configuration.databaseURL, sqlitePath: configuration.sqlitePath)
+    app.migrations.add(TrustDeskMigrations.all)
+
+    app.passwords.use(.bcrypt(cost: configuration.passwordCost))
+    app.secretBox = try SecretBox.load(configured: configuration.secretKey, dataDirectory: configuration.dataDirectory)
+    app.mailTransport = try makeMailTransport(app, configuration)
+
+    app.routes.defaultMaxBodySize = "64kb"
+    app.views.use(.leaf)
+    app.leaf.sources = .singleSource(NIOLeafFiles(
+        // Not `.default`: it refuses any path with a hidden component, and SwiftPM puts
+        // resources under `.build/`. The sandbox still confines reads to the resources.
+        fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
+        sandboxDirectory: Resources.root, viewDirectory: Resources.views
+    ))
+    if app.environment == .testing || app.environment == .development {
+        app.leaf.cache.isEnabled = app.environment != .development
+    }
+
+    app.middleware = Middlewares()
+    app.middleware.use(RequestIDMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware(hsts: configuration.secureCookies))
+    app.middleware.use(TrustDeskErrorMiddleware(docsBase: configuration.publicURL))
+
+    try routes(app)
+
+    if options.runScheduler {
+        app.lifecycle.use(JobScheduler(jobs: scheduledJobs, tick: configuration.schedulerTick))
+    }
+    app.asyncCommands.use(JobsCommand(), as: "jobs")
+}
+
+/// Every periodic job; each feature contributes its own.
+let scheduledJobs: [ScheduledJob] = [
+    PlatformJobs.outboxDelivery,
+    PlatformJobs.purge,
+]
+
+private func makeMailTransport(_ app: Application, _ configuration: TrustDeskConfiguration) throws -> any MailTransport {
+    switch configuration.mailTransport {
+    case .file:
+        return FileTransport(directory: configuration.mailDirectory)
+    case .smtp:
+        return try SMTPTransport(url: configuration.smtpURL ?? "", eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+    }
+}
+
+/// Templates and the stylesheet ship inside the module, so the server finds them from any
+/// working directory.
+enum Resources {
+    /// Looked up by name: a resource bundle's layout differs between Linux and macOS.
+    static let root: String = {
+        guard let url = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
+            return FileManager.default.currentDirectoryPath + "/Sources/TrustDeskServer/Resources/"
+        }
+        return url.path + "/"
+    }()
+    static var views: String { root + "Views/" }
+    static var publicDirectory: String { root + "Public/" }
+}

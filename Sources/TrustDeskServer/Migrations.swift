@@ -1,0 +1,22 @@
+import Fluent
+
+/// Every migration, in the order it runs. Append only: a shipped migration is never edited.
+enum TrustDeskMigrations {
+    static let all: [any Migration] = [
+        // 1. Platform
+        CreateOutboxMessages(),
+        CreateJobLeases(),
+        CreateThrottleFailures(),
+        // 2. Accounts and access
+        CreateAccounts(),
+        CreateUsers(),
+        CreateMemberships(),
+        CreateRegistrations(),
+        CreatePasswordResets(),
+        CreateInvitations(),
+        CreateAPIKeys(),
+        CreateRecoveryCodes(),
+        CreateUserSessions(),
+        CreateStaffAuditEvents(),
+    ]
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Vapor
+
+/// Every setting TrustDesk reads from the environment, read in one place (README lists them).
+public struct TrustDeskConfiguration: Sendable {
+    public enum MailTransportKind: String, Sendable { case file, smtp }
+
+    public var dataDirectory: String
+    /// `nil` means the embedded SQLite file in `dataDirectory`.
+    public var databaseURL: String?
+    /// Base of every link in mail; also decides whether cookies are marked Secure.
+    public var publicURL: String
+    public var mailTransport: MailTransportKind
+    public var smtpURL: String?
+    public var mailFrom: String
+    /// Seals TOTP secrets at rest. Derived from the data directory's key file when not set.
+    public var secretKey: String?
+    /// bcrypt cost for passwords (SEC-1: 12 or more in production).
+    public var passwordCost: Int
+    /// How often the scheduler looks for due work.
+    public var schedulerTick: TimeInterval
+
+    public var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
+    public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("trustdesk.sqlite") }
+    public var mailDirectory: String { (dataDirectory as NSString).appendingPathComponent("mail") }
+
+    public init(
+        dataDirectory: String = "./data",
+        databaseURL: String? = nil,
+        publicURL: String = "http://127.0.0.1:8080",
+        mailTransport: MailTransportKind = .file,
+        smtpURL: String? = nil,
+        mailFrom: String = "TrustDesk <no-reply@trustdesk.example.com>",
+        secretKey: String? = nil,
+        passwordCost: Int = 12,
+        schedulerTick: TimeInterval = 1
+    ) {
+        self.dataDirectory = dataDirectory
+        self.databaseURL = databaseURL
+        self.publicURL = publicURL
+        self.mailTransport = mailTransport
+        self.smtpURL = smtpURL
+        self.mailFrom = mailFrom
+        self.secretKey = secretKey
+        self.passwordCost = passwordCost
+        self.schedulerTick = schedulerTick
+    }
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads the process environment. Bad values stop the start with a message that names the
+    /// variable: a server that guesses would misbehave later, far from the cause.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment, listening options: LaunchOptions = LaunchOptions()) throws -> Self {
+        var config = Self()
+        config.publicURL = "http://\(options.listenHost):\(options.listenPort)"
+        if let dir = env["TRUSTDESK_DATA_DIR"], !dir.isEmpty { config.dataDirectory = dir }
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw Invalid(description: "DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite database).")
+            }
+            config.databaseURL = url
+        }
+        if let url = env["TRUSTDESK_PUBLIC_URL"], !url.isEmpty {
+            guard let parsed = URL(string: url), let scheme = parsed.scheme, ["http", "https"].contains(scheme.lowercased()), parsed.host != nil else {
+                throw Invalid(description: "TRUSTDESK_PUBLIC_URL must be an http(s) URL such as https://trustdesk.example.com.")
+            }
+            config.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        if let kind = env["MAIL_TRANSPORT"], !kind.isEmpty {
+            guard let parsed = MailTransportKind(rawValue: kind) else {
+                throw Invalid(description: "MAIL_TRANSPORT must be 'file' or 'smtp'.")
+            }
+            config.mailTransport = parsed
+        }
+        if let smtp = env["SMTP_URL"], !smtp.isEmpty { config.smtpURL = smtp }
+        if config.mailTransport == .smtp, config.smtpURL == nil {
+            throw Invalid(description: "MAIL_TRANSPORT=smtp needs SMTP_URL (smtp://user:pass@host:587 or smtps://host:465).")
+        }
+        if let from = env["MAIL_FROM"], !from.isEmpty { config.mailFrom = from }
+        if let key = env["TRUSTDESK_SECRET_KEY"], !key.isEmpty {
+            guard key.utf8.count >= 32 else {
+                throw Invalid(description: "TRUSTDESK_SECRET_KEY must be at least 32 characters.")
+            }
+            config.secretKey = key
+        }
+        if let cost = env["TRUSTDESK_BCRYPT_COST"], !cost.isEmpty {
+            guard let value = Int(cost), (12...16).contains(value) else {
+                throw Invalid(description: "TRUSTDESK_BCRYPT_COST must be a number from 12 to 16.")
+            }
+            config.passwordCost = value
+        }
+        return config
+    }
+}
+
+extension Application {
+    private struct ConfigurationKey: StorageKey { typealias Value = TrustDeskConfiguration }
+
+    public var trustDeskConfiguration: TrustDeskConfiguration {
+        get { storage[ConfigurationKey.self] ?? TrustDeskConfiguration() }
+        set { storage[ConfigurationKey.self] = newValue }
+    }
+}

@@ -1,0 +1,39 @@
+import Crypto
+import Foundation
+
+/// Seals small secrets kept at rest (TOTP seeds) with ChaChaPoly under the server key, so a
+/// copy of the database alone does not let anyone compute sign-in codes.
+struct SecretBox: Sendable {
+    private let key: SymmetricKey
+
+    init(passphrase: String) {
+        self.key = SymmetricKey(data: SHA256.hash(data: Data(passphrase.utf8)))
+    }
+
+    func seal(_ plaintext: [UInt8]) throws -> String {
+        try ChaChaPoly.seal(plaintext, using: key).combined.base64EncodedString()
+    }
+
+    func open(_ sealed: String) throws -> [UInt8] {
+        guard let data = Data(base64Encoded: sealed) else { throw SecretBoxError.malformed }
+        return Array(try ChaChaPoly.open(ChaChaPoly.SealedBox(combined: data), using: key))
+    }
+
+    enum SecretBoxError: Error { case malformed }
+
+    /// The key from TRUSTDESK_SECRET_KEY, or else one generated once and kept in the data
+    /// folder. Nodes that share a database must share the key: set the variable for them.
+    static func load(configured: String?, dataDirectory: String) throws -> SecretBox {
+        if let configured { return SecretBox(passphrase: configured) }
+        let path = (dataDirectory as NSString).appendingPathComponent("secret.key")
+        if let existing = try? String(contentsOfFile: path, encoding: .utf8), existing.count >= 32 {
+            return SecretBox(passphrase: existing.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        var generator = SystemRandomNumberGenerator()
+        let fresh = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        try fresh.write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        return SecretBox(passphrase: fresh)
+    }
+}

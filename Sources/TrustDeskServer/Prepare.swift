@@ -1,0 +1,15 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// What happens between configuring and serving: migrate (serve and jobs do it on start) and,
+/// with `--demo`, load the demo world into an empty database.
+public func prepare(_ app: Application, options: LaunchOptions) async throws {
+    if options.migrate {
+        try await app.autoMigrate()
+    }
+    if options.demo {
+        let loaded = try await DemoWorld.loadIfEmpty(app)
+        print(DemoWorld.banner(loaded, publicURL: app.trustDeskConfiguration.publicURL))
+    }
+}
