@@ -49,7 +49,7 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     app.trustDeskConfiguration = configuration
     TrustDeskMetrics.bootstrap()
 
-    try DatabaseSetup.configure(app, url: configuration.databaseURL, sqlitePath: configuration.sqlitePath)
+    try DatabaseSetup.configure(app, url: configuration.databaseURL, schema: configuration.databaseSchema, sqlitePath: configuration.sqlitePath)
     app.migrations.add(TrustDeskMigrations.all)
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))

@@ -6,6 +6,7 @@ import Vapor
 /// with `--demo`, load the demo world into an empty database.
 public func prepare(_ app: Application, options: LaunchOptions) async throws {
     if options.migrate {
+        try await DatabaseSetup.createSchemaIfNeeded(app)
         try await app.autoMigrate()
     }
     if options.demo {

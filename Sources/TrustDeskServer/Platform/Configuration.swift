@@ -8,6 +8,8 @@ public struct TrustDeskConfiguration: Sendable {
     public var dataDirectory: String
     /// `nil` means the embedded SQLite file in `dataDirectory`.
     public var databaseURL: String?
+    /// PostgreSQL schema to use instead of `public` (created if missing).
+    public var databaseSchema: String?
     /// Base of every link in mail; also decides whether cookies are marked Secure.
     public var publicURL: String
     public var mailTransport: MailTransportKind
@@ -27,6 +29,7 @@ public struct TrustDeskConfiguration: Sendable {
     public init(
         dataDirectory: String = "./data",
         databaseURL: String? = nil,
+        databaseSchema: String? = nil,
         publicURL: String = "http://127.0.0.1:8080",
         mailTransport: MailTransportKind = .file,
         smtpURL: String? = nil,
@@ -37,6 +40,7 @@ public struct TrustDeskConfiguration: Sendable {
     ) {
         self.dataDirectory = dataDirectory
         self.databaseURL = databaseURL
+        self.databaseSchema = databaseSchema
         self.publicURL = publicURL
         self.mailTransport = mailTransport
         self.smtpURL = smtpURL
@@ -73,6 +77,12 @@ public struct TrustDeskConfiguration: Sendable {
                 throw Invalid(description: "MAIL_TRANSPORT must be 'file' or 'smtp'.")
             }
             config.mailTransport = parsed
+        }
+        if let schema = env["TRUSTDESK_DATABASE_SCHEMA"], !schema.isEmpty {
+            guard schema.count <= 63, schema.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) else {
+                throw Invalid(description: "TRUSTDESK_DATABASE_SCHEMA must be a lowercase PostgreSQL identifier.")
+            }
+            config.databaseSchema = schema
         }
         if let smtp = env["SMTP_URL"], !smtp.isEmpty { config.smtpURL = smtp }
         if config.mailTransport == .smtp, config.smtpURL == nil {

@@ -2,15 +2,16 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import SQLKit
 import Vapor
 
 enum DatabaseSetup {
     /// Points Fluent at PostgreSQL when a URL is given, else at the SQLite file in the data
     /// folder. Both run the same migrations.
-    static func configure(_ app: Application, url: String?, sqlitePath: String, maxConnectionsPerEventLoop: Int = 4) throws {
+    static func configure(_ app: Application, url: String?, schema: String?, sqlitePath: String, maxConnectionsPerEventLoop: Int = 4) throws {
         if let url {
             var config = try SQLPostgresConfiguration(url: url)
-            config.searchPath = Self.searchPath(from: url)
+            if let schema { config.searchPath = [schema] }
             app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: maxConnectionsPerEventLoop, connectionPoolTimeout: .seconds(30)), as: .psql)
         } else {
             let directory = (sqlitePath as NSString).deletingLastPathComponent
@@ -19,12 +20,10 @@ enum DatabaseSetup {
         }
     }
 
-    /// `?search_path=schema` in the URL selects a schema; tests use it to give every test its
-    /// own schema in one database.
-    static func searchPath(from url: String) -> [String]? {
-        guard let components = URLComponents(string: url),
-              let value = components.queryItems?.first(where: { $0.name == "search_path" })?.value, !value.isEmpty
-        else { return nil }
-        return value.split(separator: ",").map(String.init)
+    /// Creates the configured schema before migrations, so one database can hold several
+    /// isolated TrustDesk schemas (tests give each test its own).
+    static func createSchemaIfNeeded(_ app: Application) async throws {
+        guard let schema = app.trustDeskConfiguration.databaseSchema, app.trustDeskConfiguration.databaseURL != nil else { return }
+        try await app.db.sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
     }
 }

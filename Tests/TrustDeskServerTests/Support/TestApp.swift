@@ -1,0 +1,89 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import TrustDeskCore
+import VaporTesting
+@testable import TrustDeskServer
+
+/// The test database: SQLite in a temporary folder, or PostgreSQL when
+/// `TRUSTDESK_TEST_DATABASE_URL` is set. On PostgreSQL every test gets its own schema, so
+/// tests stay isolated while running in parallel.
+enum TestDatabase {
+    static var postgresURL: String? {
+        let value = ProcessInfo.processInfo.environment["TRUSTDESK_TEST_DATABASE_URL"]
+        return value?.isEmpty == false ? value : nil
+    }
+
+    static var isPostgres: Bool { postgresURL != nil }
+}
+
+/// A fixed moment for tests: Monday 2026-03-02 12:00 UTC.
+let testEpoch = Date(timeIntervalSince1970: 1_772_452_800)
+
+/// Builds an app on a fresh database, migrates it, runs `body`, then tears everything down,
+/// whatever `body` did. The clock is frozen at `testEpoch`; tests move it explicitly.
+func withTrustDesk(
+    passwordCost: Int = 4,
+    publicURL: String = "http://127.0.0.1:8080",
+    _ body: (Application) async throws -> Void
+) async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trustdesk-test-\(UUID().uuidString)").path
+    let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+    let configuration = TrustDeskConfiguration(
+        dataDirectory: directory,
+        databaseURL: TestDatabase.postgresURL,
+        databaseSchema: TestDatabase.isPostgres ? String(schema) : nil,
+        publicURL: publicURL,
+        secretKey: "test-secret-key-test-secret-key-0123456789",
+        passwordCost: passwordCost
+    )
+    let app = try await Application.make(.testing)
+    app.useClock(AppClock(fixedAt: testEpoch))
+    var failure: (any Error)?
+    do {
+        try await configure(app, configuration: configuration)
+        try await prepare(app, options: LaunchOptions(migrate: true))
+        try await body(app)
+    } catch {
+        failure = error
+    }
+    if TestDatabase.isPostgres {
+        try? await app.db.sql.raw("DROP SCHEMA IF EXISTS \(ident: String(schema)) CASCADE").run()
+    }
+    try await app.asyncShutdown()
+    try? FileManager.default.removeItem(atPath: directory)
+    if let failure { throw failure }
+}
+
+extension Application {
+    var now: Date { clock.now() }
+}
+
+extension TestingHTTPResponse {
+    var text: String { body.getString(at: body.readerIndex, length: body.readableBytes) ?? "" }
+
+    /// The stable error code of a JSON error body, or of an HTML error page.
+    var errorCode: Int? {
+        if let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
+            return json["code"] as? Int
+        }
+        guard let range = text.range(of: #"Error (\d+):"#, options: .regularExpression) else { return nil }
+        return Int(text[range].dropFirst(6).dropLast(1))
+    }
+
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    var location: String? { headers.first(name: .location) }
+}
+
+/// The first capture group of `pattern` in `text`.
+func capture(_ pattern: String, in text: String) -> String? {
+    guard let regex = try? NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators]),
+          let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+          match.numberOfRanges > 1, let range = Range(match.range(at: 1), in: text)
+    else { return nil }
+    return String(text[range])
+}
