@@ -12,6 +12,11 @@ extension Request {
     /// Decodes a JSON or form body, rejecting unknown fields, wrong types and other media
     /// types with stable codes.
     func decodeStrict<T: StrictContent>(_ type: T.Type) throws -> T {
+        // Vapor enforces the limit while streaming; a body that arrives already collected
+        // (from another responder or in-process) is held to the same limit here.
+        if let buffer = body.data, buffer.readableBytes > application.routes.defaultMaxBodySize.value {
+            throw DomainError(.bodyTooLarge, "The request body is too large (the limit is \(application.routes.defaultMaxBodySize.value / 1024) KB).")
+        }
         guard let contentType = headers.contentType else {
             throw DomainError(.unsupportedMediaType, "Send the body as application/json or application/x-www-form-urlencoded.")
         }

@@ -13,6 +13,10 @@ struct AccountsAPIController: RouteCollection {
         account.post("Keys", use: createKey)
         account.get("Keys", ":keySid", use: showKey)
         account.delete("Keys", ":keySid", use: deleteKey)
+        account.methodNotAllowed(except: [.GET])
+        account.methodNotAllowed("Subaccounts", except: [.GET, .POST])
+        account.methodNotAllowed("Keys", except: [.GET, .POST])
+        account.methodNotAllowed("Keys", ":keySid", except: [.GET, .DELETE])
     }
 
     /// The path's account, if the caller's credential may act on it (SEC-3).
