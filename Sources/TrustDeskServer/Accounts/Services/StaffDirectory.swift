@@ -32,8 +32,9 @@ struct StaffDirectory {
             let users = try await User.query(on: database).filter(\.$email == lowered).all()
             return try await accounts(ofUsers: users.map(\.sid))
         }
-        var results = try await Account.query(on: database)
-            .filter(\.$friendlyName, .custom(caseInsensitiveLike), "%\(escapeLike(query))%")
+        let pattern = withoutWildcards(query)
+        var results = pattern.isEmpty ? [] : try await Account.query(on: database)
+            .filter(\.$friendlyName, .custom(caseInsensitiveLike), "%\(pattern)%")
             .sort(\.$friendlyName).limit(Self.resultLimit).all()
         if let user = try await User.query(on: database).filter(\.$username == lowered).first() {
             let extra = try await accounts(ofUsers: [user.sid])
@@ -57,8 +58,8 @@ struct StaffDirectory {
         (database as? any SQLDatabase)?.dialect.name == "postgresql" ? "ILIKE" : "LIKE"
     }
 
-    /// `%` and `_` typed by staff are matched literally.
-    private func escapeLike(_ text: String) -> String {
+    /// `%` and `_` typed by staff are dropped: a name search is for names, not patterns.
+    private func withoutWildcards(_ text: String) -> String {
         text.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
     }
 }
