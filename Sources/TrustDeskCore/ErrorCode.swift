@@ -68,6 +68,35 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
     }
 }
 
+extension ErrorCode {
+    /// What the client should do about it: shown on the error reference page.
+    public var guidance: String {
+        switch self {
+        case .invalidParameter: "A field's value is not acceptable; the message names the field and what is wanted. Correct it and retry."
+        case .malformedSID: "A SID is two letters and 32 lowercase hex digits, with the prefix the resource expects (AC for accounts, SK for keys, US for users)."
+        case .authenticationFailed: "Use HTTP Basic with an account SID and its auth token, or an API key SID and its secret. The answer is the same for every wrong credential."
+        case .permissionDenied: "Your role does not allow this. Ask the account's owner or an admin."
+        case .unknownField: "The body has a field this endpoint does not take; the message lists the fields it does."
+        case .bodyTooLarge: "Send a smaller body (the limit is 64 KB)."
+        case .malformedBody: "The body is not valid JSON or form data, or a field has the wrong type or is missing."
+        case .unsupportedMediaType: "Send application/json or application/x-www-form-urlencoded."
+        case .conflict: "The request conflicts with the current state, for example a username that is taken."
+        case .tooManyAttempts: "Too many attempts in a short time. Wait for the time given in the message and retry."
+        case .csrfFailed: "A browser form expired or came from another site. Reload the page and submit again."
+        case .linkExpired: "The emailed link has expired. Ask for a new one."
+        case .linkUsed: "The emailed link was already used; each works once."
+        case .invalidTwoFactorCode: "Enter the current 6-digit code from your authenticator app, or an unused recovery code."
+        case .ownerRule: "An account always has exactly one owner; ownership moves only by transfer."
+        case .signInRequired: "Sign in first."
+        case .twoFactorRequired: "Set up two-factor authentication first."
+        case .notFound: "There is no such resource, or it belongs to another account."
+        case .methodNotAllowed: "The resource exists but does not accept this HTTP method."
+        case .internalError: "Something failed on our side. Retry later; quote the request ID if you contact support."
+        case .messageCapReached: "The account reached its daily outbound SMS limit (Progressive Trust). The message was not sent or billed."
+        }
+    }
+}
+
 /// A rule said no. Carries the stable code and a message meant for the person who sent the
 /// request: it says what was wrong and, where it can, what to do instead.
 public struct DomainError: Error, Equatable, Sendable, CustomStringConvertible {

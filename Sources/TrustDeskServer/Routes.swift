@@ -12,6 +12,7 @@ func routes(_ app: Application) throws {
     // Browser pages: session, CSRF.
     let pages = app.grouped(SessionLoader(), CSRFMiddleware())
     try pages.register(collection: PublicPagesController())
+    try pages.register(collection: ErrorReferenceController())
     try pages.register(collection: SecurityPagesController())
     try pages.grouped(CustomerGuard()).register(collection: ConsolePagesController())
     try pages.grouped(StaffGuard()).register(collection: StaffPagesController())

@@ -242,3 +242,22 @@ struct PlatformTests {
         #expect(LaunchOptions.extract(from: &bare).runScheduler)
     }
 }
+
+@Suite("Error reference")
+struct ErrorReferenceTests {
+    @Test("docs/errors.md and /docs/errors list every stable error code")
+    func everyCodeDocumented() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let markdown = try String(contentsOf: root.appendingPathComponent("docs/errors.md"), encoding: .utf8)
+        for code in ErrorCode.allCases {
+            #expect(markdown.contains("| \(code.rawValue) | \(code.httpStatus) | \(code.title) |"), "docs/errors.md lacks \(code.rawValue)")
+        }
+        try await withTrustDesk { app in
+            let page = try await app.testing().sendRequest(.GET, "/docs/errors", headers: ["Accept": "text/html"])
+            #expect(page.status == .ok)
+            for code in ErrorCode.allCases {
+                #expect(page.text.contains("id=\"\(code.rawValue)\""))
+            }
+        }
+    }
+}

@@ -13,20 +13,10 @@ enum Stylesheet {
     }
 }
 
-/// `openapi.yaml` from the repository root, copied into the module's resources at build time
-/// is not possible with SwiftPM, so it is looked up next to the working directory and then in
-/// the resources (where `swift build` puts a copy via the Resources/openapi.yaml link).
+/// The API description. It ships in the module's resources (the repository's root
+/// `openapi.yaml` is a link to it), so every deployment serves the one it was built with.
 enum OpenAPIDocument {
-    static let text: String? = {
-        let candidates = [
-            FileManager.default.currentDirectoryPath + "/openapi.yaml",
-            Resources.root + "openapi.yaml",
-        ]
-        for path in candidates {
-            if let text = try? String(contentsOfFile: path, encoding: .utf8) { return text }
-        }
-        return nil
-    }()
+    static let text: String? = try? String(contentsOfFile: Resources.root + "openapi.yaml", encoding: .utf8)
 
     @Sendable static func serve(_ request: Request) async throws -> Response {
         guard let text else { throw Abort(.notFound) }
