@@ -46,10 +46,7 @@ struct RecoveryTests {
         try await withTrustDesk { app in
             _ = try await TestData.customer(app, "omar")
             let browser = Browser(app)
-            try await browser.get("/password/forgot")
-            try await browser.post("/password/forgot", ["email": "omar@example.com"])
-            let mail = try #require(try await TestData.mail(app, to: "omar@example.com").last)
-            let token = try #require(TestData.linkToken(mail.body, path: "/password/reset"))
+            let token = try await browser.requestReset("omar@example.com")
             app.clock.advance(by: 3601)
             let page = try await browser.get("/password/reset?token=\(token)")
             #expect(page.status == .gone)
@@ -62,10 +59,7 @@ struct RecoveryTests {
         try await withTrustDesk { app in
             _ = try await TestData.customer(app, "omar")
             let browser = Browser(app)
-            try await browser.get("/password/forgot")
-            try await browser.post("/password/forgot", ["email": "omar@example.com"])
-            let mail = try #require(try await TestData.mail(app, to: "omar@example.com").last)
-            let token = try #require(TestData.linkToken(mail.body, path: "/password/reset"))
+            let token = try await browser.requestReset("omar@example.com")
             try await browser.get("/password/reset?token=\(token)")
             #expect(try await browser.post("/password/reset", ["token": token, "password": "brand-new-password", "password_confirmation": "different-password"]).errorCode == 20001)
             #expect(try await browser.post("/password/reset", ["token": token, "password": "short", "password_confirmation": "short"]).errorCode == 20001)

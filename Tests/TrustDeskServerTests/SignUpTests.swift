@@ -36,10 +36,7 @@ struct SignUpTests {
     func confirmCreatesAccount() async throws {
         try await withTrustDesk { app in
             let browser = Browser(app)
-            try await browser.get("/signup")
-            try await browser.post("/signup", Self.form)
-            let body = try #require(try await TestData.mail(app, to: "noor@example.com").first?.body)
-            let token = try #require(TestData.linkToken(body, path: "/signup/confirm"))
+            let token = try await browser.signUp(Self.form)
 
             let confirmPage = try await browser.get("/signup/confirm?token=\(token)")
             #expect(confirmPage.status == .ok)
@@ -73,10 +70,7 @@ struct SignUpTests {
     func linkExpires() async throws {
         try await withTrustDesk { app in
             let browser = Browser(app)
-            try await browser.get("/signup")
-            try await browser.post("/signup", Self.form)
-            let body = try #require(try await TestData.mail(app, to: "noor@example.com").first?.body)
-            let token = try #require(TestData.linkToken(body, path: "/signup/confirm"))
+            let token = try await browser.signUp(Self.form)
             app.clock.advance(by: 48 * 3600 + 1)
             let response = try await browser.post("/signup/confirm", ["token": token])
             #expect(response.status == .gone)
@@ -165,12 +159,9 @@ struct SignUpTests {
     func htmlIsEscaped() async throws {
         try await withTrustDesk { app in
             let browser = Browser(app)
-            try await browser.get("/signup")
             var form = Self.form
             form["account_name"] = "<script>alert('x')</script>"
-            try await browser.post("/signup", form)
-            let body = try #require(try await TestData.mail(app, to: "noor@example.com").first?.body)
-            let token = try #require(TestData.linkToken(body, path: "/signup/confirm"))
+            let token = try await browser.signUp(form)
             let page = try await browser.get("/signup/confirm?token=\(token)")
             #expect(!page.text.contains("<script>alert"))
             #expect(page.text.contains("&lt;script&gt;"))

@@ -80,3 +80,19 @@ final class Browser {
         }.joined(separator: "&")
     }
 }
+
+extension Browser {
+    /// Fills in the sign-up form and returns the confirmation token from the mail.
+    func signUp(_ form: [String: String]) async throws -> String {
+        try await get("/signup")
+        try await post("/signup", form)
+        return try await TestData.latestLinkToken(app, to: form["email"] ?? "", path: "/signup/confirm")
+    }
+
+    /// Asks for a password reset for `email` and returns the token from the mail.
+    func requestReset(_ email: String) async throws -> String {
+        try await get("/password/forgot")
+        try await post("/password/forgot", ["email": email])
+        return try await TestData.latestLinkToken(app, to: email, path: "/password/reset")
+    }
+}

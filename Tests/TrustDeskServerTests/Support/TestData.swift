@@ -76,3 +76,17 @@ enum TestData {
         capture(path.replacingOccurrences(of: "/", with: "\\/") + #"\?token=([A-Za-z0-9_]+)"#, in: body)
     }
 }
+
+extension TestData {
+    struct NoLink: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The token of the link to `path` in the newest mail to `recipient`.
+    static func latestLinkToken(_ app: Application, to recipient: String, path: String) async throws -> String {
+        guard let body = try await mail(app, to: recipient).last?.body, let token = linkToken(body, path: path) else {
+            throw NoLink(description: "no mail to \(recipient) with a \(path) link")
+        }
+        return token
+    }
+}
