@@ -113,14 +113,27 @@ def fill(drv, form_selector, **values):
 
 def click(drv, selector, timeout=WAIT):
     """Click a submit button and wait until its page has been replaced by the answer."""
-    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
     element = wait_for(drv, selector)
     drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
     element.click()
+
+    def replaced(_driver):
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException:
+            # While the old document is torn down Chromium may answer with an inspector
+            # error ("Node ... does not belong to the document") instead of a stale
+            # reference: the element is gone either way.
+            return True
+
     try:
-        WebDriverWait(drv, timeout).until(ec.staleness_of(element))
+        WebDriverWait(drv, timeout).until(replaced)
     except Exception as exc:
         raise AssertionError(f"clicking {selector} did not load a new page (at {drv.current_url})") from exc
 

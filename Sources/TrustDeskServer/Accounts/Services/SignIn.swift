@@ -1,7 +1,6 @@
 import Fluent
 import SQLKit
 import Foundation
-import Synchronization
 import TrustDeskCore
 import Vapor
 
@@ -22,8 +21,14 @@ struct SignIn {
         try await throttle.check(addressKey, .signInPerAddress)
 
         let user = username.isEmpty ? nil : try await User.query(on: database).filter(\.$username == username).first()
-        let hash = user?.passwordHash ?? DummyHash.value
-        let matches = (try? await hasher.verify(password, created: hash)) ?? false
+        let matches: Bool
+        if let user {
+            matches = (try? await hasher.verify(password, created: user.passwordHash)) ?? false
+        } else {
+            // Hashing costs what verifying would: an unknown username takes as long to refuse.
+            _ = try? await hasher.hash(password)
+            matches = false
+        }
         guard let user, matches, !password.isEmpty else {
             try await throttle.recordFailure(identityKey)
             try await throttle.recordFailure(addressKey)
@@ -69,20 +74,5 @@ struct SignIn {
         guard !claimed.isEmpty else { return false }
         user.totpLastStep = step
         return true
-    }
-}
-
-/// A bcrypt hash of nothing in particular, verified against when the username is unknown so
-/// the failure takes as long as a real one.
-enum DummyHash {
-    private static let cached = Mutex<String?>(nil)
-
-    static var value: String {
-        cached.withLock { value in
-            if let value { return value }
-            let hash = (try? Bcrypt.hash("trustdesk-timing-equaliser", cost: 12)) ?? ""
-            value = hash
-            return hash
-        }
     }
 }
