@@ -1,0 +1,222 @@
+import Foundation
+import TrustDeskCore
+import Vapor
+
+/// A ticket as the customer sees it. Staff-only fields (assignee, group, tags, routing
+/// reason, internal notes, internal history) are never in it.
+struct TicketDTO: Content {
+    let number: Int
+    let subject: String
+    let description: String
+    let product: String
+    let priority: Int
+    let status: String
+    let accountSid: String
+    let organisationSid: String
+    let requesterName: String
+    let sids: [String]
+    let details: [String: String]
+    let warnings: [String]
+    let followUpOf: Int?
+    let hasSla: Bool
+    let targets: [TargetDTO]
+    let dateCreated: Date
+    let dateUpdated: Date
+
+    enum CodingKeys: String, CodingKey {
+        case number, subject, description, product, priority, status, sids, details, warnings, targets
+        case accountSid = "account_sid"
+        case organisationSid = "organisation_sid"
+        case requesterName = "requester_name"
+        case followUpOf = "follow_up_of"
+        case hasSla = "has_sla"
+        case dateCreated = "date_created"
+        case dateUpdated = "date_updated"
+    }
+
+    init(_ ticket: Ticket, targets: [TicketSLARecord] = []) {
+        self.number = ticket.number
+        self.subject = ticket.subject
+        self.description = ticket.description
+        self.product = ticket.product
+        self.priority = ticket.priority
+        self.status = ticket.status
+        self.accountSid = ticket.accountSID
+        self.organisationSid = ticket.organisationSID
+        self.requesterName = ticket.requesterName
+        self.sids = ticket.sidList
+        self.details = ticket.details
+        self.warnings = ticket.warningList
+        self.followUpOf = ticket.followUpOf
+        self.hasSla = ticket.hasSLA
+        self.targets = targets.map(TargetDTO.init)
+        self.dateCreated = ticket.createdAt
+        self.dateUpdated = ticket.updatedAt
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(number, forKey: .number)
+        try container.encode(subject, forKey: .subject)
+        try container.encode(description, forKey: .description)
+        try container.encode(product, forKey: .product)
+        try container.encode(priority, forKey: .priority)
+        try container.encode(status, forKey: .status)
+        try container.encode(accountSid, forKey: .accountSid)
+        try container.encode(organisationSid, forKey: .organisationSid)
+        try container.encode(requesterName, forKey: .requesterName)
+        try container.encode(sids, forKey: .sids)
+        try container.encode(details, forKey: .details)
+        try container.encode(warnings, forKey: .warnings)
+        try container.encode(followUpOf, forKey: .followUpOf)
+        try container.encode(hasSla, forKey: .hasSla)
+        try container.encode(targets, forKey: .targets)
+        try container.encode(dateCreated, forKey: .dateCreated)
+        try container.encode(dateUpdated, forKey: .dateUpdated)
+    }
+}
+
+struct TargetDTO: Content {
+    let metric: String
+    let status: String
+    let targetMinutes: Int
+    let dueAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case metric, status
+        case targetMinutes = "target_minutes"
+        case dueAt = "due_at"
+    }
+
+    init(_ record: TicketSLARecord) {
+        self.metric = record.metric
+        self.status = record.status
+        self.targetMinutes = record.targetMinutes
+        self.dueAt = record.dueAt
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(metric, forKey: .metric)
+        try container.encode(status, forKey: .status)
+        try container.encode(targetMinutes, forKey: .targetMinutes)
+        try container.encode(dueAt, forKey: .dueAt)
+    }
+}
+
+struct TicketListDTO: Content {
+    let tickets: [TicketDTO]
+    let meta: ListMetaDTO
+}
+
+struct CommentDTO: Content {
+    let id: String
+    let authorName: String
+    let fromSupport: Bool
+    let body: String
+    let dateCreated: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, body
+        case authorName = "author_name"
+        case fromSupport = "from_support"
+        case dateCreated = "date_created"
+    }
+
+    init(_ comment: TicketComment) {
+        self.id = comment.id?.uuidString.lowercased() ?? ""
+        self.authorName = comment.authorName
+        self.fromSupport = comment.authorIsStaff
+        self.body = comment.body
+        self.dateCreated = comment.createdAt
+    }
+}
+
+struct CommentListDTO: Content {
+    let comments: [CommentDTO]
+}
+
+/// `POST /v1/Tickets`.
+struct CreateTicketBody: StrictContent {
+    static let allowedFields: Set<String> = ["account_sid", "subject", "description", "product", "priority", "topic", "sids", "oldest_example_at",
+                                             "countries", "direction", "sdk", "sdk_version", "username", "email_area", "follow_up_of"]
+    var accountSid: String?
+    var subject: String?
+    var description: String?
+    var product: String?
+    var priority: String?
+    var topic: String?
+    var sids: [String]?
+    var oldestExampleAt: String?
+    var countries: String?
+    var direction: String?
+    var sdk: String?
+    var sdkVersion: String?
+    var username: String?
+    var emailArea: String?
+    var followUpOf: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case subject, description, product, priority, topic, sids, countries, direction, sdk, username
+        case accountSid = "account_sid"
+        case oldestExampleAt = "oldest_example_at"
+        case sdkVersion = "sdk_version"
+        case emailArea = "email_area"
+        case followUpOf = "follow_up_of"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        accountSid = try container.decodeIfPresent(String.self, forKey: .accountSid)
+        subject = try container.decodeIfPresent(String.self, forKey: .subject)
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+        product = try container.decodeIfPresent(String.self, forKey: .product)
+        // "priority": 2 and "priority": "2" both work.
+        if let number = try? container.decodeIfPresent(Int.self, forKey: .priority) {
+            priority = String(number)
+        } else {
+            priority = try container.decodeIfPresent(String.self, forKey: .priority)
+        }
+        topic = try container.decodeIfPresent(String.self, forKey: .topic)
+        sids = try container.decodeIfPresent([String].self, forKey: .sids)
+        oldestExampleAt = try container.decodeIfPresent(String.self, forKey: .oldestExampleAt)
+        countries = try container.decodeIfPresent(String.self, forKey: .countries)
+        direction = try container.decodeIfPresent(String.self, forKey: .direction)
+        sdk = try container.decodeIfPresent(String.self, forKey: .sdk)
+        sdkVersion = try container.decodeIfPresent(String.self, forKey: .sdkVersion)
+        username = try container.decodeIfPresent(String.self, forKey: .username)
+        emailArea = try container.decodeIfPresent(String.self, forKey: .emailArea)
+        followUpOf = try container.decodeIfPresent(Int.self, forKey: .followUpOf)
+    }
+}
+
+struct AttachmentBody: Decodable {
+    var filename: String
+    var contentType: String?
+    var contentBase64: String
+
+    enum CodingKeys: String, CodingKey {
+        case filename
+        case contentType = "content_type"
+        case contentBase64 = "content_base64"
+    }
+}
+
+/// `POST /v1/Tickets/{number}/Comments`.
+struct CreateCommentBody: StrictContent {
+    static let allowedFields: Set<String> = ["body", "attachments"]
+    var body: String?
+    var attachments: [AttachmentBody]?
+}
+
+/// When the oldest example happened: ISO 8601 with a time zone, as the API takes times.
+enum ExampleTime {
+    static func parse(_ text: String?) throws(DomainError) -> Date? {
+        guard let text, !text.isEmpty else { return nil }
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        throw DomainError(.invalidParameter, "oldest_example_at: use an ISO 8601 time with its zone, like 2026-03-02T14:30:00Z.")
+    }
+}

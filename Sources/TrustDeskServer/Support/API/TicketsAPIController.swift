@@ -1,0 +1,140 @@
+import Fluent
+import Foundation
+import TrustDeskCore
+import Vapor
+
+/// `/v1/Tickets`: open, list and read the caller's tickets and their public comments
+/// (SUP-2, SUP-12, SEC-3). A main account's credential sees its organisation's tickets; a
+/// subaccount's sees the subaccount's own.
+struct TicketsAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let tickets = routes.grouped("Tickets")
+        tickets.get(use: list)
+        tickets.post(use: create)
+        tickets.get(":number", use: show)
+        tickets.get(":number", "Comments", use: listComments)
+        tickets.post(":number", "Comments", use: createComment)
+        tickets.methodNotAllowed(except: [.GET, .POST])
+        tickets.methodNotAllowed(":number", except: [.GET])
+        tickets.methodNotAllowed(":number", "Comments", except: [.GET, .POST])
+    }
+
+    struct Caller {
+        let account: Account
+        let organisationSID: String
+        /// Set for a subaccount's credential: it sees only that subaccount's tickets.
+        let accountScope: String?
+    }
+
+    private func caller(_ request: Request) async throws -> Caller {
+        let credential = try request.requireAPICredential()
+        guard let account = try await Account.find(credential.accountSID, on: request.db) else { throw DomainError.badCredentials }
+        return Caller(account: account, organisationSID: account.ownerAccountSID ?? account.sid, accountScope: account.isSubaccount ? account.sid : nil)
+    }
+
+    private func number(_ request: Request) throws -> Int {
+        guard let text = request.parameters.get("number"), let number = Int(text), number > 0 else { throw DomainError.notFound("ticket") }
+        return number
+    }
+
+    func create(request: Request) async throws -> Response {
+        let caller = try await caller(request)
+        let body = try request.decodeStrict(CreateTicketBody.self)
+        var about = caller.account
+        if let sidText = body.accountSid, !sidText.isEmpty {
+            let sid: SID
+            do { sid = try SID(parsing: sidText, expecting: .account) } catch { throw DomainError(sid: error) }
+            about = try await Accounts(database: request.db, now: request.now).accessible(sid, by: caller.account.sid)
+        }
+        let product = try SupportProduct.parse(body.product ?? "")
+        let form = IntakeForm(product: product, sidsText: (body.sids ?? []).joined(separator: " "), oldestExampleAt: try ExampleTime.parse(body.oldestExampleAt),
+                              countries: body.countries ?? "", direction: body.direction ?? "", sdk: body.sdk ?? "", sdkVersion: body.sdkVersion ?? "",
+                              username: body.username ?? "", emailArea: body.emailArea ?? "")
+        let newTicket = NewTicket(subject: body.subject ?? "", description: body.description ?? "", priority: body.priority ?? "",
+                                  topic: body.topic ?? "", intake: form, followUpOf: body.followUpOf)
+        let owner = try await Self.ownerEmail(of: caller.organisationSID, on: request.db)
+        let actor = TicketActor(sid: caller.account.sid, name: "API (\(caller.account.friendlyName))", email: owner, isStaff: false)
+        let now = request.now
+        let target = about
+        let (ticket, targets) = try await request.db.transaction { db in
+            let opened = try await Tickets(database: db, now: now).open(newTicket, about: target, by: actor)
+            return (opened.ticket, try await Tickets(database: db, now: now).targets(of: opened.ticket.number))
+        }
+        return try await encode(TicketDTO(ticket, targets: targets), request, status: .created)
+    }
+
+    func list(request: Request) async throws -> Response {
+        let caller = try await caller(request)
+        let size = try PageRequest.size(request)
+        var before: Int?
+        if let token: String = request.query["page_token"], !token.isEmpty {
+            guard let value = Int(token), value > 0 else { throw DomainError(.invalidParameter, "page_token: use the next_page_token of the previous page.") }
+            before = value
+        }
+        var filter = Tickets.ListFilter()
+        if let status: String = request.query["status"], !status.isEmpty { filter.status = try TicketStatus.parse(status) }
+        if let priority: String = request.query["priority"], !priority.isEmpty { filter.priority = try TicketPriority(parsing: priority) }
+        if let product: String = request.query["product"], !product.isEmpty { filter.product = try SupportProduct.parse(product) }
+        let rows = try await Tickets(database: request.db, now: request.now)
+            .list(organisationSID: caller.organisationSID, accountSID: caller.accountScope, filter: filter, before: before, limit: size + 1)
+        let page = Array(rows.prefix(size))
+        let next = rows.count > size ? page.last.map { String($0.number) } : nil
+        return try await encode(TicketListDTO(tickets: page.map { TicketDTO($0) }, meta: ListMetaDTO(pageSize: size, nextPageToken: next)), request)
+    }
+
+    func show(request: Request) async throws -> Response {
+        let caller = try await caller(request)
+        let tickets = Tickets(database: request.db, now: request.now)
+        let ticket = try await tickets.visible(try number(request), organisationSID: caller.organisationSID, accountSID: caller.accountScope)
+        return try await encode(TicketDTO(ticket, targets: try await tickets.targets(of: ticket.number)), request)
+    }
+
+    func listComments(request: Request) async throws -> Response {
+        let caller = try await caller(request)
+        let tickets = Tickets(database: request.db, now: request.now)
+        let ticket = try await tickets.visible(try number(request), organisationSID: caller.organisationSID, accountSID: caller.accountScope)
+        let comments = try await tickets.comments(of: ticket.number, includeInternal: false)
+        return try await encode(CommentListDTO(comments: comments.map(CommentDTO.init)), request)
+    }
+
+    func createComment(request: Request) async throws -> Response {
+        let caller = try await caller(request)
+        let body = try request.decodeStrict(CreateCommentBody.self)
+        let number = try number(request)
+        let owner = try await Self.ownerEmail(of: caller.organisationSID, on: request.db)
+        let actor = TicketActor(sid: caller.account.sid, name: "API (\(caller.account.friendlyName))", email: owner, isStaff: false)
+        let uploads = (body.attachments ?? []).map { Tickets.AttachmentUpload(filename: $0.filename, contentType: $0.contentType ?? "application/octet-stream", contentBase64: $0.contentBase64) }
+        let now = request.now
+        let comment = try await request.db.transaction { db in
+            let tickets = Tickets(database: db, now: now)
+            let ticket = try await tickets.visible(number, organisationSID: caller.organisationSID, accountSID: caller.accountScope)
+            return try await tickets.reply(to: ticket, by: actor, body: body.body ?? "", isPublic: true, attachments: uploads)
+        }
+        return try await encode(CommentDTO(comment), request, status: .created)
+    }
+
+    static func ownerEmail(of organisationSID: String, on database: any Database) async throws -> String {
+        guard let owner = try await Membership.query(on: database).filter(\.$accountSID == organisationSID).filter(\.$roleRaw == TeammateRole.owner.rawValue).first(),
+              let user = try await User.find(owner.userSID, on: database)
+        else { return "" }
+        return user.email
+    }
+
+    private func encode(_ value: some Encodable, _ request: Request, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let response = Response(status: status)
+        try response.content.encode(value, using: JSONEncoder.trustDesk)
+        return response
+    }
+}
+
+extension PageRequest {
+    /// `page_size` alone, for lists whose token is not a SID.
+    static func size(_ request: Request) throws -> Int {
+        let rawSize: String? = request.query["page_size"]
+        guard let rawSize else { return Paging.defaultPageSize }
+        guard let parsed = Int(rawSize) else {
+            throw DomainError(.invalidParameter, "page_size: use a whole number from 1 to \(Paging.maximumPageSize).")
+        }
+        return try Paging.pageSize(parsed)
+    }
+}

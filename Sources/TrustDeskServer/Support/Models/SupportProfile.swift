@@ -1,0 +1,53 @@
+import Fluent
+import Foundation
+
+/// A customer organisation's support plan and account team (SUP-1, SUP-14), keyed by the
+/// top-level account SID: an organisation is a main account with its subaccounts.
+final class SupportProfile: Model, @unchecked Sendable {
+    static let schema = "support_profiles"
+
+    @ID(custom: "account_sid", generatedBy: .user) var id: String?
+    @Field(key: "plan") var plan: String
+    @OptionalField(key: "primary_tam_sid") var primaryTAMSID: String?
+    @OptionalField(key: "secondary_tam_sid") var secondaryTAMSID: String?
+    @OptionalField(key: "tam_manager_sid") var tamManagerSID: String?
+    @Field(key: "account_executive_name") var accountExecutiveName: String
+    @Field(key: "account_executive_email") var accountExecutiveEmail: String
+    /// The PIN callers key in on the support line (SUP-10).
+    @Field(key: "phone_pin") var phonePIN: String
+    @OptionalField(key: "chat_channel") var chatChannel: String?
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+
+    init(accountSID: String, plan: String, now: Date) {
+        self.id = accountSID
+        self.plan = plan
+        self.accountExecutiveName = ""
+        self.accountExecutiveEmail = ""
+        self.phonePIN = ""
+        self.updatedAt = now
+    }
+}
+
+struct CreateSupportProfiles: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(SupportProfile.schema)
+            .field("account_sid", .string, .identifier(auto: false), .references(Account.schema, "sid"))
+            .field("plan", .string, .required)
+            .field("primary_tam_sid", .string, .references(User.schema, "sid"))
+            .field("secondary_tam_sid", .string, .references(User.schema, "sid"))
+            .field("tam_manager_sid", .string, .references(User.schema, "sid"))
+            .field("account_executive_name", .string, .required)
+            .field("account_executive_email", .string, .required)
+            .field("phone_pin", .string, .required)
+            .field("chat_channel", .string)
+            .field("updated_at", .datetime, .required)
+            .create()
+        try await database.index("support_profiles_primary_tam_idx", on: SupportProfile.schema, columns: ["primary_tam_sid"])
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(SupportProfile.schema).delete()
+    }
+}

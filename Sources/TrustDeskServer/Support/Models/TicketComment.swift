@@ -1,0 +1,81 @@
+import Fluent
+import Foundation
+
+/// A reply on a ticket: public (the customer sees it) or an internal staff note.
+final class TicketComment: Model, @unchecked Sendable {
+    static let schema = "ticket_comments"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "ticket_number") var ticketNumber: Int
+    @Field(key: "author_sid") var authorSID: String
+    @Field(key: "author_name") var authorName: String
+    @Field(key: "author_is_staff") var authorIsStaff: Bool
+    @Field(key: "is_public") var isPublic: Bool
+    @Field(key: "body") var body: String
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+
+    init(ticket: Int, authorSID: String, authorName: String, staff: Bool, isPublic: Bool, body: String, now: Date) {
+        self.id = UUID()
+        self.ticketNumber = ticket
+        self.authorSID = authorSID
+        self.authorName = authorName
+        self.authorIsStaff = staff
+        self.isPublic = isPublic
+        self.body = body
+        self.createdAt = now
+    }
+}
+
+/// A small file attached to a comment, stored inline (base64) because it is small.
+final class TicketAttachment: Model, @unchecked Sendable {
+    static let schema = "ticket_attachments"
+
+    /// Bytes per attachment after decoding.
+    static let maximumSize = 32 * 1024
+    static let maximumPerComment = 3
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "ticket_number") var ticketNumber: Int
+    @Field(key: "comment_id") var commentID: UUID
+    @Field(key: "filename") var filename: String
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "size") var size: Int
+    @Field(key: "content_base64") var contentBase64: String
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}
+
+struct CreateTicketComments: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(TicketComment.schema)
+            .id()
+            .field("ticket_number", .int, .required, .references(Ticket.schema, "number"))
+            .field("author_sid", .string, .required)
+            .field("author_name", .string, .required)
+            .field("author_is_staff", .bool, .required)
+            .field("is_public", .bool, .required)
+            .field("body", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.index("ticket_comments_ticket_idx", on: TicketComment.schema, columns: ["ticket_number", "created_at"])
+        try await database.schema(TicketAttachment.schema)
+            .id()
+            .field("ticket_number", .int, .required, .references(Ticket.schema, "number"))
+            .field("comment_id", .uuid, .required, .references(TicketComment.schema, "id"))
+            .field("filename", .string, .required)
+            .field("content_type", .string, .required)
+            .field("size", .int, .required)
+            .field("content_base64", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.index("ticket_attachments_comment_idx", on: TicketAttachment.schema, columns: ["comment_id"])
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(TicketAttachment.schema).delete()
+        try await database.schema(TicketComment.schema).delete()
+    }
+}

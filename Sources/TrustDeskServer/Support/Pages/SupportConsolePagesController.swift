@@ -1,0 +1,301 @@
+import Fluent
+import Foundation
+import TrustDeskCore
+import Vapor
+
+/// The customer side of the support desk: the organisation's tickets, opening one with the
+/// product's intake form, replying, solving, and the account-information page (SUP-2,
+/// SUP-6, SUP-12, SUP-14). A ticket of another organisation is "not found" (SEC-3).
+struct SupportConsolePagesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let support = routes.grouped("console", "support")
+        support.get(use: list)
+        support.get("new", use: newForm)
+        support.post("tickets", use: create)
+        support.get("tickets", ":number", use: show)
+        support.post("tickets", ":number", "reply", use: reply)
+        support.post("tickets", ":number", "solve", use: solve)
+        support.get("account", use: accountInformation)
+    }
+
+    struct Viewer {
+        let user: User
+        let organisations: [Account]
+    }
+
+    /// Signed-in customers only (SUP-2): the guard sends anyone else to sign in.
+    private func viewer(_ request: Request) async throws -> Viewer {
+        guard let user = request.signedIn?.user else { throw Abort.redirect(to: "/signin") }
+        let team = Team(database: request.db, now: request.now, publicURL: request.application.trustDeskConfiguration.publicURL)
+        let organisations = try await team.accounts(of: user.sid).filter { $0.1.can(.openSupportTickets) }.map(\.0)
+        return Viewer(user: user, organisations: organisations)
+    }
+
+    private func ticketNumber(_ request: Request) throws -> Int {
+        guard let text = request.parameters.get("number"), let number = Int(text), number > 0 else { throw DomainError.notFound("ticket") }
+        return number
+    }
+
+    private func visibleTicket(_ request: Request, _ viewer: Viewer, on database: (any Database)? = nil) async throws -> Ticket {
+        let number = try ticketNumber(request)
+        guard let ticket = try await Ticket.find(number, on: database ?? request.db),
+              viewer.organisations.contains(where: { $0.sid == ticket.organisationSID })
+        else { throw DomainError.notFound("ticket") }
+        return ticket
+    }
+
+    // MARK: List
+
+    struct ListBody: Encodable {
+        let tickets: [TicketRowDTO]
+        let nextBefore: Int?
+        let hasOrganisation: Bool
+    }
+
+    func list(request: Request) async throws -> Response {
+        let viewer = try await viewer(request)
+        let before: Int? = request.query["before"]
+        let tickets = Tickets(database: request.db, now: request.now)
+        var rows: [Ticket] = []
+        for organisation in viewer.organisations {
+            rows += try await tickets.list(organisationSID: organisation.sid, before: before, limit: 51)
+        }
+        rows.sort { $0.number > $1.number }
+        let page = Array(rows.prefix(50))
+        return try await request.page("support/customer-list", title: "Support tickets", ListBody(
+            tickets: page.map { TicketRowDTO($0) }, nextBefore: rows.count > 50 ? page.last?.number : nil, hasOrganisation: !viewer.organisations.isEmpty))
+    }
+
+    // MARK: New ticket
+
+    struct OptionDTO: Encodable {
+        let value: String
+        let title: String
+        let selected: Bool
+    }
+
+    struct NewBody: Encodable {
+        let product: String
+        let productTitle: String
+        let guidance: String
+        let products: [OptionDTO]
+        let accounts: [OptionDTO]
+        let priorities: [OptionDTO]
+        let topics: [OptionDTO]
+        let isVoice: Bool
+        let isMessaging: Bool
+        let isVideo: Bool
+        let isEmail: Bool
+        let asksAge: Bool
+        var form: [String: String]
+    }
+
+    private func newBody(_ viewer: Viewer, product: SupportProduct, form: [String: String] = [:]) -> NewBody {
+        NewBody(
+            product: product.rawValue, productTitle: product.title, guidance: product.guidance,
+            products: SupportProduct.allCases.map { OptionDTO(value: $0.rawValue, title: $0.title, selected: $0 == product) },
+            accounts: viewer.organisations.map { OptionDTO(value: $0.sid, title: "\($0.friendlyName) (\($0.sid))", selected: $0.sid == form["account_sid"]) },
+            priorities: TicketPriority.allCases.map { OptionDTO(value: String($0.rawValue), title: $0.title, selected: String($0.rawValue) == (form["priority"] ?? "3")) },
+            topics: [OptionDTO(value: "", title: "No: a technical question", selected: (form["topic"] ?? "").isEmpty)]
+                + ConsumerTrustTopic.allCases.map { OptionDTO(value: $0.rawValue, title: $0.title, selected: $0.rawValue == form["topic"]) },
+            isVoice: product == .voice, isMessaging: product == .messaging, isVideo: product == .video, isEmail: product == .email,
+            asksAge: product.ageWindowHours != nil, form: form
+        )
+    }
+
+    func newForm(request: Request) async throws -> Response {
+        let viewer = try await viewer(request)
+        let product = (try? SupportProduct.parse(request.query["product"] ?? "voice")) ?? .voice
+        return try await request.page("support/customer-new", title: "Open a support ticket", newBody(viewer, product: product))
+    }
+
+    func create(request: Request) async throws -> Response {
+        let viewer = try await viewer(request)
+        let form = (try? request.content.decode([String: String].self)) ?? [:]
+        let product = (try? SupportProduct.parse(form["product"] ?? "")) ?? .other
+        do {
+            let productChecked = try SupportProduct.parse(form["product"] ?? "")
+            guard let account = viewer.organisations.first(where: { $0.sid == form["account_sid"] }) ?? (viewer.organisations.count == 1 ? viewer.organisations.first : nil) else {
+                throw DomainError(.invalidParameter, "account_sid: choose the account the ticket is about.")
+            }
+            var oldest: Date?
+            if let hoursText = form["oldest_example_hours_ago"], !hoursText.isEmpty {
+                guard let hours = Double(hoursText), hours >= 0, hours < 24 * 365 else {
+                    throw DomainError(.invalidParameter, "oldest_example_hours_ago: give a number of hours, like 3 or 30.")
+                }
+                oldest = request.now.addingTimeInterval(-hours * 3600)
+            }
+            let intake = IntakeForm(product: productChecked, sidsText: form["sids"] ?? "", oldestExampleAt: oldest, countries: form["countries"] ?? "",
+                                    direction: form["direction"] ?? "", sdk: form["sdk"] ?? "", sdkVersion: form["sdk_version"] ?? "",
+                                    username: form["username"] ?? "", emailArea: form["email_area"] ?? "")
+            let newTicket = NewTicket(subject: form["subject"] ?? "", description: form["description"] ?? "", priority: form["priority"] ?? "",
+                                      topic: form["topic"] ?? "", intake: intake)
+            let actor = TicketActor(user: viewer.user)
+            let now = request.now
+            let opened = try await request.db.transaction { db in
+                try await Tickets(database: db, now: now).open(newTicket, about: account, by: actor)
+            }
+            return request.redirect("/console/support/tickets/\(opened.ticket.number)")
+        } catch let error as DomainError {
+            var kept = form
+            kept["csrf_token"] = nil
+            return try await request.page("support/customer-new", title: "Open a support ticket", newBody(viewer, product: product, form: kept), error: error)
+        }
+    }
+
+    // MARK: Ticket
+
+    struct TicketBody: Encodable {
+        let number: Int
+        let subject: String
+        let description: String
+        let status: String
+        let statusTitle: String
+        let priority: String
+        let product: String
+        let accountSid: String
+        let sids: [String]
+        let details: [OptionDTO]
+        let warnings: [String]
+        let expectation: String?
+        let followUpOf: Int?
+        let targets: [TargetViewDTO]
+        let comments: [CommentViewDTO]
+        let history: [EventViewDTO]
+        let isClosed: Bool
+        let canSolve: Bool
+    }
+
+    private func ticketBody(_ request: Request, _ ticket: Ticket) async throws -> TicketBody {
+        let tickets = Tickets(database: request.db, now: request.now)
+        let directory = SupportDirectory(database: request.db, now: request.now)
+        let (calendar, owner) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
+        let status = ticket.ticketStatus
+        return TicketBody(
+            number: ticket.number, subject: ticket.subject, description: ticket.description, status: ticket.status, statusTitle: status.title,
+            priority: ticket.ticketPriority.title, product: ticket.supportProduct.title, accountSid: ticket.accountSID, sids: ticket.sidList,
+            details: ticket.details.sorted { $0.key < $1.key }.map { OptionDTO(value: $0.value, title: $0.key, selected: false) },
+            warnings: ticket.warningList,
+            expectation: ticket.topic != nil ? ConsumerTrustTopic.expectation : nil,
+            followUpOf: ticket.followUpOf,
+            targets: try await tickets.targets(of: ticket.number).map { TargetViewDTO($0, calendar: calendar, owner: owner) },
+            comments: try await tickets.comments(of: ticket.number, includeInternal: false).map(CommentViewDTO.init),
+            history: try await tickets.history(of: ticket.number, includeInternal: false).map(EventViewDTO.init),
+            isClosed: status == .closed, canSolve: status.isUnsolved
+        )
+    }
+
+    func show(request: Request) async throws -> Response {
+        let viewer = try await viewer(request)
+        let ticket = try await visibleTicket(request, viewer)
+        return try await request.page("support/customer-ticket", title: "Ticket #\(ticket.number)", try await ticketBody(request, ticket))
+    }
+
+    /// A reply; on a closed ticket it opens a follow-up that links to it (SUP-6).
+    func reply(request: Request) async throws -> Response {
+        let viewer = try await viewer(request)
+        let form = (try? request.content.decode([String: String].self)) ?? [:]
+        let actor = TicketActor(user: viewer.user)
+        let now = request.now
+        let ticket = try await visibleTicket(request, viewer)
+        do {
+            let destination: Int = try await request.db.transaction { db in
+                let tickets = Tickets(database: db, now: now)
+                guard let fresh = try await Ticket.find(ticket.number, on: db) else { throw DomainError.notFound("ticket") }
+                if fresh.ticketStatus == .closed {
+                    guard let account = try await Account.find(fresh.accountSID, on: db) else { throw DomainError.notFound("account") }
+                    let followUp = NewTicket(subject: "Follow-up: \(fresh.subject)".prefix(Tickets.maximumSubject).description,
+                                             description: form["body"] ?? "", priority: String(fresh.priority),
+                                             intake: IntakeForm(product: fresh.supportProduct, sidsText: fresh.sids), followUpOf: fresh.number)
+                    return try await tickets.open(followUp, about: account, by: actor).ticket.number
+                }
+                try await tickets.reply(to: fresh, by: actor, body: form["body"] ?? "", isPublic: true)
+                return fresh.number
+            }
+            return request.redirect("/console/support/tickets/\(destination)")
+        } catch let error as DomainError {
+            return try await request.page("support/customer-ticket", title: "Ticket #\(ticket.number)", try await ticketBody(request, ticket), error: error)
+        }
+    }
+
+    func solve(request: Request) async throws -> Response {
+        let viewer = try await viewer(request)
+        let actor = TicketActor(user: viewer.user)
+        let now = request.now
+        let ticket = try await visibleTicket(request, viewer)
+        do {
+            try await request.db.transaction { db in
+                guard let fresh = try await Ticket.find(ticket.number, on: db) else { throw DomainError.notFound("ticket") }
+                try await Tickets(database: db, now: now).customerSolve(fresh, by: actor)
+            }
+            return request.redirect("/console/support/tickets/\(ticket.number)")
+        } catch let error as DomainError {
+            return try await request.page("support/customer-ticket", title: "Ticket #\(ticket.number)", try await ticketBody(request, ticket), error: error)
+        }
+    }
+
+    // MARK: Account information (SUP-14)
+
+    struct PersonDTO: Encodable {
+        let role: String
+        let name: String
+        let email: String
+        let hours: [String]
+    }
+
+    struct OrganisationDTO: Encodable {
+        let name: String
+        let sid: String
+        let plan: String
+        let pin: String?
+        let chatChannel: String?
+        let people: [PersonDTO]
+        let accountExecutive: String?
+    }
+
+    struct AccountInfoBody: Encodable {
+        let viewerZone: String
+        let organisations: [OrganisationDTO]
+        let numbers: [OptionDTO]
+    }
+
+    func accountInformation(request: Request) async throws -> Response {
+        let viewer = try await viewer(request)
+        let zoneName: String = request.query["tz"] ?? "UTC"
+        let viewerZone = TimeZone(identifier: zoneName) ?? TimeZone(secondsFromGMT: 0) ?? .current
+        let directory = SupportDirectory(database: request.db, now: request.now)
+        var organisations: [OrganisationDTO] = []
+        for organisation in viewer.organisations {
+            let profile = try await directory.profile(of: organisation.sid)
+            let plan = try directory.plan(of: profile)
+            var people: [PersonDTO] = []
+            for (role, sid) in [("Primary TAM", profile?.primaryTAMSID), ("Secondary TAM", profile?.secondaryTAMSID), ("TAM manager", profile?.tamManagerSID)] {
+                guard let sid, let user = try await User.find(sid, on: request.db) else { continue }
+                var hours: [String] = []
+                if let staff = try await directory.staffProfile(sid), let calendar = try await directory.calendar(id: staff.calendarID) {
+                    hours = Self.hours(calendar, viewer: viewerZone, from: request.now)
+                }
+                people.append(PersonDTO(role: role, name: user.fullName, email: user.email, hours: hours))
+            }
+            let executive = profile.flatMap { $0.accountExecutiveName.isEmpty ? nil : "\($0.accountExecutiveName) (\($0.accountExecutiveEmail))" }
+            organisations.append(OrganisationDTO(name: organisation.friendlyName, sid: organisation.sid, plan: plan.name,
+                                                 pin: profile.flatMap { $0.phonePIN.isEmpty ? nil : $0.phonePIN },
+                                                 chatChannel: profile?.chatChannel, people: people, accountExecutive: executive))
+        }
+        return try await request.page("support/customer-account", title: "Support account information", AccountInfoBody(
+            viewerZone: viewerZone.identifier, organisations: organisations,
+            numbers: SupportNumbers.all.map { OptionDTO(value: $0.number, title: $0.country, selected: false) }))
+    }
+
+    /// The next week of someone's working hours, in their zone and in the viewer's.
+    static func hours(_ calendar: BusinessCalendar, viewer: TimeZone, from now: Date) -> [String] {
+        var lines: [String] = []
+        calendar.forEachSpan(from: now, until: now.addingTimeInterval(7 * 86400)) { span in
+            let own = "\(DueExplanation.text(span.start, calendar.timeZone, "EEE HH:mm"))-\(DueExplanation.text(span.end, calendar.timeZone, "HH:mm zzz"))"
+            let theirs = "\(DueExplanation.text(span.start, viewer, "EEE HH:mm"))-\(DueExplanation.text(span.end, viewer, "HH:mm zzz"))"
+            lines.append("\(own) (\(calendar.timeZone.identifier)) = \(theirs) your time (\(viewer.identifier))")
+            return lines.count < 7
+        }
+        return lines
+    }
+}

@@ -1,0 +1,285 @@
+import Fluent
+import Foundation
+import TrustDeskCore
+import Vapor
+
+/// The staff side of the support desk: queues, the ticket page with SLA due times and their
+/// explanations, assignment, status and priority changes with reasons, internal notes,
+/// availability, and calendars (SUP-3..SUP-8). Every ticket view is recorded (SEC-3).
+struct SupportStaffPagesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let support = routes.grouped("staff", "support")
+        support.get(use: queue)
+        support.post("availability", use: availability)
+        support.get("calendars", use: calendars)
+        support.post("calendars", ":id", use: updateCalendar)
+        let ticket = support.grouped("tickets", ":number")
+        ticket.get(use: show)
+        ticket.post("comment", use: comment)
+        ticket.post("assign", use: assign)
+        ticket.post("status", use: status)
+        ticket.post("priority", use: priority)
+    }
+
+    private func staff(_ request: Request) throws -> User {
+        guard let user = request.signedIn?.user, user.isStaff else { throw DomainError.notFound("page") }
+        return user
+    }
+
+    private func form(_ request: Request) -> [String: String] {
+        (try? request.content.decode([String: String].self)) ?? [:]
+    }
+
+    // MARK: Queues
+
+    enum Queue: String, CaseIterable {
+        case mine, group, unassigned, breaching
+
+        var title: String {
+            switch self {
+            case .mine: "Assigned to me"
+            case .group: "My group"
+            case .unassigned: "Unassigned"
+            case .breaching: "Breaching within 2 hours"
+            }
+        }
+    }
+
+    struct QueueLinkDTO: Encodable {
+        let value: String
+        let title: String
+        let current: Bool
+    }
+
+    struct QueueBody: Encodable {
+        let queue: String
+        let queueTitle: String
+        let queues: [QueueLinkDTO]
+        let tickets: [TicketRowDTO]
+        let nextBefore: Int?
+        let alerts: [String]
+        let group: String?
+        let available: Bool?
+    }
+
+    func queue(request: Request) async throws -> Response {
+        let staff = try staff(request)
+        let queue = Queue(rawValue: request.query["queue"] ?? "mine") ?? .mine
+        let before: Int? = request.query["before"]
+        let directory = SupportDirectory(database: request.db, now: request.now)
+        let profile = try await directory.staffProfile(staff.sid)
+        let pageSize = 50
+        var rows: [Ticket] = []
+        var dues: [Int: Date] = [:]
+        switch queue {
+        case .mine:
+            var query = Ticket.query(on: request.db).filter(\.$assigneeSID == staff.sid).filter(\.$unsolved == true)
+            if let before { query = query.filter(\.$id < before) }
+            rows = try await query.sort(\.$id, .descending).limit(pageSize + 1).all()
+        case .group:
+            var query = Ticket.query(on: request.db).filter(\.$groupName == (profile?.groupName ?? SupportGroup.general)).filter(\.$unsolved == true)
+            if let before { query = query.filter(\.$id < before) }
+            rows = try await query.sort(\.$id, .descending).limit(pageSize + 1).all()
+        case .unassigned:
+            var query = Ticket.query(on: request.db).filter(\.$assigneeSID == nil).filter(\.$unsolved == true)
+            if let before { query = query.filter(\.$id < before) }
+            rows = try await query.sort(\.$id, .descending).limit(pageSize + 1).all()
+        case .breaching:
+            // Driven by the due-time index: running targets due in the next 2 hours.
+            let soon = try await TicketSLARecord.query(on: request.db)
+                .filter(\.$status == SLAStatus.active.rawValue).filter(\.$dueAt <= request.now.addingTimeInterval(7200))
+                .sort(\.$dueAt).limit(pageSize).all()
+            for record in soon where dues[record.ticketNumber] == nil { dues[record.ticketNumber] = record.dueAt }
+            let tickets = try await Ticket.query(on: request.db).filter(\.$id ~~ Array(dues.keys)).all()
+            rows = tickets.sorted { (dues[$0.number] ?? .distantFuture) < (dues[$1.number] ?? .distantFuture) }
+        }
+        let page = Array(rows.prefix(pageSize))
+        let assigneeSIDs = Set(page.compactMap(\.assigneeSID))
+        let names = Dictionary(uniqueKeysWithValues: try await User.query(on: request.db).filter(\.$id ~~ Array(assigneeSIDs)).all().map { ($0.sid, $0.fullName) })
+        let alerts = try await SupportAlert.query(on: request.db).filter(\.$userSID == staff.sid).sort(\.$createdAt, .descending).limit(10).all()
+        return try await request.page("support/staff-queue", title: "Support queues", QueueBody(
+            queue: queue.rawValue, queueTitle: queue.title,
+            queues: Queue.allCases.map { QueueLinkDTO(value: $0.rawValue, title: $0.title, current: $0 == queue) },
+            tickets: page.map { TicketRowDTO($0, assignee: $0.assigneeSID.flatMap { names[$0] }, due: dues[$0.number]) },
+            nextBefore: queue != .breaching && rows.count > pageSize ? page.last?.number : nil,
+            alerts: alerts.map { "\(DateDisplay.utc($0.createdAt)): \($0.message)" },
+            group: profile?.groupName, available: profile?.available))
+    }
+
+    func availability(request: Request) async throws -> Response {
+        let staff = try staff(request)
+        let available = form(request)["available"] == "true"
+        try await SupportDirectory(database: request.db, now: request.now).setAvailability(of: staff, available: available)
+        return request.redirect("/staff/support")
+    }
+
+    // MARK: Ticket
+
+    struct StaffTicketBody: Encodable {
+        let number: Int
+        let subject: String
+        let description: String
+        let status: String
+        let priority: String
+        let priorityValue: Int
+        let product: String
+        let organisationSid: String
+        let accountSid: String
+        let requester: String
+        let assignee: String?
+        let group: String
+        let plan: String
+        let tags: String
+        let sids: [String]
+        let details: [String]
+        let warnings: [String]
+        let followUpOf: Int?
+        let targets: [TargetViewDTO]
+        let comments: [CommentViewDTO]
+        let history: [EventViewDTO]
+        let statuses: [QueueLinkDTO]
+        let priorities: [QueueLinkDTO]
+    }
+
+    private func number(_ request: Request) throws -> Int {
+        guard let text = request.parameters.get("number"), let number = Int(text), number > 0 else { throw DomainError.notFound("ticket") }
+        return number
+    }
+
+    private func body(_ request: Request, _ ticket: Ticket) async throws -> StaffTicketBody {
+        let tickets = Tickets(database: request.db, now: request.now)
+        let directory = SupportDirectory(database: request.db, now: request.now)
+        let (calendar, owner) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
+        let assignee = try await ticket.assigneeSID.asyncMap { try await User.find($0, on: request.db) }
+        let status = ticket.ticketStatus
+        return StaffTicketBody(
+            number: ticket.number, subject: ticket.subject, description: ticket.description, status: ticket.status,
+            priority: ticket.ticketPriority.title, priorityValue: ticket.priority, product: ticket.supportProduct.title,
+            organisationSid: ticket.organisationSID, accountSid: ticket.accountSID, requester: "\(ticket.requesterName) <\(ticket.requesterEmail)>",
+            assignee: assignee.flatMap { $0.map { "\($0.fullName) (\($0.username))" } }, group: ticket.groupName, plan: ticket.plan, tags: ticket.tags,
+            sids: ticket.sidList, details: ticket.details.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }, warnings: ticket.warningList,
+            followUpOf: ticket.followUpOf,
+            targets: try await tickets.targets(of: ticket.number).map { TargetViewDTO($0, calendar: calendar, owner: owner) },
+            comments: try await tickets.comments(of: ticket.number, includeInternal: true).map(CommentViewDTO.init),
+            history: try await tickets.history(of: ticket.number, includeInternal: true).map(EventViewDTO.init),
+            statuses: status.staffMoves.sorted { $0.rawValue < $1.rawValue }.map { QueueLinkDTO(value: $0.rawValue, title: $0.title, current: false) },
+            priorities: TicketPriority.allCases.map { QueueLinkDTO(value: String($0.rawValue), title: $0.title, current: $0 == ticket.ticketPriority) }
+        )
+    }
+
+    func show(request: Request) async throws -> Response {
+        let staff = try staff(request)
+        let ticket = try await Tickets(database: request.db, now: request.now).find(try number(request))
+        try await StaffDirectory(database: request.db, now: request.now).record(staff, action: "view_ticket", account: ticket.accountSID, detail: "#\(ticket.number)")
+        return try await request.page("support/staff-ticket", title: "Ticket #\(ticket.number)", try await body(request, ticket))
+    }
+
+    /// Runs a change in a transaction, then shows the ticket again, with the error if any.
+    private func change(_ request: Request, notice: String, _ work: @escaping @Sendable (Tickets, Ticket, TicketActor) async throws -> Void) async throws -> Response {
+        let staff = try staff(request)
+        let number = try number(request)
+        let actor = TicketActor(user: staff)
+        let now = request.now
+        do {
+            try await request.db.transaction { db in
+                let tickets = Tickets(database: db, now: now)
+                let ticket = try await tickets.find(number)
+                try await work(tickets, ticket, actor)
+                try await StaffAuditEvent(staff: staff.sid, action: "change_ticket", account: ticket.accountSID, detail: "#\(number): \(notice)", at: now).create(on: db)
+            }
+            let ticket = try await Tickets(database: request.db, now: request.now).find(number)
+            return try await request.page("support/staff-ticket", title: "Ticket #\(number)", try await body(request, ticket), notice: notice)
+        } catch let error as DomainError {
+            let ticket = try await Tickets(database: request.db, now: request.now).find(number)
+            return try await request.page("support/staff-ticket", title: "Ticket #\(number)", try await body(request, ticket), error: error)
+        }
+    }
+
+    func comment(request: Request) async throws -> Response {
+        let form = form(request)
+        let isPublic = form["public"] == "true"
+        return try await change(request, notice: isPublic ? "Reply sent." : "Internal note added.") { tickets, ticket, actor in
+            try await tickets.reply(to: ticket, by: actor, body: form["body"] ?? "", isPublic: isPublic)
+        }
+    }
+
+    func assign(request: Request) async throws -> Response {
+        let form = form(request)
+        let staff = try staff(request)
+        let username = (form["assignee"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        return try await change(request, notice: "Assignment changed.") { tickets, ticket, actor in
+            var assignee: User?
+            if username == "me" {
+                assignee = staff
+            } else if !username.isEmpty {
+                guard let found = try await User.query(on: tickets.database).filter(\.$username == username).first(), found.isStaff else {
+                    throw DomainError(.invalidParameter, "assignee: no staff member has the username \"\(username.prefix(64))\".")
+                }
+                assignee = found
+            }
+            try await tickets.assign(ticket, to: assignee, by: actor)
+        }
+    }
+
+    func status(request: Request) async throws -> Response {
+        let form = form(request)
+        return try await change(request, notice: "Status changed.") { tickets, ticket, actor in
+            try await tickets.changeStatus(ticket, to: try TicketStatus.parse(form["status"] ?? ""), by: actor, reason: form["reason"] ?? "")
+        }
+    }
+
+    func priority(request: Request) async throws -> Response {
+        let form = form(request)
+        return try await change(request, notice: "Priority changed.") { tickets, ticket, actor in
+            try await tickets.changePriority(ticket, to: form["priority"] ?? "", by: actor, reason: form["reason"] ?? "")
+        }
+    }
+
+    // MARK: Calendars (SUP-4)
+
+    struct CalendarDTO: Encodable {
+        let id: String
+        let name: String
+        let timeZone: String
+        let weeklyHours: String
+        let holidays: String
+        let group: String?
+    }
+
+    struct CalendarsBody: Encodable {
+        let calendars: [CalendarDTO]
+        let canEdit: Bool
+    }
+
+    private func calendarsPage(_ request: Request, notice: String? = nil, error: DomainError? = nil) async throws -> Response {
+        let staff = try staff(request)
+        let records = try await SupportCalendarRecord.query(on: request.db).sort(\.$name).limit(500).all()
+        return try await request.page("support/staff-calendars", title: "Support calendars", CalendarsBody(
+            calendars: records.map { CalendarDTO(id: $0.id?.uuidString ?? "", name: $0.name, timeZone: $0.timeZone, weeklyHours: $0.weeklyHours, holidays: $0.holidays, group: $0.groupName) },
+            canEdit: staff.staffRole == .admin), notice: notice, error: error)
+    }
+
+    func calendars(request: Request) async throws -> Response {
+        try await calendarsPage(request)
+    }
+
+    func updateCalendar(request: Request) async throws -> Response {
+        let staff = try staff(request)
+        guard let text = request.parameters.get("id"), let id = UUID(uuidString: text) else { throw DomainError.notFound("calendar") }
+        let form = form(request)
+        do {
+            let record = try await SupportDirectory(database: request.db, now: request.now)
+                .updateCalendar(id, timeZone: form["time_zone"] ?? "", weekly: form["weekly_hours"] ?? "", holidays: form["holidays"] ?? "", by: staff)
+            return try await calendarsPage(request, notice: "Calendar \(record.name) saved.")
+        } catch let error as DomainError {
+            return try await calendarsPage(request, error: error)
+        }
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import TrustDeskCore
+
+/// Row and detail shapes shared by the customer and staff support pages.
+struct TicketRowDTO: Encodable {
+    let number: Int
+    let subject: String
+    let status: String
+    let statusTitle: String
+    let priority: String
+    let product: String
+    let updated: String
+    let assignee: String?
+    let due: String?
+
+    init(_ ticket: Ticket, assignee: String? = nil, due: Date? = nil) {
+        self.number = ticket.number
+        self.subject = ticket.subject
+        self.status = ticket.status
+        self.statusTitle = ticket.ticketStatus.title
+        self.priority = ticket.ticketPriority.title
+        self.product = ticket.supportProduct.title
+        self.updated = DateDisplay.utc(ticket.updatedAt)
+        self.assignee = assignee
+        self.due = due.map(DateDisplay.utc)
+    }
+}
+
+struct CommentViewDTO: Encodable {
+    let author: String
+    let fromSupport: Bool
+    let isPublic: Bool
+    let body: String
+    let at: String
+
+    init(_ comment: TicketComment) {
+        self.author = comment.authorName
+        self.fromSupport = comment.authorIsStaff
+        self.isPublic = comment.isPublic
+        self.body = comment.body
+        self.at = DateDisplay.utc(comment.createdAt)
+    }
+}
+
+struct EventViewDTO: Encodable {
+    let actor: String
+    let action: String
+    let detail: String
+    let isPublic: Bool
+    let at: String
+
+    init(_ event: TicketEvent) {
+        self.actor = event.actorName
+        self.action = event.action
+        self.detail = event.detail
+        self.isPublic = event.isPublic
+        self.at = DateDisplay.utc(event.at)
+    }
+}
+
+struct TargetViewDTO: Encodable {
+    let metric: String
+    let status: String
+    let due: String?
+    let explanation: String
+
+    /// SUP-8: each target with its due time and the sentence that explains it.
+    init(_ record: TicketSLARecord, calendar: BusinessCalendar, owner: String) {
+        let value = record.value
+        let clock = SLATarget.calendar(for: value.target, assigneeCalendar: calendar)
+        self.metric = value.metric.title
+        self.status = value.status.rawValue
+        self.due = value.dueAt.map(DateDisplay.utc)
+        let left = max(0, Int(((Double(value.target.minutes * 60) - value.usedSeconds) / 60).rounded(.up)))
+        switch value.status {
+        case .active:
+            let since = value.runningSince ?? record.startedAt
+            self.explanation = DueExplanation.sentence(target: value.target, remainingMinutes: left, from: since, calendar: clock, owner: owner)
+        case .paused:
+            self.explanation = "paused while the ticket waits (pending or on hold): \(left) of \(value.target.minutes) min left"
+        case .achieved:
+            self.explanation = "achieved \(value.endedAt.map(DateDisplay.utc) ?? "")"
+        case .breached:
+            self.explanation = "breached: was due \(value.endedAt.map(DateDisplay.utc) ?? "")"
+        }
+    }
+}
+
+/// Support phone numbers per country (SUP-10, SUP-14). Fictional 555 numbers.
+enum SupportNumbers {
+    static let all: [(country: String, number: String)] = [
+        ("United States", "+1 555 010 0100"),
+        ("United Kingdom", "+44 555 010 0101"),
+        ("Australia", "+61 555 010 0102"),
+        ("India", "+91 555 010 0103"),
+        ("Brazil", "+55 555 010 0104"),
+    ]
+}

@@ -1,0 +1,238 @@
+import ConsoleKit
+import Fluent
+import Foundation
+import SQLKit
+import TrustDeskCore
+import Vapor
+
+/// `trustdesk bench-support`: seeds tickets and comments with raw multi-row inserts (the
+/// baseline), then times what people and jobs do at that size: opening a ticket through the
+/// service, queue pages, ticket pages, deep keyset pages and breach passes. Run it on an empty
+/// database; it is never part of `swift test` or CI (docs/performance.md).
+struct SupportBenchCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "tickets", help: "Tickets to seed (default 20000).")
+        var tickets: Int?
+        @Option(name: "comments", help: "Comments to seed (default 5 per ticket).")
+        var comments: Int?
+        @Option(name: "samples", help: "Timed operations per measurement (default 200).")
+        var samples: Int?
+    }
+
+    var help: String { "Seeds support tickets into an empty database and measures the support desk's queries." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let ticketCount = signature.tickets ?? 20_000
+        let commentCount = signature.comments ?? ticketCount * 5
+        let samples = signature.samples ?? 200
+        try await DatabaseSetup.createSchemaIfNeeded(app)
+        try await app.autoMigrate()
+        guard try await Ticket.query(on: app.db).count() == 0 else {
+            context.console.error("bench-support needs an empty support desk: point TRUSTDESK_DATA_DIR or DATABASE_URL at a fresh database.")
+            return
+        }
+        let bench = SupportBench(app: app, console: context.console, samples: samples)
+        try await bench.run(tickets: ticketCount, comments: commentCount)
+    }
+}
+
+struct SupportBench {
+    let app: Application
+    let console: any Console
+    let samples: Int
+    static let batch = 500
+    static let organisations = 50
+    static let engineers = 40
+
+    struct Setup {
+        let organisations: [Account]
+        let owner: User
+        let engineers: [User]
+    }
+
+    func run(tickets: Int, comments: Int) async throws {
+        let now = app.clock.now()
+        let sql = try app.db.sql
+        let setup = try await prepare(now: now)
+        let database = (app.db as? any SQLDatabase)?.dialect.name ?? "sql"
+        console.print("bench-support on \(database): \(tickets) tickets, \(comments) comments")
+
+        var started = ContinuousClock.now
+        try await seedTickets(tickets, setup: setup, now: now, sql: sql)
+        let ticketSeconds = Self.seconds(since: started)
+        started = ContinuousClock.now
+        try await seedComments(comments, tickets: tickets, setup: setup, now: now, sql: sql)
+        let commentSeconds = Self.seconds(since: started)
+        started = ContinuousClock.now
+        try await seedTargets(tickets, now: now, sql: sql)
+        let targetSeconds = Self.seconds(since: started)
+
+        var rows: [(String, String)] = [
+            ("raw insert: tickets (baseline)", String(format: "%.0f rows/s (%.1f s)", Double(tickets) / ticketSeconds, ticketSeconds)),
+            ("raw insert: comments (baseline)", String(format: "%.0f rows/s (%.1f s)", Double(comments) / max(commentSeconds, 0.001), commentSeconds)),
+            ("raw insert: SLA targets (baseline)", String(format: "%.0f rows/s (%.1f s)", Double(tickets) / targetSeconds, targetSeconds)),
+        ]
+
+        rows.append(("ticket create (service: routing, SLA, history, mail)", try await time { index in
+            let organisation = setup.organisations[index % setup.organisations.count]
+            let intake = IntakeForm(product: .voice, sidsText: "CA\(String(repeating: "1", count: 32)) CA\(String(repeating: "2", count: 32))",
+                                    oldestExampleAt: now.addingTimeInterval(-3600), countries: "US")
+            _ = try await app.db.transaction { db in
+                try await Tickets(database: db, now: now).open(NewTicket(subject: "Bench ticket \(index)", description: "Timed create.", priority: "2", intake: intake),
+                                                               about: organisation, by: TicketActor(user: setup.owner))
+            }
+        }))
+        rows.append(("queue page: assigned to me (50 rows)", try await time { index in
+            let engineer = setup.engineers[index % setup.engineers.count].sid
+            _ = try await Ticket.query(on: app.db).filter(\.$assigneeSID == engineer).filter(\.$unsolved == true).sort(\.$id, .descending).limit(51).all()
+        }))
+        rows.append(("queue page: group, deep keyset page", try await time { index in
+            let before = max(2, tickets - (index * 997) % max(tickets, 1))
+            _ = try await Ticket.query(on: app.db).filter(\.$groupName == SupportGroup.pse).filter(\.$unsolved == true)
+                .filter(\.$id < before).sort(\.$id, .descending).limit(51).all()
+        }))
+        rows.append(("queue page: breaching within 2 h", try await time { _ in
+            _ = try await TicketSLARecord.query(on: app.db).filter(\.$status == SLAStatus.active.rawValue)
+                .filter(\.$dueAt <= now.addingTimeInterval(7200)).sort(\.$dueAt).limit(50).all()
+        }))
+        rows.append(("customer list: organisation, deep keyset page", try await time { index in
+            let organisation = setup.organisations[index % setup.organisations.count].sid
+            _ = try await Tickets(database: app.db, now: now).list(organisationSID: organisation, before: max(2, tickets / 2 - index), limit: 51)
+        }))
+        rows.append(("ticket page: ticket, comments, history, targets", try await time { index in
+            let number = 1 + (index * 7919) % max(tickets, 1)
+            let service = Tickets(database: app.db, now: now)
+            _ = try await service.find(number)
+            _ = try await service.comments(of: number, includeInternal: true)
+            _ = try await service.history(of: number, includeInternal: true)
+            _ = try await service.targets(of: number)
+        }))
+        // Breach passes: targets are due one per minute back from `now`; each pass takes 500.
+        var passes = 0
+        var breached = 0
+        let breachStart = ContinuousClock.now
+        while passes < 10 {
+            let count = try await app.db.transaction { db in try await Tickets(database: db, now: now).breachDue(batch: 500) }
+            breached += count
+            passes += 1
+            if count == 0 { break }
+        }
+        let breachSeconds = Self.seconds(since: breachStart)
+        rows.append(("breach pass (500 due targets per pass)", String(format: "%.0f ms per pass, %d breached in %d passes", breachSeconds * 1000 / Double(passes), breached, passes)))
+
+        console.print("")
+        console.print("| measurement | result |")
+        console.print("| --- | --- |")
+        for (name, value) in rows { console.print("| \(name) | \(value) |") }
+    }
+
+    private func prepare(now: Date) async throws -> Setup {
+        let db = app.db
+        let hash = try await app.password.async(on: app.threadPool, hopTo: app.eventLoopGroup.next()).hash("bench-password-2026")
+        let owner = User(sid: SID.generate(.user), username: "bench.owner", email: "bench.owner@example.com", fullName: "Bench Owner", passwordHash: hash, now: now)
+        try await owner.create(on: db)
+        var organisations: [Account] = []
+        for index in 0..<Self.organisations {
+            let (account, _) = try await Accounts(database: db, now: now).createAccount(named: "Bench Org \(index)", owner: owner)
+            let profile = SupportProfile(accountSID: account.sid, plan: index.isMultiple(of: 2) ? "personalized" : "standard", now: now)
+            try await profile.create(on: db)
+            organisations.append(account)
+        }
+        let shift = SupportCalendarRecord(name: "Bench PSE 24x7", calendar: .aroundTheClock(), group: SupportGroup.pse, now: now)
+        try await shift.create(on: db)
+        var engineers: [User] = []
+        for index in 0..<Self.engineers {
+            let user = User(sid: SID.generate(.user), username: "bench.pse\(index)", email: "bench.pse\(index)@trustdesk.example.com",
+                            fullName: "Bench PSE \(index)", passwordHash: hash, staffRole: .pse, now: now)
+            try await user.create(on: db)
+            try await StaffSupportProfile(userSID: user.sid, group: SupportGroup.pse, calendarID: shift.id, now: now).create(on: db)
+            engineers.append(user)
+        }
+        return Setup(organisations: organisations, owner: owner, engineers: engineers)
+    }
+
+    private func seedTickets(_ count: Int, setup: Setup, now: Date, sql: any SQLDatabase) async throws {
+        let statuses: [TicketStatus] = [.new, .open, .pending, .onHold, .solved, .closed, .closed, .closed]
+        var index = 0
+        while index < count {
+            var insert = sql.insert(into: Ticket.schema).columns(
+                "subject", "description", "product", "priority", "status", "unsolved", "organisation_sid", "account_sid", "requester_sid",
+                "requester_name", "requester_email", "assignee_sid", "group_name", "plan", "has_sla", "tags", "sids", "intake_details",
+                "intake_warnings", "created_at", "updated_at")
+            for offset in 0..<min(Self.batch, count - index) {
+                let n = index + offset
+                let status = statuses[n % statuses.count]
+                let organisation = setup.organisations[n % setup.organisations.count].sid
+                let created = now.addingTimeInterval(-Double(count - n) * 30)
+                insert = insert.values([
+                    "Seeded ticket \(n)", "Seeded description of ticket \(n).", SupportProduct.allCases[n % 7].rawValue, 1 + n % 3, status.rawValue,
+                    status.isUnsolved, organisation, organisation, setup.owner.sid, "Bench Owner", "bench.owner@example.com",
+                    setup.engineers[n % setup.engineers.count].sid, SupportGroup.pse, "personalized", true, "", "", "{}", "", created, created,
+                ] as [any Encodable & Sendable])
+            }
+            try await insert.run()
+            index += Self.batch
+        }
+    }
+
+    private func seedComments(_ count: Int, tickets: Int, setup: Setup, now: Date, sql: any SQLDatabase) async throws {
+        var index = 0
+        while index < count {
+            var insert = sql.insert(into: TicketComment.schema).columns("id", "ticket_number", "author_sid", "author_name", "author_is_staff", "is_public", "body", "created_at")
+            for offset in 0..<min(Self.batch, count - index) {
+                let n = index + offset
+                insert = insert.values([
+                    UUID(), 1 + n % max(tickets, 1), setup.owner.sid, "Bench Owner", n.isMultiple(of: 2), !n.isMultiple(of: 5),
+                    "Seeded comment \(n): the calls still drop after a minute.", now.addingTimeInterval(-Double(count - n)),
+                ] as [any Encodable & Sendable])
+            }
+            try await insert.run()
+            index += Self.batch
+        }
+    }
+
+    /// One first-response target per unsolved ticket; due times one minute apart, the first
+    /// 2,000 already due.
+    private func seedTargets(_ count: Int, now: Date, sql: any SQLDatabase) async throws {
+        var index = 0
+        while index < count {
+            var insert = sql.insert(into: TicketSLARecord.schema).columns(
+                "id", "ticket_number", "metric", "status", "target_minutes", "around_the_clock", "used_seconds", "running_since", "due_at", "started_at")
+            var rows = 0
+            for offset in 0..<min(Self.batch, count - index) {
+                let n = index + offset
+                // Statuses cycle through 8 values; the first four are unsolved.
+                guard n % 8 < 4 else { continue }
+                let due = now.addingTimeInterval(Double(n - 2000 * 2) * 60)
+                insert = insert.values([
+                    UUID(), n + 1, SLAMetric.firstResponse.rawValue, SLAStatus.active.rawValue, 120, false, 0.0,
+                    due.addingTimeInterval(-7200), due, due.addingTimeInterval(-7200),
+                ] as [any Encodable & Sendable])
+                rows += 1
+            }
+            if rows > 0 { try await insert.run() }
+            index += Self.batch
+        }
+    }
+
+    /// Runs `operation` `samples` times and reports p50, p95 and mean in milliseconds.
+    private func time(_ operation: (Int) async throws -> Void) async throws -> String {
+        var durations: [Double] = []
+        for index in 0..<samples {
+            let start = ContinuousClock.now
+            try await operation(index)
+            durations.append(Self.seconds(since: start) * 1000)
+        }
+        durations.sort()
+        let p50 = durations[durations.count / 2]
+        let p95 = durations[min(durations.count - 1, durations.count * 95 / 100)]
+        let mean = durations.reduce(0, +) / Double(durations.count)
+        return String(format: "p50 %.2f ms, p95 %.2f ms, mean %.2f ms (n=%d)", p50, p95, mean, durations.count)
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}

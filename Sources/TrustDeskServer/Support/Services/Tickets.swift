@@ -1,0 +1,510 @@
+import Fluent
+import Foundation
+import TrustDeskCore
+
+/// Who is acting on a ticket: a customer user, an API credential, a staff member, or a job.
+struct TicketActor: Sendable {
+    let sid: String
+    let name: String
+    let email: String
+    let isStaff: Bool
+
+    static let system = TicketActor(sid: "system", name: "TrustDesk", email: "", isStaff: true)
+
+    init(sid: String, name: String, email: String, isStaff: Bool) {
+        self.sid = sid
+        self.name = name
+        self.email = email
+        self.isStaff = isStaff
+    }
+
+    init(user: User) {
+        self.init(sid: user.sid, name: user.fullName, email: user.email, isStaff: user.isStaff)
+    }
+}
+
+/// What a customer asks for when opening a ticket.
+struct NewTicket: Sendable {
+    var subject: String
+    var description: String
+    var priority: String
+    var topic: String = ""
+    var intake: IntakeForm
+    var followUpOf: Int?
+}
+
+/// Tickets: opening, routing, replies, status and priority changes, SLA clocks and the
+/// jobs that breach and close them (SUP-3, SUP-5, SUP-6, SUP-8, SUP-12, SUP-15). Every
+/// change writes a history event in the same transaction.
+struct Tickets {
+    let database: any Database
+    let now: Date
+
+    static let maximumSubject = 150
+    static let maximumBody = 20_000
+
+    private var directory: SupportDirectory { SupportDirectory(database: database, now: now) }
+
+    // MARK: Reading
+
+    /// A ticket the caller may see: tickets of `organisationSID`, or of `accountSID` only for
+    /// a subaccount's credential. Anything else is "not found" (SEC-3).
+    func visible(_ number: Int, organisationSID: String, accountSID: String? = nil) async throws -> Ticket {
+        guard let ticket = try await Ticket.find(number, on: database), ticket.organisationSID == organisationSID,
+              accountSID == nil || ticket.accountSID == accountSID
+        else { throw DomainError.notFound("ticket") }
+        return ticket
+    }
+
+    func find(_ number: Int) async throws -> Ticket {
+        guard let ticket = try await Ticket.find(number, on: database) else { throw DomainError.notFound("ticket") }
+        return ticket
+    }
+
+    struct ListFilter {
+        var status: TicketStatus?
+        var priority: TicketPriority?
+        var product: SupportProduct?
+    }
+
+    /// Newest first, `before` the last number of the previous page (keyset).
+    func list(organisationSID: String, accountSID: String? = nil, filter: ListFilter = ListFilter(), before: Int?, limit: Int) async throws -> [Ticket] {
+        var query = Ticket.query(on: database)
+        if let accountSID {
+            query = query.filter(\.$accountSID == accountSID)
+        } else {
+            query = query.filter(\.$organisationSID == organisationSID)
+        }
+        if let status = filter.status { query = query.filter(\.$status == status.rawValue) }
+        if let priority = filter.priority { query = query.filter(\.$priority == priority.rawValue) }
+        if let product = filter.product { query = query.filter(\.$product == product.rawValue) }
+        if let before { query = query.filter(\.$id < before) }
+        return try await query.sort(\.$id, .descending).limit(limit).all()
+    }
+
+    func comments(of number: Int, includeInternal: Bool) async throws -> [TicketComment] {
+        var query = TicketComment.query(on: database).filter(\.$ticketNumber == number)
+        if !includeInternal { query = query.filter(\.$isPublic == true) }
+        return try await query.sort(\.$createdAt).sort(\.$id).limit(1000).all()
+    }
+
+    func history(of number: Int, includeInternal: Bool) async throws -> [TicketEvent] {
+        var query = TicketEvent.query(on: database).filter(\.$ticketNumber == number)
+        if !includeInternal { query = query.filter(\.$isPublic == true) }
+        return try await query.sort(\.$at).limit(1000).all()
+    }
+
+    func targets(of number: Int) async throws -> [TicketSLARecord] {
+        try await TicketSLARecord.query(on: database).filter(\.$ticketNumber == number).sort(\.$startedAt).all()
+    }
+
+    func attachments(of number: Int) async throws -> [TicketAttachment] {
+        try await TicketAttachment.query(on: database).filter(\.$ticketNumber == number).sort(\.$createdAt).limit(100).all()
+    }
+
+    // MARK: Opening (SUP-2, SUP-5, SUP-12)
+
+    struct Opened {
+        let ticket: Ticket
+        let decision: RoutingDecision
+    }
+
+    /// Opens a ticket about `account` for `requester`. Call inside a transaction.
+    func open(_ request: NewTicket, about account: Account, by requester: TicketActor) async throws -> Opened {
+        let subject = try Validate.displayName(request.subject, field: "subject", maximum: Self.maximumSubject)
+        let description = try Self.text(request.description, field: "description")
+        let priority = try TicketPriority(parsing: request.priority)
+        let topic = try ConsumerTrustTopic.parse(request.topic)
+        let checked = try Intake.check(request.intake, now: now)
+        // Consumer Trust matters are about the account, not about calls or messages: the
+        // product's asks for examples would only confuse.
+        let intake = topic == nil ? checked : IntakeResult(sids: checked.sids, details: checked.details, warnings: [])
+        let organisationSID = directory.organisationSID(of: account)
+        if let original = request.followUpOf {
+            _ = try await visible(original, organisationSID: organisationSID)
+        }
+
+        let profile = try await directory.profile(of: organisationSID)
+        let plan = try directory.plan(of: profile)
+        let decision = Routing.route(
+            plan: plan, topic: topic, at: now,
+            primaryTAM: plan.hasTAM ? try await directory.candidate(profile?.primaryTAMSID) : nil,
+            secondaryTAM: plan.hasTAM ? try await directory.candidate(profile?.secondaryTAMSID) : nil,
+            pool: plan.hasTAM && topic == nil ? try await directory.pool() : []
+        )
+
+        let ticket = Ticket()
+        ticket.subject = subject
+        ticket.description = description
+        ticket.product = request.intake.product.rawValue
+        ticket.priority = priority.rawValue
+        ticket.setStatus(.new)
+        ticket.organisationSID = organisationSID
+        ticket.accountSID = account.sid
+        ticket.requesterSID = requester.sid
+        ticket.requesterName = requester.name
+        ticket.requesterEmail = requester.email
+        ticket.assigneeSID = decision.assigneeID
+        ticket.groupName = decision.group
+        ticket.plan = plan.id
+        ticket.hasSLA = decision.hasSLA
+        ticket.topic = topic?.rawValue
+        ticket.tags = topic.map { "consumer_trust \($0.rawValue)" } ?? ""
+        ticket.sids = intake.sids.map(\.rawValue).joined(separator: " ")
+        ticket.intakeDetails = String(decoding: try JSONEncoder.sortedKeys.encode(intake.details), as: UTF8.self)
+        ticket.intakeWarnings = intake.warnings.joined(separator: "\n")
+        ticket.followUpOf = request.followUpOf
+        ticket.createdAt = now
+        ticket.updatedAt = now
+        try await ticket.create(on: database)
+
+        try await event(ticket, requester, "created", "Opened by \(requester.name): \(priority.title), \(request.intake.product.title).", isPublic: true)
+        if let original = request.followUpOf {
+            try await event(ticket, requester, "follow_up", "Follow-up of closed ticket #\(original).", isPublic: true)
+        }
+        try await event(ticket, .system, "routed", decision.reason, isPublic: false)
+        if !intake.warnings.isEmpty {
+            try await event(ticket, .system, "intake_warnings", intake.warnings.joined(separator: " "), isPublic: true)
+        }
+        if decision.hasSLA, let target = plan.target(for: priority) {
+            try await startTarget(.firstResponse, target: target, on: ticket)
+        }
+        if let assignee = decision.assigneeID {
+            try await SupportAlert(user: assignee, ticket: ticket.number, message: "New \(priority.title) ticket #\(ticket.number) assigned to you.", now: now).create(on: database)
+        }
+        let expectation = decision.expectation ?? "We will reply within the response time of your plan."
+        try await SupportMail(database: database, now: now).toRequester(ticket, subject: "[#\(ticket.number)] We received your ticket: \(subject)",
+                                                                         body: "Thank you. Your ticket #\(ticket.number) is open.\n\n\(expectation)")
+        return Opened(ticket: ticket, decision: decision)
+    }
+
+    // MARK: Replies (SUP-6, SUP-8)
+
+    struct AttachmentUpload: Sendable {
+        let filename: String
+        let contentType: String
+        let contentBase64: String
+    }
+
+    /// A reply. Customers' replies are always public; a customer reply to a closed ticket is
+    /// refused here (the caller opens a follow-up).
+    @discardableResult
+    func reply(to ticket: Ticket, by actor: TicketActor, body rawBody: String, isPublic: Bool, attachments: [AttachmentUpload] = []) async throws -> TicketComment {
+        let body = try Self.text(rawBody, field: "body")
+        let checked = try Self.check(attachments)
+        let status = ticket.ticketStatus
+        let isPublic = actor.isStaff ? isPublic : true
+        if status == .closed && !(actor.isStaff && !isPublic) { throw TicketStatus.closedError }
+
+        let comment = TicketComment(ticket: ticket.number, authorSID: actor.sid, authorName: actor.name, staff: actor.isStaff, isPublic: isPublic, body: body, now: now)
+        try await comment.create(on: database)
+        for (upload, data) in checked {
+            let attachment = TicketAttachment()
+            attachment.id = UUID()
+            attachment.ticketNumber = ticket.number
+            attachment.commentID = comment.id ?? UUID()
+            attachment.filename = upload.filename
+            attachment.contentType = upload.contentType
+            attachment.size = data.count
+            attachment.contentBase64 = upload.contentBase64
+            attachment.createdAt = now
+            try await attachment.create(on: database)
+        }
+
+        if !actor.isStaff {
+            let next = try status.afterCustomerReply()
+            try await event(ticket, actor, "customer_reply", "Reply from \(actor.name).", isPublic: true)
+            if next != status { try await move(ticket, to: next, by: actor, reason: "customer replied") }
+            try await startNextResponseIfOwed(ticket)
+        } else if isPublic {
+            try await event(ticket, actor, "public_reply", "Public reply from \(actor.name).", isPublic: true)
+            for record in try await targets(of: ticket.number) where record.value.status.isOpen {
+                var value = record.value
+                value.respond(at: now)
+                try await save(record, value, ticket)
+            }
+            let next = status.afterStaffReply()
+            if next != status { try await move(ticket, to: next, by: actor, reason: "first reply") }
+            try await SupportMail(database: database, now: now).toRequester(ticket, subject: "[#\(ticket.number)] New reply: \(ticket.subject)",
+                                                                             body: "\(actor.name) replied:\n\n\(body)")
+        } else {
+            try await event(ticket, actor, "internal_note", "Internal note from \(actor.name).", isPublic: false)
+        }
+        ticket.updatedAt = now
+        try await ticket.save(on: database)
+        return comment
+    }
+
+    // MARK: Status, priority, assignment
+
+    /// A staff status change with its reason (SUP-6).
+    func changeStatus(_ ticket: Ticket, to target: TicketStatus, by actor: TicketActor, reason: String) async throws {
+        let next = try ticket.ticketStatus.staffChange(to: target)
+        try await move(ticket, to: next, by: actor, reason: try Self.reason(reason))
+    }
+
+    /// The requester marks their ticket solved.
+    func customerSolve(_ ticket: Ticket, by actor: TicketActor) async throws {
+        let next = try ticket.ticketStatus.customerSolve()
+        try await move(ticket, to: next, by: actor, reason: "solved by the requester")
+    }
+
+    /// SUP-3: staff may change the priority, with a recorded reason; running targets are
+    /// re-measured against the new priority's target.
+    func changePriority(_ ticket: Ticket, to raw: String, by actor: TicketActor, reason: String) async throws {
+        let priority = try TicketPriority(parsing: raw)
+        let why = try Self.reason(reason)
+        guard priority != ticket.ticketPriority else { return }
+        let old = ticket.ticketPriority
+        ticket.priority = priority.rawValue
+        ticket.updatedAt = now
+        try await ticket.save(on: database)
+        try await event(ticket, actor, "priority", "Priority \(old.title) → \(priority.title): \(why)", isPublic: true)
+        let plan = try SupportPlan.named(ticket.plan)
+        guard let target = plan.target(for: priority) else { return }
+        let (calendar, _) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
+        for record in try await targets(of: ticket.number) where record.value.status.isOpen {
+            var value = record.value
+            value.retarget(target, at: now,
+                           from: SLATarget.calendar(for: value.target, assigneeCalendar: calendar),
+                           to: SLATarget.calendar(for: target, assigneeCalendar: calendar))
+            try await save(record, value, ticket)
+        }
+    }
+
+    /// Assigns the ticket; running targets move to the new assignee's calendar.
+    func assign(_ ticket: Ticket, to assignee: User?, by actor: TicketActor) async throws {
+        if let assignee, !assignee.isStaff { throw DomainError(.invalidParameter, "assignee: tickets are assigned to staff only.") }
+        guard ticket.ticketStatus != .closed else { throw TicketStatus.closedError }
+        let (oldCalendar, _) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
+        ticket.assigneeSID = assignee?.sid
+        if let assignee, let profile = try await directory.staffProfile(assignee.sid) { ticket.groupName = profile.groupName }
+        ticket.updatedAt = now
+        try await ticket.save(on: database)
+        let (newCalendar, _) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
+        for record in try await targets(of: ticket.number) where record.value.status.isOpen {
+            var value = record.value
+            value.retarget(value.target, at: now,
+                           from: SLATarget.calendar(for: value.target, assigneeCalendar: oldCalendar),
+                           to: SLATarget.calendar(for: value.target, assigneeCalendar: newCalendar))
+            try await save(record, value, ticket)
+        }
+        try await event(ticket, actor, "assigned", assignee.map { "Assigned to \($0.fullName) (\(ticket.groupName))." } ?? "Unassigned.", isPublic: false)
+        if let assignee, assignee.sid != actor.sid {
+            try await SupportAlert(user: assignee.sid, ticket: ticket.number, message: "Ticket #\(ticket.number) was assigned to you by \(actor.name).", now: now).create(on: database)
+        }
+    }
+
+    // MARK: Jobs
+
+    /// SUP-8: marks every running target whose due time has passed as breached and alerts
+    /// the assignee and the TAM manager, in console and by mail. Idempotent: a breached
+    /// target leaves the index range the next pass reads.
+    @discardableResult
+    func breachDue(batch: Int = 500) async throws -> Int {
+        let due = try await TicketSLARecord.query(on: database)
+            .filter(\.$status == SLAStatus.active.rawValue).filter(\.$dueAt <= now)
+            .sort(\.$dueAt).limit(batch).all()
+        var breached = 0
+        for record in due {
+            var value = record.value
+            // The database chose these rows; a due time that reads back a microsecond later
+            // than `now` (storage rounding) must not keep a row at the head of every pass.
+            guard value.breachIfDue(at: max(now, value.dueAt ?? now)), let ticket = try await Ticket.find(record.ticketNumber, on: database) else { continue }
+            breached += 1
+            record.apply(value)
+            try await record.save(on: database)
+            let message = "SLA breached on ticket #\(ticket.number) (\(ticket.ticketPriority.title)): \(value.metric.title.lowercased()) was due \(DateDisplay.utc(value.endedAt ?? now))."
+            try await event(ticket, .system, "sla_breached", message, isPublic: false)
+            var recipients: [String] = []
+            if let assignee = ticket.assigneeSID { recipients.append(assignee) }
+            if let manager = try await directory.profile(of: ticket.organisationSID)?.tamManagerSID, !recipients.contains(manager) { recipients.append(manager) }
+            for sid in recipients {
+                try await SupportAlert(user: sid, ticket: ticket.number, message: message, now: now).create(on: database)
+                if let user = try await User.find(sid, on: database) {
+                    try await Outbox(database: database, now: now).enqueue(to: user.email, subject: "[#\(ticket.number)] SLA breached", body: message, kind: "support_sla_breach")
+                }
+            }
+        }
+        return breached
+    }
+
+    /// SUP-6: solved tickets close 4 days after they were solved.
+    @discardableResult
+    func closeSolved(batch: Int = 500) async throws -> Int {
+        let due = try await Ticket.query(on: database).filter(\.$closeDueAt <= now).sort(\.$closeDueAt).limit(batch).all()
+        for ticket in due where ticket.ticketStatus == .solved {
+            try await move(ticket, to: .closed, by: .system, reason: "solved 4 days ago")
+        }
+        return due.count
+    }
+
+    /// SUP-7: one reminder to the requester after 5 business days pending, then solved with
+    /// a public note after 10. Idempotent: each action moves or clears `pending_next_at`.
+    @discardableResult
+    func followUpPending(batch: Int = 500) async throws -> Int {
+        let due = try await Ticket.query(on: database).filter(\.$pendingNextAt <= now).sort(\.$pendingNextAt).limit(batch).all()
+        for ticket in due {
+            guard ticket.ticketStatus == .pending else {
+                ticket.pendingNextAt = nil
+                try await ticket.save(on: database)
+                continue
+            }
+            if ticket.pendingReminded != true {
+                ticket.pendingReminded = true
+                ticket.pendingNextAt = ticket.pendingSolveAt
+                try await ticket.save(on: database)
+                try await event(ticket, .system, "pending_reminder", "Reminder sent: no reply for 5 business days.", isPublic: true)
+                try await SupportMail(database: database, now: now).toRequester(ticket, subject: "[#\(ticket.number)] Waiting for your reply: \(ticket.subject)",
+                                                                                 body: PendingFollowUp.reminderText)
+            } else {
+                try await TicketComment(ticket: ticket.number, authorSID: TicketActor.system.sid, authorName: TicketActor.system.name, staff: true,
+                                        isPublic: true, body: PendingFollowUp.solvedText, now: now).create(on: database)
+                try await move(ticket, to: .solved, by: .system, reason: "no reply for 10 business days")
+            }
+        }
+        return due.count
+    }
+
+    // MARK: Internals
+
+    private func move(_ ticket: Ticket, to next: TicketStatus, by actor: TicketActor, reason: String) async throws {
+        let previous = ticket.ticketStatus
+        guard previous != next else { return }
+        ticket.setStatus(next)
+        ticket.updatedAt = now
+        ticket.pendingNextAt = nil
+        ticket.pendingSolveAt = nil
+        ticket.pendingReminded = nil
+        if next == .pending {
+            let (calendar, _) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
+            ticket.pendingNextAt = PendingFollowUp.reminderAt(pendingSince: now, on: calendar)
+            ticket.pendingSolveAt = PendingFollowUp.solveAt(pendingSince: now, on: calendar)
+            ticket.pendingReminded = false
+        }
+        switch next {
+        case .solved:
+            ticket.solvedAt = now
+            ticket.closeDueAt = TicketStatus.closesAt(solvedAt: now)
+        case .closed:
+            ticket.closeDueAt = nil
+        default:
+            ticket.solvedAt = nil
+            ticket.closeDueAt = nil
+        }
+        try await ticket.save(on: database)
+        try await event(ticket, actor, "status", "Status \(previous.rawValue) → \(next.rawValue): \(reason)", isPublic: true)
+
+        let (calendar, _) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
+        for record in try await targets(of: ticket.number) where record.value.status.isOpen {
+            var value = record.value
+            let clock = SLATarget.calendar(for: value.target, assigneeCalendar: calendar)
+            if !next.isUnsolved {
+                value.respond(at: now)
+            } else if next.pausesSLA {
+                value.pause(at: now, on: clock)
+            } else {
+                value.resume(at: now, on: clock)
+            }
+            try await save(record, value, ticket)
+        }
+        if next != .open || previous == .pending || previous == .solved {
+            try await SupportMail(database: database, now: now).toRequester(ticket, subject: "[#\(ticket.number)] Status: \(next.title)",
+                                                                             body: "Your ticket #\(ticket.number) \"\(ticket.subject)\" is now \(next.title.lowercased()) (\(reason)).")
+        }
+    }
+
+    /// After a customer reply, a next-response target starts unless one is already running.
+    private func startNextResponseIfOwed(_ ticket: Ticket) async throws {
+        guard ticket.hasSLA, ticket.ticketStatus.isUnsolved else { return }
+        let existing = try await targets(of: ticket.number)
+        guard !existing.contains(where: { $0.value.status.isOpen }),
+              let target = try SupportPlan.named(ticket.plan).target(for: ticket.ticketPriority)
+        else { return }
+        try await startTarget(existing.isEmpty ? .firstResponse : .nextResponse, target: target, on: ticket)
+    }
+
+    private func startTarget(_ metric: SLAMetric, target: ResponseTarget, on ticket: Ticket) async throws {
+        let (calendar, _) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
+        let value = SLATarget.start(metric, target: target, at: now, on: SLATarget.calendar(for: target, assigneeCalendar: calendar),
+                                    paused: ticket.ticketStatus.pausesSLA)
+        try await TicketSLARecord(ticket: ticket.number, value: value, now: now).create(on: database)
+        if let due = value.dueAt {
+            try await event(ticket, .system, "sla_started", "\(metric.title) due \(DateDisplay.utc(due)).", isPublic: false)
+        }
+    }
+
+    private func save(_ record: TicketSLARecord, _ value: SLATarget, _ ticket: Ticket) async throws {
+        let before = record.value
+        record.apply(value)
+        try await record.save(on: database)
+        if before.status != value.status, !value.status.isOpen {
+            try await event(ticket, .system, "sla_\(value.status.rawValue)", "\(value.metric.title) \(value.status.rawValue).", isPublic: false)
+        }
+    }
+
+    private func event(_ ticket: Ticket, _ actor: TicketActor, _ action: String, _ detail: String, isPublic: Bool) async throws {
+        try await TicketEvent(ticket: ticket.number, actorSID: actor.sid, actorName: actor.name, action: action,
+                              detail: String(detail.prefix(2000)), isPublic: isPublic, at: now).create(on: database)
+    }
+
+    static func text(_ value: String, field: String) throws(DomainError) -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw DomainError(.invalidParameter, "\(field): this can't be empty.") }
+        // Tabs and line breaks are text; other control characters (NUL above all, which
+        // PostgreSQL refuses to store) are not.
+        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !["\n", "\r", "\t"].contains($0) }) else {
+            throw DomainError(.invalidParameter, "\(field): control characters are not allowed.")
+        }
+        guard trimmed.count <= maximumBody else {
+            throw DomainError(.invalidParameter, "\(field): use at most \(maximumBody) characters; attach long logs as files.")
+        }
+        return trimmed
+    }
+
+    static func reason(_ value: String) throws(DomainError) -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw DomainError(.invalidParameter, "reason: say why; it is recorded in the ticket's history.") }
+        return String(trimmed.prefix(500))
+    }
+
+    static func check(_ uploads: [AttachmentUpload]) throws(DomainError) -> [(AttachmentUpload, Data)] {
+        guard uploads.count <= TicketAttachment.maximumPerComment else {
+            throw DomainError(.invalidParameter, "attachments: at most \(TicketAttachment.maximumPerComment) per comment.")
+        }
+        var result: [(AttachmentUpload, Data)] = []
+        for upload in uploads {
+            let name = try Validate.displayName(upload.filename, field: "attachments.filename", maximum: 128)
+            guard let data = Data(base64Encoded: upload.contentBase64) else {
+                throw DomainError(.invalidParameter, "attachments.content_base64: \(name) is not valid base64.")
+            }
+            guard data.count <= TicketAttachment.maximumSize else {
+                throw DomainError(.attachmentTooLarge, "attachments: \(name) is \(data.count / 1024) KB; the limit is \(TicketAttachment.maximumSize / 1024) KB per file.")
+            }
+            let typeAllowed = upload.contentType.utf8.count <= 100 && upload.contentType.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }
+            let contentType = typeAllowed && upload.contentType.contains("/") ? upload.contentType : "application/octet-stream"
+            result.append((AttachmentUpload(filename: name, contentType: contentType, contentBase64: upload.contentBase64), data))
+        }
+        return result
+    }
+}
+
+extension JSONEncoder {
+    static var sortedKeys: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}
+
+/// Mail about tickets.
+struct SupportMail {
+    let database: any Database
+    let now: Date
+
+    func toRequester(_ ticket: Ticket, subject: String, body: String) async throws {
+        guard !ticket.requesterEmail.isEmpty else { return }
+        try await Outbox(database: database, now: now).enqueue(to: ticket.requesterEmail, subject: String(subject.prefix(200)),
+                                                               body: body + "\n\nSee the ticket in your console: /console/support/tickets/\(ticket.number)", kind: "support_ticket")
+    }
+}
