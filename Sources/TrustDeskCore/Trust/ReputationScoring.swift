@@ -1,0 +1,127 @@
+import Foundation
+
+/// What PT-7 scores: an account's recent sending record and history.
+public struct SendingRecord: Sendable, Equatable {
+    /// Outcomes reported in the scoring window (the last 30 days).
+    public var delivered: Int
+    public var undelivered: Int
+    public var carrierFiltered: Int
+    public var optedOut: Int
+    public var complaints: Int
+    /// Admitted outbound SMS in the scoring window (the volume outcomes are relative to).
+    public var sent: Int
+    public var accountCreatedAt: Date
+    public var vetting: VettingOutcome
+    /// Enforcement records (STD-1) against the account in the last 365 days.
+    public var enforcementActions: Int
+
+    public init(delivered: Int = 0, undelivered: Int = 0, carrierFiltered: Int = 0, optedOut: Int = 0, complaints: Int = 0,
+                sent: Int = 0, accountCreatedAt: Date, vetting: VettingOutcome = .approved, enforcementActions: Int = 0) {
+        self.delivered = delivered
+        self.undelivered = undelivered
+        self.carrierFiltered = carrierFiltered
+        self.optedOut = optedOut
+        self.complaints = complaints
+        self.sent = sent
+        self.accountCreatedAt = accountCreatedAt
+        self.vetting = vetting
+        self.enforcementActions = enforcementActions
+    }
+
+    /// Messages with a final delivery outcome: the base of the delivery, filtering and error rates.
+    public var finished: Int { delivered + undelivered + carrierFiltered }
+}
+
+/// The sign-up vetting result (STD-6) as the score sees it.
+public enum VettingOutcome: String, Sendable, Codable {
+    /// Approved automatically.
+    case approved
+    /// Approved after a manual review.
+    case reviewed
+    /// Still pending, or unknown.
+    case pending
+}
+
+/// One factor of a score and what it contributed (PT-1: the explanation).
+public struct ScoreFactor: Sendable, Equatable, Codable {
+    /// Stable key (`delivery_rate`, ...).
+    public let key: String
+    /// The measured value, as people read it ("98.50%", "45 days", ...).
+    public let value: String
+    /// Risk points this factor added; 0 is best.
+    public let points: Int
+    /// Most points this factor can add.
+    public let maximum: Int
+}
+
+public struct ScoreExplanation: Sendable, Equatable, Codable {
+    public let score: Int
+    public let totalPoints: Int
+    public let factors: [ScoreFactor]
+}
+
+/// PT-7: the reputation score formula. Every factor adds risk points (integers; rates in basis
+/// points, so nothing depends on float rounding); the total maps to the score:
+///
+/// | points | score |
+/// | --- | --- |
+/// | 0-4 | 1 |
+/// | 5-14 | 2 |
+/// | 15-29 | 3 |
+/// | 30-49 | 4 |
+/// | 50+ | 5 |
+///
+/// Factors (rates over the last 30 days of outcomes):
+/// - delivery rate: 1 point per 2 percentage points not delivered (max 25)
+/// - carrier-filtered rate: 1 point per 0.5% filtered (max 25)
+/// - opt-out (STOP) rate: 1 point per 0.5% of sent (max 20)
+/// - complaint rate: 2 points per 0.1% of sent (max 25)
+/// - error rate (undelivered): 1 point per 2% (max 15)
+/// - account age: under 30 days 15, under 90 days 10, under 180 days 5, else 0
+/// - sending history: fewer than 1,000 messages with an outcome, 5
+/// - vetting: approved 0, approved after review 5, pending 15
+/// - enforcement history: 10 per record in the last year (max 30)
+///
+/// Account age and history mean perfect deliverability alone does not reach 1: a young account,
+/// or one with little history, starts at 2 or worse.
+public enum ReputationScoring {
+    public static let thresholds = [5, 15, 30, 50]
+
+    public static func score(_ record: SendingRecord, now: Date) -> ScoreExplanation {
+        let finished = max(record.finished, 0)
+        let sent = max(record.sent, record.finished, 0)
+        func bp(_ part: Int, of whole: Int) -> Int { whole > 0 ? min(10_000, max(0, part) * 10_000 / whole) : 0 }
+        let deliveryBP = finished > 0 ? bp(record.delivered, of: finished) : 10_000
+        let filteredBP = bp(record.carrierFiltered, of: finished)
+        let optOutBP = bp(record.optedOut, of: sent)
+        let complaintBP = bp(record.complaints, of: sent)
+        let errorBP = bp(record.undelivered, of: finished)
+        let ageDays = max(0, Int(now.timeIntervalSince(record.accountCreatedAt) / 86_400))
+
+        var factors: [ScoreFactor] = []
+        factors.append(ScoreFactor(key: "delivery_rate", value: percent(deliveryBP), points: min(25, (10_000 - deliveryBP) / 200), maximum: 25))
+        factors.append(ScoreFactor(key: "carrier_filtered_rate", value: percent(filteredBP), points: min(25, filteredBP / 50), maximum: 25))
+        factors.append(ScoreFactor(key: "opt_out_rate", value: percent(optOutBP), points: min(20, optOutBP / 50), maximum: 20))
+        factors.append(ScoreFactor(key: "complaint_rate", value: percent(complaintBP), points: min(25, complaintBP / 10 * 2), maximum: 25))
+        factors.append(ScoreFactor(key: "error_rate", value: percent(errorBP), points: min(15, errorBP / 200), maximum: 15))
+        let agePoints = ageDays < 30 ? 15 : ageDays < 90 ? 10 : ageDays < 180 ? 5 : 0
+        factors.append(ScoreFactor(key: "account_age", value: "\(ageDays) days", points: agePoints, maximum: 15))
+        factors.append(ScoreFactor(key: "sending_history", value: "\(finished) messages with an outcome", points: finished < 1_000 ? 5 : 0, maximum: 5))
+        let vettingPoints = switch record.vetting {
+        case .approved: 0
+        case .reviewed: 5
+        case .pending: 15
+        }
+        factors.append(ScoreFactor(key: "vetting_outcome", value: record.vetting.rawValue, points: vettingPoints, maximum: 15))
+        factors.append(ScoreFactor(key: "enforcement_history", value: "\(record.enforcementActions) in the last year",
+                                   points: min(30, max(0, record.enforcementActions) * 10), maximum: 30))
+        let total = factors.reduce(0) { $0 + $1.points }
+        let score = 1 + thresholds.filter { total >= $0 }.count
+        return ScoreExplanation(score: score, totalPoints: total, factors: factors)
+    }
+
+    static func percent(_ basisPoints: Int) -> String {
+        let hundredths = basisPoints % 100
+        return "\(basisPoints / 100).\(hundredths < 10 ? "0" : "")\(hundredths)%"
+    }
+}

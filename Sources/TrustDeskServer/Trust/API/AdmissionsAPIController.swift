@@ -1,0 +1,152 @@
+import Fluent
+import Foundation
+import SQLKit
+import TrustDeskCore
+import Vapor
+
+/// The messaging pipeline's questions (service credential): may this message go (PT-4..PT-6),
+/// and how did sent messages fare (PT-7's inputs).
+struct AdmissionsAPIController: RouteCollection {
+    static let maximumBatchBody: ByteCount = "4mb"
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post("Admissions", use: admitOne)
+        routes.on(.POST, "Admissions", "Batch", body: .collect(maxSize: Self.maximumBatchBody), use: admitBatch)
+        routes.on(.POST, "MessageOutcomes", body: .collect(maxSize: Self.maximumBatchBody), use: reportOutcomes)
+        routes.methodNotAllowed("Admissions", except: [.POST])
+        routes.methodNotAllowed("Admissions", "Batch", except: [.POST])
+        routes.methodNotAllowed("MessageOutcomes", except: [.POST])
+    }
+
+    func admitOne(request: Request) async throws -> Response {
+        let body: AdmissionBody
+        if let type = request.headers.contentType, type.type == "application", type.subType == "json", let buffer = request.body.data {
+            do {
+                body = try JSONDecoder().decode(SingleAdmissionBody.self, from: Data(buffer.readableBytesView)).body
+            } catch let error as DomainError {
+                throw error
+            } catch {
+                throw DomainError(.malformedBody, "The body must be a JSON object with account_sid, channel and optionally message_sid, all strings.")
+            }
+        } else {
+            body = try request.decodeStrict(AdmissionBody.self)
+        }
+        let context = request.trustContext
+        let dto = try await decide(body, index: nil, request: request, context: context)
+        // A cap refusal or a standing refusal is the answer to the question asked; anything
+        // else means the request itself was wrong.
+        let answers = Set([ErrorCode.messageCapReached.rawValue] + Standing.allCases.compactMap { $0.refusalCode?.rawValue })
+        if let code = dto.errorCode, !answers.contains(code) {
+            throw DomainError(ErrorCode(rawValue: code) ?? .invalidParameter, dto.errorMessage ?? "")
+        }
+        return try encode(dto, status: .ok)
+    }
+
+    func admitBatch(request: Request) async throws -> Response {
+        let batch = try decodeBatch(AdmissionBatchBody.self, request, allowed: AdmissionBatchBody.allowedFields)
+        guard !batch.items.isEmpty else { throw DomainError(.invalidParameter, "items: send from 1 to \(AdmissionBatchBody.maximumItems) items.") }
+        guard batch.items.count <= AdmissionBatchBody.maximumItems else {
+            throw DomainError(.invalidParameter, "items: at most \(AdmissionBatchBody.maximumItems) items per batch; split it.")
+        }
+        let context = request.trustContext
+        var results: [AdmissionDTO] = []
+        results.reserveCapacity(batch.items.count)
+        var admitted = 0
+        for (index, item) in batch.items.enumerated() {
+            let dto = try await decide(item, index: index, request: request, context: context)
+            if dto.admitted { admitted += 1 }
+            results.append(dto)
+        }
+        // Written by hand: thousands of small objects through JSONEncoder dominated the time.
+        var buffer = request.byteBufferAllocator.buffer(capacity: 64 + results.count * 48)
+        AdmissionBatchDTO(admitted: admitted, refused: results.count - admitted, results: results).write(to: &buffer)
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(buffer: buffer))
+    }
+
+    private func decide(_ body: AdmissionBody, index: Int?, request: Request, context: TrustContext) async throws -> AdmissionDTO {
+        guard let rawAccount = body.accountSid else {
+            return .error(index: index, body: body, DomainError(.invalidParameter, "account_sid: required, the sending account's AC SID."))
+        }
+        let account: SID
+        do { account = try SID(parsing: rawAccount, expecting: .account) } catch { return .error(index: index, body: body, DomainError(sid: error)) }
+        guard let channel = body.channel.flatMap(MessageChannel.init(rawValue:)) else {
+            let names = MessageChannel.allCases.map(\.rawValue).joined(separator: ", ")
+            return .error(index: index, body: body, DomainError(.invalidParameter, "channel: use one of \(names)."))
+        }
+        if let message = body.messageSid {
+            do { _ = try SID(parsing: message, expecting: [.smsMessage, .mmsMessage]) } catch { return .error(index: index, body: body, DomainError(sid: error)) }
+        }
+        switch try await request.application.admissionDesk.admit(account.rawValue, channel: channel, messageSID: body.messageSid, context: context) {
+        case .admitted:
+            return AdmissionDTO(index: index, body: body, admitted: true)
+        case let .refused(limit):
+            var dto = AdmissionDTO.error(index: index, body: body, DomainError(.messageCapReached,
+                "The account reached its daily SMS limit of \(limit.map(String.init) ?? "unlimited") messages in 24 hours; the message was not sent."))
+            dto.dailyLimit = limit
+            return dto
+        case let .notActive(standing):
+            let refusal = Standing(stored: standing).refusal(accountSID: body.accountSid ?? "")
+                ?? DomainError(.accountSuspended, "The account can't send messages.")
+            var dto = AdmissionDTO.error(index: index, body: body, refusal)
+            dto.standing = standing
+            return dto
+        case .unknownAccount:
+            return .error(index: index, body: body, DomainError.notFound("account"))
+        }
+    }
+
+    func reportOutcomes(request: Request) async throws -> Response {
+        let batch = try decodeBatch(OutcomeBatchBody.self, request, allowed: OutcomeBatchBody.allowedFields)
+        guard !batch.outcomes.isEmpty, batch.outcomes.count <= AdmissionBatchBody.maximumItems else {
+            throw DomainError(.invalidParameter, "outcomes: send from 1 to \(AdmissionBatchBody.maximumItems) outcomes.")
+        }
+        // This node's admissions not yet written are written first, so they can be matched.
+        try await TrustMaintenance.flush(request.application.admissionDesk.takeJournal(), on: request.db, now: request.now)
+        let sql = try request.db.sql
+        var results: [OutcomeResultDTO] = []
+        var accepted = 0
+        for (index, item) in batch.outcomes.enumerated() {
+            func reject(_ error: DomainError) {
+                results.append(OutcomeResultDTO(index: index, messageSid: item.messageSid, accepted: false, errorCode: error.code.rawValue, errorMessage: error.message))
+            }
+            guard let raw = item.messageSid else { reject(DomainError(.invalidParameter, "message_sid: required.")); continue }
+            do { _ = try SID(parsing: raw, expecting: [.smsMessage, .mmsMessage]) } catch { reject(DomainError(sid: error)); continue }
+            guard let status = item.status.flatMap(MessageOutcome.init(rawValue:)) else {
+                reject(DomainError(.invalidParameter, "status: use one of \(MessageOutcome.allCases.map(\.rawValue).joined(separator: ", "))."))
+                continue
+            }
+            let updated = try await sql.raw("""
+                UPDATE trust_admitted_messages SET outcome = \(bind: status.rawValue), outcome_at = \(bind: request.now)
+                WHERE message_sid = \(bind: raw) RETURNING message_sid
+                """).all()
+            guard !updated.isEmpty else { reject(DomainError(.notFound, "message_sid: no admitted message \(raw) (admissions are kept 35 days).")); continue }
+            accepted += 1
+            results.append(OutcomeResultDTO(index: index, messageSid: raw, accepted: true))
+        }
+        return try encode(OutcomeBatchDTO(accepted: accepted, rejected: results.count - accepted, results: results), status: .ok)
+    }
+
+    /// Batches are too large for `decodeStrict`'s 64 KB; same checks, bigger limit.
+    private func decodeBatch<T: Decodable>(_ type: T.Type, _ request: Request, allowed: Set<String>) throws -> T {
+        guard let contentType = request.headers.contentType, contentType.type == "application", contentType.subType == "json" else {
+            throw DomainError(.unsupportedMediaType, "Send the batch as application/json.")
+        }
+        guard let buffer = request.body.data else { throw DomainError(.malformedBody, "The request body is empty.") }
+        let data = Data(buffer.readableBytesView)
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DomainError {
+            throw error
+        } catch {
+            throw DomainError(.malformedBody, "The body must be a JSON object with \(allowed.sorted().joined(separator: ", ")): a list of objects whose fields are strings.")
+        }
+    }
+
+    private func encode(_ value: some Encodable, status: HTTPResponseStatus) throws -> Response {
+        let response = Response(status: status)
+        try response.content.encode(value, using: JSONEncoder.trustDesk)
+        return response
+    }
+}

@@ -1,0 +1,89 @@
+import Crypto
+import Fluent
+import Foundation
+import TrustDeskCore
+import Vapor
+
+/// PT-9's signature, the widely used `X-Twilio-Signature` scheme: base64 of HMAC-SHA1 over the
+/// full URL followed by every POST parameter sorted by name, each name then value. The key is
+/// the account's callback signing secret (shown once when the callback is set): auth tokens are
+/// stored only as hashes (SEC-1), so they can't key it.
+enum CallbackSignature {
+    static func sign(url: String, parameters: [String: String], secret: String) -> String {
+        var payload = url
+        for name in parameters.keys.sorted() { payload += name + (parameters[name] ?? "") }
+        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Data(payload.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        return Data(mac).base64EncodedString()
+    }
+
+    static func formBody(_ parameters: [String: String]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return parameters.keys.sorted().map { name in
+            let value = parameters[name] ?? ""
+            return "\(name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
+        }.joined(separator: "&")
+    }
+
+    /// PT-9: what a status callback URL may be.
+    static func validate(_ text: String) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.utf8.count <= 1_024 else {
+            throw DomainError(.invalidParameter, "status_callback: use a URL of at most 1,024 characters.")
+        }
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = url.host, !host.isEmpty else {
+            throw DomainError(.invalidParameter, "status_callback: use an absolute http:// or https:// URL.")
+        }
+        guard url.user == nil, url.password == nil else {
+            throw DomainError(.invalidParameter, "status_callback: remove the user name and password from the URL; check the X-Twilio-Signature header instead.")
+        }
+        return trimmed
+    }
+}
+
+/// Delivers refusal callbacks (PT-9) with retries: 30 s, doubling, up to an hour, 8 attempts.
+struct CallbackDeliveries {
+    let database: any Database
+    let client: any Client
+    let now: Date
+
+    @discardableResult
+    func deliverDue(batch: Int = 50) async throws -> Int {
+        let due = try await CallbackDelivery.query(on: database).filter(\.$nextAttemptAt <= now).sort(\.$nextAttemptAt).limit(batch).all()
+        var delivered = 0
+        for delivery in due {
+            delivery.attempts += 1
+            do {
+                var headers = HTTPHeaders()
+                headers.contentType = .urlEncodedForm
+                headers.add(name: "X-Twilio-Signature", value: delivery.signature)
+                let response = try await client.post(URI(string: delivery.url), headers: headers) { request in
+                    request.body = ByteBuffer(string: delivery.body)
+                }
+                guard (200..<300).contains(response.status.code) else { throw DomainError(.internalError, "HTTP \(response.status.code)") }
+                delivery.deliveredAt = now
+                delivery.nextAttemptAt = nil
+                delivered += 1
+            } catch {
+                delivery.lastError = String(String(describing: error).prefix(300))
+                delivery.nextAttemptAt = delivery.attempts >= CallbackDelivery.maximumAttempts
+                    ? nil : now.addingTimeInterval(min(3_600, 30 * pow(2, Double(delivery.attempts - 1))))
+            }
+            try await delivery.save(on: database)
+        }
+        return delivered
+    }
+}
+
+/// Progressive Trust's scheduled jobs (one node at a time).
+enum TrustJobs {
+    /// PT-7: recompute every score once a day (runs hourly; only accounts not yet scored today).
+    static let dailyScores = ScheduledJob(name: "trust_daily_scores", interval: 3_600) { app, now in
+        try await app.trustScores(now: now).refreshDue()
+    }
+
+    static let callbacks = ScheduledJob(name: "trust_status_callbacks", interval: 5) { app, now in
+        try await CallbackDeliveries(database: app.db, client: app.client, now: now).deliverDue()
+    }
+}

@@ -1,0 +1,169 @@
+import Fluent
+import Foundation
+import SQLKit
+import TrustDeskCore
+
+/// Scores accounts, stores score and limit with the explanation, and tells the account when
+/// either changes (PT-1, PT-2, PT-7, PT-8). Built per use from (database, now).
+struct TrustScores {
+    let database: any Database
+    let now: Date
+    let rule: MessageLimitRule
+    let publicURL: String
+
+    static let outcomeWindow: TimeInterval = 30 * 86_400
+
+    /// Admitted SMS (net grants of the ledger) in `[from, to)`, whole hours.
+    func admittedVolume(_ account: String, from: Date, to: Date) async throws -> Int {
+        let row = try await database.sql.raw("""
+            SELECT CAST(COALESCE(SUM(granted), 0) AS BIGINT) AS total FROM trust_quota_buckets
+            WHERE account_sid = \(bind: account) AND bucket >= \(bind: QuotaRule.bucket(from)) AND bucket < \(bind: QuotaRule.bucket(to))
+            """).first()
+        return Int(try row?.decode(column: "total", as: Int64.self) ?? 0)
+    }
+
+    /// Daily admitted volume for the days `[from, to)`, oldest first (the 60-day chart).
+    func dailyVolumes(_ account: String, from: Date, to: Date) async throws -> [(day: Date, admitted: Int)] {
+        let rows = try await database.sql.raw("""
+            SELECT bucket, granted FROM trust_quota_buckets
+            WHERE account_sid = \(bind: account) AND bucket >= \(bind: QuotaRule.bucket(from)) AND bucket < \(bind: QuotaRule.bucket(to))
+            """).all()
+        var byDay: [Int64: Int] = [:]
+        for row in rows {
+            let bucket = try row.decode(column: "bucket", as: Int64.self)
+            byDay[bucket / 24, default: 0] += Int(try row.decode(column: "granted", as: Int64.self))
+        }
+        var result: [(Date, Int)] = []
+        var day = UTCDay.start(of: from)
+        while day < to {
+            result.append((day, byDay[Int64(day.timeIntervalSince1970 / 86_400)] ?? 0))
+            day = day.addingTimeInterval(86_400)
+        }
+        return result
+    }
+
+    func record(for account: Account) async throws -> SendingRecord {
+        let since = now.addingTimeInterval(-Self.outcomeWindow)
+        let rows = try await database.sql.raw("""
+            SELECT outcome, COUNT(*) AS n FROM trust_admitted_messages
+            WHERE account_sid = \(bind: account.sid) AND outcome_at >= \(bind: since) GROUP BY outcome
+            """).all()
+        var counts: [String: Int] = [:]
+        for row in rows {
+            counts[try row.decode(column: "outcome", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        let vetting: VettingOutcome = account.standing == "pending_vetting" ? .pending : .approved
+        return SendingRecord(
+            delivered: counts["delivered"] ?? 0, undelivered: counts["undelivered"] ?? 0,
+            carrierFiltered: counts["carrier_filtered"] ?? 0, optedOut: counts["opted_out"] ?? 0,
+            complaints: counts["complaint"] ?? 0,
+            sent: try await admittedVolume(account.sid, from: since, to: now),
+            accountCreatedAt: account.createdAt, vetting: vetting, enforcementActions: 0
+        )
+    }
+
+    struct Evaluation {
+        let explanation: ScoreExplanation
+        let score: Int
+        let limit: DailyLimit
+        let averageDailyVolume: Int
+    }
+
+    func evaluate(_ account: Account, scoreOverride: Int?) async throws -> Evaluation {
+        let explanation = ReputationScoring.score(try await record(for: account), now: now)
+        let window = MessageLimitRule.averageWindow(endingBefore: now)
+        let admitted = try await admittedVolume(account.sid, from: window.start, to: window.end)
+        let scoreValue = scoreOverride ?? explanation.score
+        let score = ReputationScore(rawValue: scoreValue) ?? .worst
+        return Evaluation(explanation: explanation, score: score.rawValue,
+                          limit: rule.limit(score: score, admittedInAverageWindow: admitted),
+                          averageDailyVolume: admitted / MessageLimitRule.averageDays)
+    }
+
+    enum Change: Equatable { case enrolled, changed, unchanged }
+
+    /// Scores `account` and stores the result; mails the owners when it joins or its score or
+    /// limit changes (PT-8). Runs in one transaction so the mail exists iff the change does.
+    @discardableResult
+    func refresh(_ account: Account, source: String = "daily") async throws -> Change {
+        try await database.transaction { db in
+            let scores = TrustScores(database: db, now: now, rule: rule, publicURL: publicURL)
+            let existing = try await TrustProfile.find(account.sid, on: db)
+            let scoreOverride = existing.flatMap { $0.overrideActive(at: now) ? $0.overrideScore : nil }
+            let evaluation = try await scores.evaluate(account, scoreOverride: scoreOverride)
+            let explanationJSON = String(decoding: try JSONEncoder().encode(evaluation.explanation), as: UTF8.self)
+            let profile = existing ?? TrustProfile()
+            let change: Change
+            if existing == nil {
+                change = .enrolled
+                profile.id = account.sid
+                profile.enrolledAt = now
+                profile.leaseSeq = 0
+            } else {
+                change = (profile.score != evaluation.score || profile.dailyLimit != evaluation.limit.messages) ? .changed : .unchanged
+            }
+            profile.score = evaluation.score
+            profile.dailyLimit = evaluation.limit.messages
+            profile.explanation = explanationJSON
+            profile.averageDailyVolume = evaluation.averageDailyVolume
+            profile.computedAt = now
+            if change != .unchanged { profile.updatedAt = now }
+            try await profile.save(on: db)
+            try await TrustScoreRecord(account: account.sid, score: evaluation.score, dailyLimit: evaluation.limit.messages,
+                                       explanation: explanationJSON, source: source, now: now).create(on: db)
+            if change != .unchanged {
+                try await scores.notify(account, score: evaluation.score, limit: evaluation.limit,
+                                        explanation: evaluation.explanation, enrolment: change == .enrolled)
+            }
+            return change
+        }
+    }
+
+    /// PT-8: the cap pre-notification to the account's owners and admins.
+    func notify(_ account: Account, score: Int, limit: DailyLimit, explanation: ScoreExplanation, enrolment: Bool) async throws {
+        let mail = TrustMail.capNotice(accountName: account.friendlyName, accountSID: account.sid, score: score, limit: limit,
+                                       enrolment: enrolment, explanation: explanation,
+                                       consoleLink: "\(publicURL)/console/accounts/\(account.sid)/messaging")
+        for email in try await recipients(account) {
+            try await Outbox(database: database, now: now).enqueue(to: email, subject: mail.subject, body: mail.body, kind: "trust_cap_notice")
+        }
+    }
+
+    /// Owners and admins of the account, or of its parent for a subaccount (a parent's team
+    /// reaches its subaccounts).
+    func recipients(_ account: Account) async throws -> [String] {
+        let accounts = [account.sid] + (account.ownerAccountSID.map { [$0] } ?? [])
+        let memberships = try await Membership.query(on: database)
+            .filter(\.$accountSID ~~ accounts)
+            .filter(\.$roleRaw ~~ [TeammateRole.owner.rawValue, TeammateRole.admin.rawValue])
+            .all()
+        guard !memberships.isEmpty else { return [] }
+        let users = try await User.query(on: database).filter(\.$id ~~ memberships.map(\.userSID)).all()
+        return Array(Set(users.map(\.email))).sorted()
+    }
+
+    /// The daily job (PT-7): every account not yet scored today, in SID order, a page at a time.
+    /// Idempotent: a second run on the same day finds nothing to do.
+    @discardableResult
+    func refreshDue(batch: Int = 200) async throws -> Int {
+        let today = UTCDay.start(of: now)
+        var after = ""
+        var refreshed = 0
+        while true {
+            let accounts = try await Account.query(on: database).filter(\.$id > after).sort(\.$id).limit(batch).all()
+            guard let last = accounts.last else { break }
+            after = last.sid
+            let profiles = try await TrustProfile.query(on: database).filter(\.$id ~~ accounts.map(\.sid)).all()
+            let scoredToday = Set(profiles.filter { $0.computedAt >= today }.map(\.accountSID))
+            for account in accounts where !scoredToday.contains(account.sid) {
+                try await refresh(account)
+                refreshed += 1
+            }
+        }
+        // Ledger rows older than the 60-day average and its window are no longer read.
+        let oldest = QuotaRule.bucket(today.addingTimeInterval(-Double(MessageLimitRule.averageDays + 2) * 86_400))
+        try await database.sql.raw("DELETE FROM trust_quota_buckets WHERE bucket < \(bind: oldest)").run()
+        try await AdmittedMessage.query(on: database).filter(\.$admittedAt < now.addingTimeInterval(-35 * 86_400)).delete()
+        return refreshed
+    }
+}

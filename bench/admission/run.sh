@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Admission benchmarks (docs/performance.md, "SMS admission"). Not part of swift test or CI.
+#
+#   bash bench/admission/run.sh [POSTGRES_URL_FOR_BASELINE]
+#
+# Needs: a release build (swift build -c release --product trustdesk; set TRUSTDESK_BIN to use
+# another binary), wrk, and for the baseline pgbench and a PostgreSQL database URL.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BIN="${TRUSTDESK_BIN:-$(swift build -c release --show-bin-path)/trustdesk}"
+PG_URL="${1:-}"
+PORT="${PORT:-18580}"
+DURATION="${DURATION:-10s}"
+TOKEN="bench-service-token-0123456789"
+ACCOUNT="AC$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+DATA="$(mktemp -d)"
+export ACCOUNT TOKEN
+
+echo "== machine: $(nproc) cores, $(uname -srm); binary $BIN"
+echo "== in-process decisions (one thread)"
+"$BIN" bench-admission --accounts 1 --decisions 50000000
+"$BIN" bench-admission --accounts 100000 --decisions 20000000
+
+echo "== HTTP (server on SQLite, 127.0.0.1:$PORT, wrk -t2 -c64 -d$DURATION)"
+env TRUSTDESK_DATA_DIR="$DATA" TRUSTDESK_SERVICE_TOKEN="$TOKEN" LOG_LEVEL=error \
+  "$BIN" serve --hostname 127.0.0.1 --port "$PORT" </dev/null >"$DATA/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
+for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/readyz" 2>/dev/null && break; sleep 0.2; done
+# A cap no benchmark reaches, so every decision is an admission (the hot path).
+# SQLite allows one writer: retry while the server's own writes hold the lock.
+for _ in 1 2 3 4 5 6 7 8; do
+  env TRUSTDESK_DATA_DIR="$DATA" "$BIN" trust-set-limit "$ACCOUNT" 100000000 --create 2>/dev/null && break
+  sleep 0.5
+done
+sleep 2
+wrk -t2 -c64 -d"$DURATION" --latency "http://127.0.0.1:$PORT/healthz" | grep -E "Requests/sec|99%|Latency "
+echo "-- single admission"
+wrk -t2 -c64 -d"$DURATION" --latency -s bench/admission/single.lua "http://127.0.0.1:$PORT" | grep -E "Requests/sec|99%|Latency |Non-2xx"
+echo "-- batch of ${BATCH:-1000} (decisions/s = requests/s x ${BATCH:-1000})"
+wrk -t2 -c8 -d"$DURATION" --latency -s bench/admission/batch.lua "http://127.0.0.1:$PORT" | grep -E "Requests/sec|99%|Latency |Non-2xx"
+
+if [[ -n "$PG_URL" ]]; then
+  echo "== naive PostgreSQL row counter (one UPDATE per message, pgbench -c16 -j2 -T10)"
+  psql -q "$PG_URL" -c "CREATE TABLE IF NOT EXISTS naive_sms_counter (account_sid text PRIMARY KEY, sent bigint NOT NULL)" \
+    -c "INSERT INTO naive_sms_counter VALUES ('AC00000000000000000000000000000001', 0) ON CONFLICT DO NOTHING"
+  PGBENCH="$(printf '%s\n' /usr/lib/postgresql/*/bin/pgbench | sort -V | tail -n 1)"
+  "$PGBENCH" -n -c16 -j2 -T10 -f bench/admission/naive.sql "$PG_URL" 2>&1 | grep -E "^tps|latency average"
+fi
