@@ -8,6 +8,9 @@ struct APICredentialAuthenticator: AsyncMiddleware {
         guard let basic = request.headers.basicAuthorization else { throw DomainError.badCredentials }
         request.apiCredential = try await Credentials(database: request.db, now: request.now)
             .authenticate(username: basic.username, password: basic.password)
+        // STD-2: a credential of an account not in good standing is refused with its standing's code.
+        try await StandingGate(database: request.db, now: request.now)
+            .admitAPI(accountSID: request.apiCredential?.accountSID ?? "", request: request, dormancy: request.application.trustDeskConfiguration.dormancyPolicy)
         request.logger[metadataKey: "account_sid"] = .string(request.apiCredential?.accountSID ?? "")
         return try await next.respond(to: request)
     }

@@ -23,7 +23,9 @@ struct AccountsAPIController: RouteCollection {
     private func target(_ request: Request) async throws -> Account {
         let credential = try request.requireAPICredential()
         let sid = try request.sidParameter("accountSid", .account)
-        return try await Accounts(database: request.db, now: request.now).accessible(sid, by: credential.accountSID)
+        let account = try await Accounts(database: request.db, now: request.now).accessible(sid, by: credential.accountSID)
+        try StandingGate.admit(account, request: request)
+        return account
     }
 
     func show(request: Request) async throws -> Response {

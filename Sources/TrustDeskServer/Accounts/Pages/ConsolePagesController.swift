@@ -45,10 +45,11 @@ struct ConsolePagesController: RouteCollection {
         let canManageTeammates: Bool
         let canManageSubaccounts: Bool
         let accounts: [AccountLinkDTO]
+        var standingNotice: String? = nil
         var showSwitcher: Bool { accounts.count > 1 }
 
         enum CodingKeys: String, CodingKey {
-            case sid, friendlyName, status, isSubaccount, ownerAccountSid, role, canManageCredentials, canManageTeammates, canManageSubaccounts, accounts, showSwitcher
+            case sid, friendlyName, status, isSubaccount, ownerAccountSid, role, canManageCredentials, canManageTeammates, canManageSubaccounts, accounts, showSwitcher, standingNotice
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -64,6 +65,7 @@ struct ConsolePagesController: RouteCollection {
             try container.encode(canManageSubaccounts, forKey: .canManageSubaccounts)
             try container.encode(accounts, forKey: .accounts)
             try container.encode(showSwitcher, forKey: .showSwitcher)
+            try container.encodeIfPresent(standingNotice, forKey: .standingNotice)
         }
     }
 
@@ -86,13 +88,21 @@ struct ConsolePagesController: RouteCollection {
         guard role.can(permission) else {
             throw DomainError(.permissionDenied, "Your role (\(role.displayName)) can't do this. Ask the account's owner or an admin.")
         }
+        // STD-2: a restricted account's console is read-only (except replacing credentials of a
+        // suspended one, which STD-5 needs before reinstatement); a banned or terminated one is closed.
+        let standing = Standing(stored: account.standing)
+        let rotating = permission == .manageCredentials && standing == .suspended
+        if standing.console == ConsoleAccess.none || (standing.console == .readOnly && request.method != .GET && !rotating),
+           let refusal = standing.refusal(accountSID: account.sid) {
+            throw refusal
+        }
         return AccountContext(user: session.user, account: account, role: role)
     }
 
     private func nav(_ request: Request, _ context: AccountContext) async throws -> AccountNavDTO {
         let accounts = try await team(request).accounts(of: context.user.sid)
         let current = context.account.ownerAccountSID ?? context.account.sid
-        return AccountNavDTO(
+        var dto = AccountNavDTO(
             sid: context.account.sid, friendlyName: context.account.friendlyName, status: context.account.standing,
             isSubaccount: context.account.isSubaccount, ownerAccountSid: context.account.ownerAccountSID,
             role: context.role.displayName,
@@ -101,6 +111,8 @@ struct ConsolePagesController: RouteCollection {
             canManageSubaccounts: context.role.can(.manageSubaccounts),
             accounts: accounts.map { AccountLinkDTO(sid: $0.0.sid, friendlyName: $0.0.friendlyName, current: $0.0.sid == current) }
         )
+        dto.standingNotice = try await StandingBanner.text(for: context.account, on: request.db)
+        return dto
     }
 
     // MARK: Accounts
@@ -109,7 +121,9 @@ struct ConsolePagesController: RouteCollection {
 
     func home(request: Request) async throws -> Response {
         guard let session = request.signedIn else { return request.redirect("/signin") }
-        if let first = try await team(request).accounts(of: session.user.sid).first {
+        let accounts = try await team(request).accounts(of: session.user.sid)
+        // A banned or terminated account's console is closed (STD-8, STD-9): start on one that isn't.
+        if let first = accounts.first(where: { Standing(stored: $0.0.standing).console != ConsoleAccess.none }) ?? accounts.first {
             return request.redirect("/console/accounts/\(first.0.sid)")
         }
         return try await request.page("console/no-account", title: "Console", NoAccountBody())

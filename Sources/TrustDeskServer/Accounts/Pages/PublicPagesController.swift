@@ -105,7 +105,7 @@ struct PublicPagesController: RouteCollection {
         let form = request.form(SignInForm.self, empty: SignInForm())
         let username = form.username ?? ""
         do {
-            let user = try await SignIn(database: request.db, now: request.now, hasher: request.password.async)
+            let user = try await SignIn(database: request.db, now: request.now, hasher: request.password.async, dormancy: request.application.trustDeskConfiguration.dormancyPolicy)
                 .checkPassword(username: username, password: form.password ?? "", clientAddress: request.clientAddress)
             let response = request.redirect(user.twoFactorEnabled ? "/signin/two-factor" : (user.isStaff ? "/security" : "/console"))
             try await Sessions.start(for: user, stage: user.twoFactorEnabled ? .twoFactorPending : .signedIn, request: request, response: response)

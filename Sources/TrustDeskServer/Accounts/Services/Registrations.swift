@@ -81,6 +81,7 @@ struct Registrations {
                                 fullName: registration.fullName, passwordHash: registration.passwordHash, now: now)
                 try await user.create(on: db)
                 let (account, token) = try await Accounts(database: db, now: now).createAccount(named: registration.accountName, owner: user)
+                try await SignupVetting(database: db, now: now, publicURL: publicURL).vet(account, owner: user)
                 registration.confirmedAt = now
                 registration.accountSID = account.sid
                 try await registration.save(on: db)

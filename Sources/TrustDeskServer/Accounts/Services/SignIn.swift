@@ -9,6 +9,7 @@ struct SignIn {
     let database: any Database
     let now: Date
     let hasher: AsyncPasswordHasher
+    var dormancy = DormancyPolicy()
 
     /// Checks username and password. Every failure reads the same, and an unknown username
     /// costs the same bcrypt work as a known one, so neither the answer nor its timing tells
@@ -34,6 +35,8 @@ struct SignIn {
             try await throttle.recordFailure(addressKey)
             throw DomainError(.authenticationFailed, "The username or password is incorrect.")
         }
+        // Only after the password matched, so the refusal tells nothing to a guesser (STD-8, STD-9).
+        try await StandingGate(database: database, now: now).admitSignIn(user, dormancy: dormancy)
         return user
     }
 

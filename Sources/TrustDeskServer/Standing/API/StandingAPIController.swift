@@ -1,0 +1,57 @@
+import Fluent
+import Foundation
+import TrustDeskCore
+import Vapor
+
+/// `GET /v1/Accounts/{AccountSid}/Standing`: the account's standing and its enforcement
+/// history. Readable while the account is restricted (except banned), so a client can learn why.
+struct StandingAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("Accounts", ":accountSid", "Standing", use: show)
+        routes.methodNotAllowed("Accounts", ":accountSid", "Standing", except: [.GET])
+    }
+
+    func show(request: Request) async throws -> Response {
+        let credential = try request.requireAPICredential()
+        let sid = try request.sidParameter("accountSid", .account)
+        let account = try await Accounts(database: request.db, now: request.now).accessible(sid, by: credential.accountSID)
+        try StandingGate.admit(account, request: request)
+        let records = try await StandingService(database: request.db, now: request.now, configuration: request.application.trustDeskConfiguration)
+            .history(of: account.sid)
+        let open = try await ReviewRequest.query(on: request.db).filter(\.$accountSID == account.sid)
+            .filter(\.$status == ReviewRequest.Status.open.rawValue).count()
+        let response = Response(status: .ok)
+        try response.content.encode(StandingDTO(accountSid: account.sid, standing: account.standing, reviewRequestOpen: open > 0,
+                                                records: records.map(EnforcementRecordDTO.init)), using: JSONEncoder.trustDesk)
+        return response
+    }
+}
+
+/// The billing system reports invoices and payments with the service credential (STD-8):
+/// `POST /v1/Invoices`, `POST /v1/Payments`.
+struct BillingAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post("Invoices", use: createInvoice)
+        routes.post("Payments", use: createPayment)
+        routes.methodNotAllowed("Invoices", except: [.POST])
+        routes.methodNotAllowed("Payments", except: [.POST])
+    }
+
+    func createInvoice(request: Request) async throws -> Response {
+        let body = try request.decodeStrict(InvoiceBody.self)
+        let invoice = try await Billing(database: request.db, now: request.now).record(body)
+        let response = Response(status: .created)
+        try response.content.encode(InvoiceDTO(invoice), using: JSONEncoder.trustDesk)
+        return response
+    }
+
+    func createPayment(request: Request) async throws -> Response {
+        let body = try request.decodeStrict(PaymentBody.self)
+        let invoice = try await request.db.transaction { db in
+            try await Billing(database: db, now: request.now).pay(body)
+        }
+        let response = Response(status: .ok)
+        try response.content.encode(InvoiceDTO(invoice), using: JSONEncoder.trustDesk)
+        return response
+    }
+}

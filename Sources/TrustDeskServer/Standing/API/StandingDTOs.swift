@@ -1,0 +1,91 @@
+import Foundation
+import TrustDeskCore
+import Vapor
+
+struct EnforcementRecordDTO: Content {
+    let fromStanding: String
+    let toStanding: String
+    let reason: String
+    let decidedBy: String
+    let evidence: String
+    let caseReference: String?
+    let dateDecided: Date
+
+    enum CodingKeys: String, CodingKey {
+        case fromStanding = "from_standing", toStanding = "to_standing", reason, decidedBy = "decided_by", evidence
+        case caseReference = "case_reference", dateDecided = "date_decided"
+    }
+
+    /// Customers see whether a rule or a person decided, not which staff member.
+    init(_ record: EnforcementRecord) {
+        fromStanding = record.fromStanding
+        toStanding = record.toStanding
+        reason = record.reason
+        decidedBy = record.isAutomated ? record.decidedBy : "staff"
+        evidence = record.evidence
+        caseReference = record.caseReference
+        dateDecided = record.decidedAt
+    }
+}
+
+struct StandingDTO: Content {
+    let accountSid: String
+    let standing: String
+    let reviewRequestOpen: Bool
+    let records: [EnforcementRecordDTO]
+
+    enum CodingKeys: String, CodingKey {
+        case accountSid = "account_sid", standing, reviewRequestOpen = "review_request_open", records
+    }
+}
+
+struct InvoiceBody: StrictContent, Content {
+    static let allowedFields: Set<String> = ["reference", "account_sid", "bill_run", "amount_cents", "currency", "due_date"]
+    let reference: String
+    let accountSid: String
+    let billRun: String
+    let amountCents: Int
+    let currency: String?
+    let dueDate: String
+
+    enum CodingKeys: String, CodingKey {
+        case reference, accountSid = "account_sid", billRun = "bill_run", amountCents = "amount_cents", currency, dueDate = "due_date"
+    }
+}
+
+struct PaymentBody: StrictContent, Content {
+    static let allowedFields: Set<String> = ["invoice_reference", "amount_cents"]
+    let invoiceReference: String
+    let amountCents: Int
+
+    enum CodingKeys: String, CodingKey { case invoiceReference = "invoice_reference", amountCents = "amount_cents" }
+}
+
+struct InvoiceDTO: Content {
+    let reference: String
+    let accountSid: String
+    let billRun: String
+    let amountCents: Int
+    let paidCents: Int
+    let owedCents: Int
+    let currency: String
+    let dueDate: String
+    let paid: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case reference, accountSid = "account_sid", billRun = "bill_run", amountCents = "amount_cents", paidCents = "paid_cents"
+        case owedCents = "owed_cents", currency, dueDate = "due_date", paid
+    }
+
+    init(_ invoice: Invoice) {
+        reference = invoice.reference
+        accountSid = invoice.accountSID
+        billRun = invoice.billRun
+        amountCents = invoice.amountCents
+        paidCents = invoice.paidCents
+        owedCents = invoice.owedCents
+        currency = invoice.currency
+        dueDate = Billing.dayFormatter.string(from: invoice.dueAt)
+        paid = invoice.paidAt != nil
+    }
+}

@@ -1,0 +1,63 @@
+import Fluent
+import Foundation
+import TrustDeskCore
+
+/// One change of an account's standing (STD-1). Append only: nothing updates or deletes
+/// these rows; the account's current standing is the `to` of its newest record.
+final class EnforcementRecord: Model, @unchecked Sendable {
+    static let schema = "enforcement_records"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "account_sid") var accountSID: String
+    @Field(key: "from_standing") var fromStanding: String
+    @Field(key: "to_standing") var toStanding: String
+    @Field(key: "reason") var reason: String
+    /// What the decision rests on: a leak URL, vetting findings, an invoice, a case note.
+    @Field(key: "evidence") var evidence: String
+    /// `rule:<name>` or the deciding user's SID.
+    @Field(key: "decided_by") var decidedBy: String
+    @Field(key: "justification") var justification: String
+    /// The fraud team's case reference (STD-4), when there is one.
+    @OptionalField(key: "case_reference") var caseReference: String?
+    @Field(key: "decided_at") var decidedAt: Date
+
+    init() {}
+
+    init(account: String, change: StandingChange, evidence: String, caseReference: String?, at now: Date) {
+        self.id = UUID()
+        self.accountSID = account
+        self.fromStanding = change.from.rawValue
+        self.toStanding = change.to.rawValue
+        self.reason = change.reason.rawValue
+        self.evidence = String(evidence.prefix(2_000))
+        self.decidedBy = change.decider.recordedName
+        self.justification = String(change.justification.prefix(2_000))
+        self.caseReference = caseReference
+        self.decidedAt = now
+    }
+
+    var standingReason: StandingReason? { StandingReason(rawValue: reason) }
+    var isAutomated: Bool { decidedBy.hasPrefix("rule:") }
+}
+
+struct CreateEnforcementRecords: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(EnforcementRecord.schema)
+            .id()
+            .field("account_sid", .string, .required, .references(Account.schema, "sid"))
+            .field("from_standing", .string, .required)
+            .field("to_standing", .string, .required)
+            .field("reason", .string, .required)
+            .field("evidence", .string, .required)
+            .field("decided_by", .string, .required)
+            .field("justification", .string, .required)
+            .field("case_reference", .string)
+            .field("decided_at", .datetime, .required)
+            .create()
+        try await database.index("enforcement_records_account_idx", on: EnforcementRecord.schema, columns: ["account_sid", "decided_at"])
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(EnforcementRecord.schema).delete()
+    }
+}

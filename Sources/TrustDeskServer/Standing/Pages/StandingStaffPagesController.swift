@@ -1,0 +1,216 @@
+import Fluent
+import Foundation
+import TrustDeskCore
+import Vapor
+
+/// Staff pages for standing: current standing, history, the changes the viewer's role may
+/// make, takeover (STD-4), exposed credentials by hand (STD-5) and review decisions (STD-3).
+/// Every change is also a staff audit event (SEC-3).
+struct StandingStaffPagesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let account = routes.grouped("staff", "accounts", ":accountSid", "standing")
+        account.get(use: show)
+        account.post(use: change)
+        account.post("takeover", use: takeover)
+        account.post("exposed", use: exposed)
+        let reviews = routes.grouped("staff", "standing", "reviews")
+        reviews.get(use: listReviews)
+        reviews.post(":reviewId", use: decideReview)
+    }
+
+    struct ActionView: Encodable {
+        let value: String
+        let title: String
+    }
+
+    struct Body: Encodable {
+        let sid: String
+        let friendlyName: String
+        let standing: String
+        let ownerAccountSid: String?
+        let role: String
+        let actions: [ActionView]
+        let hasActions: Bool
+        let canEnforce: Bool
+        let dedicatedIPs: [String]
+        let records: [RecordView]
+    }
+
+    private func staff(_ request: Request) throws -> (User, StaffRole) {
+        guard let user = request.signedIn?.user, let role = user.staffRole else { throw DomainError.notFound("page") }
+        return (user, role)
+    }
+
+    private func account(_ request: Request) async throws -> Account {
+        let sid = try request.sidParameter("accountSid", .account)
+        guard let account = try await Account.find(sid.rawValue, on: request.db) else { throw DomainError.notFound("account") }
+        return account
+    }
+
+    private func service(_ request: Request, _ db: any Database) -> StandingService {
+        StandingService(database: db, now: request.now, configuration: request.application.trustDeskConfiguration)
+    }
+
+    private func body(_ request: Request, _ account: Account, role: StaffRole) async throws -> Body {
+        let records = try await service(request, request.db).history(of: account.sid)
+        let ips = try await DedicatedIP.query(on: request.db).filter(\.$accountSID == account.sid).filter(\.$releasedAt == nil).sort(\.$address).all()
+        let actions = StandingPolicy.actions(from: Standing(stored: account.standing), role: role)
+            .filter { $0.reason != .accountTakeover && $0.reason != .exposedCredentials }
+            .map { ActionView(value: "\($0.to.rawValue):\($0.reason.rawValue)", title: "\($0.to.displayName) (\($0.reason.rawValue))") }
+        return Body(sid: account.sid, friendlyName: account.friendlyName, standing: account.standing, ownerAccountSid: account.ownerAccountSID,
+                    role: role.displayName, actions: actions, hasActions: !actions.isEmpty, canEnforce: StandingPolicy.enforcers.contains(role),
+                    dedicatedIPs: ips.map(\.address), records: records.map { RecordView($0, forStaff: true) })
+    }
+
+    private func render(_ request: Request, _ account: Account, role: StaffRole, notice: String? = nil, error: DomainError? = nil) async throws -> Response {
+        let fresh = try await Account.find(account.sid, on: request.db) ?? account
+        return try await request.page("standing/staff", title: "Standing", try await body(request, fresh, role: role), notice: notice, error: error)
+    }
+
+    func show(request: Request) async throws -> Response {
+        let (user, role) = try staff(request)
+        let account = try await account(request)
+        try await StaffDirectory(database: request.db, now: request.now).record(user, action: "view_standing", account: account.sid, detail: "")
+        return try await render(request, account, role: role)
+    }
+
+    struct ChangeForm: Content {
+        var action: String?
+        var justification: String?
+        var evidence: String?
+    }
+
+    func change(request: Request) async throws -> Response {
+        let (user, role) = try staff(request)
+        let account = try await account(request)
+        let form = request.form(ChangeForm.self, empty: ChangeForm())
+        do {
+            let parts = (form.action ?? "").split(separator: ":").map(String.init)
+            guard parts.count == 2, let to = Standing(rawValue: parts[0]), let reason = StandingReason(rawValue: parts[1]) else {
+                throw DomainError(.invalidParameter, "action: choose one of the offered changes.")
+            }
+            let decision = StandingDecision(to: to, reason: reason, decider: .staff(sid: user.sid, role: role),
+                                            justification: form.justification ?? "", evidence: form.evidence ?? "")
+            try await request.db.transaction { db in
+                guard let locked = try await Account.find(account.sid, on: db) else { throw DomainError.notFound("account") }
+                try await service(request, db).apply(decision, to: locked)
+            }
+            return try await render(request, account, role: role, notice: "The account is now \(to.displayName.lowercased()).")
+        } catch let error as DomainError {
+            return try await render(request, account, role: role, error: error)
+        }
+    }
+
+    struct TakeoverForm: Content {
+        var caseReference: String?
+        var revokeCredentials: String?
+        enum CodingKeys: String, CodingKey { case caseReference = "case_reference", revokeCredentials = "revoke_credentials" }
+    }
+
+    /// STD-4: suspends with a case reference, ends sessions, optionally revokes credentials.
+    func takeover(request: Request) async throws -> Response {
+        let (user, role) = try staff(request)
+        let account = try await account(request)
+        let form = request.form(TakeoverForm.self, empty: TakeoverForm())
+        do {
+            let reference = (form.caseReference ?? "").trimmingCharacters(in: .whitespaces)
+            guard !reference.isEmpty, reference.count <= 64 else { throw DomainError(.invalidParameter, "case_reference: give the fraud case's reference (up to 64 characters).") }
+            let revoke = form.revokeCredentials == "on"
+            let now = request.now
+            try await request.db.transaction { db in
+                guard let locked = try await Account.find(account.sid, on: db) else { throw DomainError.notFound("account") }
+                if revoke { try await TakeoverResponse.revokeCredentials(of: locked, now: now, on: db) }
+                try await service(request, db).apply(StandingDecision(
+                    to: .suspended, reason: .accountTakeover, decider: .staff(sid: user.sid, role: role),
+                    evidence: revoke ? "Every auth token and API key was revoked." : "", caseReference: reference), to: locked)
+            }
+            return try await render(request, account, role: role, notice: "The account is suspended for account takeover (case \(reference)).")
+        } catch let error as DomainError {
+            return try await render(request, account, role: role, error: error)
+        }
+    }
+
+    struct ExposedForm: Content {
+        var credential: String?
+        var url: String?
+    }
+
+    /// STD-5 by hand.
+    func exposed(request: Request) async throws -> Response {
+        let (user, role) = try staff(request)
+        let account = try await account(request)
+        let form = request.form(ExposedForm.self, empty: ExposedForm())
+        do {
+            let url = (form.url ?? "").trimmingCharacters(in: .whitespaces)
+            guard !url.isEmpty, url.count <= 500 else { throw DomainError(.invalidParameter, "url: say where the credential was found (up to 500 characters).") }
+            guard StandingPolicy.enforcers.union([.consumerTrust]).contains(role) else {
+                throw DomainError(.permissionDenied, "\(role.displayName) can't report exposed credentials.")
+            }
+            try await request.db.transaction { db in
+                guard let locked = try await Account.find(account.sid, on: db) else { throw DomainError.notFound("account") }
+                let exposed = ExposedCredentials(standing: service(request, db))
+                let found = try await exposed.find(credential: (form.credential ?? "").trimmingCharacters(in: .whitespaces), of: locked)
+                try await exposed.enforce(found, url: url, source: "staff report", decider: .staff(sid: user.sid, role: role))
+            }
+            return try await render(request, account, role: role, notice: "The credential is revoked and the account suspended for exposed credentials.")
+        } catch let error as DomainError {
+            return try await render(request, account, role: role, error: error)
+        }
+    }
+
+    struct ReviewsBody: Encodable {
+        let reviews: [ReviewView]
+        let canDecide: Bool
+    }
+
+    func listReviews(request: Request) async throws -> Response {
+        let (_, role) = try staff(request)
+        let reviews = try await StandingReviews(standing: service(request, request.db)).open()
+        return try await request.page("standing/reviews", title: "Review requests",
+                                      ReviewsBody(reviews: reviews.map(ReviewView.init), canDecide: StandingPolicy.reviewers.contains(role)))
+    }
+
+    struct DecisionForm: Content {
+        var decision: String?
+        var justification: String?
+    }
+
+    func decideReview(request: Request) async throws -> Response {
+        let (user, role) = try staff(request)
+        guard let text = request.parameters.get("reviewId"), let id = UUID(uuidString: text),
+              let review = try await ReviewRequest.find(id, on: request.db)
+        else { throw DomainError.notFound("review request") }
+        let form = request.form(DecisionForm.self, empty: DecisionForm())
+        do {
+            guard let decision = form.decision, ["uphold", "reinstate"].contains(decision) else {
+                throw DomainError(.invalidParameter, "decision: uphold or reinstate.")
+            }
+            try await request.db.transaction { db in
+                guard let locked = try await ReviewRequest.find(id, on: db) else { throw DomainError.notFound("review request") }
+                try await StandingReviews(standing: service(request, db)).decide(locked, reinstate: decision == "reinstate", by: user, justification: form.justification ?? "")
+            }
+            let reviews = try await StandingReviews(standing: service(request, request.db)).open()
+            return try await request.page("standing/reviews", title: "Review requests",
+                                          ReviewsBody(reviews: reviews.map(ReviewView.init), canDecide: StandingPolicy.reviewers.contains(role)),
+                                          notice: decision == "reinstate" ? "The account \(review.accountSID) is reinstated." : "The decision on \(review.accountSID) is upheld.")
+        } catch let error as DomainError {
+            let reviews = try await StandingReviews(standing: service(request, request.db)).open()
+            return try await request.page("standing/reviews", title: "Review requests",
+                                          ReviewsBody(reviews: reviews.map(ReviewView.init), canDecide: StandingPolicy.reviewers.contains(role)), error: error)
+        }
+    }
+}
+
+/// STD-4: revoking every credential of a taken-over account.
+enum TakeoverResponse {
+    static func revokeCredentials(of account: Account, now: Date, on db: any Database) async throws {
+        account.primaryTokenHash = Secrets.hash(Secrets.generate(.authToken))
+        account.primaryTokenHint = "revoked"
+        account.secondaryTokenHash = nil
+        account.secondaryTokenHint = nil
+        account.secondaryTokenCreatedAt = nil
+        try await account.save(on: db)
+        try await APIKey.query(on: db).filter(\.$accountSID == account.sid).filter(\.$revokedAt == nil)
+            .set(\.$revokedAt, to: now).update()
+    }
+}

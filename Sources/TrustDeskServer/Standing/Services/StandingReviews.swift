@@ -1,0 +1,69 @@
+import Fluent
+import Foundation
+import TrustDeskCore
+
+/// Human reviews of automated decisions (STD-3): the customer asks, Consumer Trust decides
+/// (uphold or reinstate); each decision is an enforcement record and is mailed.
+struct StandingReviews {
+    let standing: StandingService
+    var database: any Database { standing.database }
+
+    static let maximumMessage = 4_000
+
+    /// Opens a review of the account's latest decision, and a Consumer Trust ticket for it.
+    func request(for account: Account, by user: User, message rawMessage: String) async throws -> ReviewRequest {
+        let message = rawMessage.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !message.isEmpty, message.count <= Self.maximumMessage else {
+            throw DomainError(.invalidParameter, "message: say in up to \(Self.maximumMessage) characters why the decision should be reviewed.")
+        }
+        guard Standing(stored: account.standing) != .active, Standing(stored: account.standing) != .banned,
+              let record = try await standing.latestRecord(of: account.sid), let recordID = record.id
+        else { throw DomainError(.conflict, "There is no decision on this account to review. Banned accounts reply to the ban email instead.") }
+        let open = try await ReviewRequest.query(on: database).filter(\.$accountSID == account.sid)
+            .filter(\.$status == ReviewRequest.Status.open.rawValue).count()
+        guard open == 0 else { throw DomainError(.conflict, "A review of this account is already open; Consumer Trust answers within 24-48 hours.") }
+        let review = ReviewRequest(account: account.sid, record: recordID, requestedBy: user.sid, message: message, now: standing.now)
+        let topic: ConsumerTrustTopic = switch record.standingReason {
+        case .dormancy?: .dormantReactivation
+        case .exposedCredentials?: .exposedCredentials
+        case .accountTakeover?: .accountTakeover
+        case .vettingReview?, .vettingRejected?: .vettingReview
+        default: .automatedDecisionReview
+        }
+        let ticket = try await Tickets(database: database, now: standing.now).open(
+            NewTicket(subject: "Review request: \(account.friendlyName) is \(account.standing)",
+                      description: "Review of the \(record.reason) decision of \(DateDisplay.utc(record.decidedAt)).\n\n\(message)",
+                      priority: "3", topic: topic.rawValue, intake: IntakeForm(product: .other)),
+            about: account, by: TicketActor(user: user)
+        )
+        review.ticketNumber = ticket.ticket.number
+        try await review.create(on: database)
+        return review
+    }
+
+    func open(limit: Int = 100) async throws -> [ReviewRequest] {
+        try await ReviewRequest.query(on: database).filter(\.$status == ReviewRequest.Status.open.rawValue)
+            .sort(\.$createdAt).limit(limit).all()
+    }
+
+    /// Upholds or reinstates. Reinstating runs through the policy like any change (STD-5:
+    /// exposed credentials need new ones first).
+    func decide(_ review: ReviewRequest, reinstate: Bool, by staff: User, justification: String) async throws {
+        guard review.status == ReviewRequest.Status.open.rawValue else { throw DomainError(.conflict, "This review was already decided.") }
+        guard let role = staff.staffRole else { throw DomainError(.permissionDenied, "Only staff decide reviews.") }
+        guard let account = try await Account.find(review.accountSID, on: database) else { throw DomainError.notFound("account") }
+        let current = Standing(stored: account.standing)
+        let decider = StandingDecider.staff(sid: staff.sid, role: role)
+        if reinstate {
+            try await standing.apply(StandingDecision(to: .active, reason: .reinstated, decider: decider, justification: justification,
+                                                      evidence: "Review request \(review.id?.uuidString ?? "")"), to: account)
+        } else {
+            try await standing.apply(StandingDecision(to: current, reason: .reviewUpheld, decider: decider, justification: justification,
+                                                      evidence: "Review request \(review.id?.uuidString ?? "")"), to: account)
+        }
+        review.status = (reinstate ? ReviewRequest.Status.reinstated : .upheld).rawValue
+        review.decidedBy = staff.sid
+        review.decidedAt = standing.now
+        try await review.save(on: database)
+    }
+}
