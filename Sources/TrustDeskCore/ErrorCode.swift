@@ -21,6 +21,21 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
     case notFound = 20404
     case methodNotAllowed = 20405
     case internalError = 20500
+    case accountSuspended = 20301
+    case accountDormant = 20302
+    case accountTerminated = 20303
+    case accountBanned = 20304
+    case accountClosed = 20305
+    case accountPendingVetting = 20306
+    case standingChangeNotAllowed = 20307
+    case invalidSignature = 20308
+    case unknownProduct = 21001
+    case unknownPriority = 21002
+    case ticketTransitionNotAllowed = 21003
+    case ticketClosed = 21004
+    case ticketTooOld = 21005
+    case attachmentTooLarge = 21006
+    case oneCountryPerTicket = 21007
     case messageCapReached = 63038
 
     /// The HTTP status that carries this code.
@@ -36,7 +51,13 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .bodyTooLarge: 413
         case .unsupportedMediaType: 415
         case .tooManyAttempts, .messageCapReached: 429
+        case .unknownProduct, .unknownPriority, .ticketTooOld, .oneCountryPerTicket: 400
+        case .ticketTransitionNotAllowed, .ticketClosed: 409
+        case .attachmentTooLarge: 413
         case .internalError: 500
+        case .accountSuspended, .accountDormant, .accountTerminated, .accountBanned, .accountClosed, .accountPendingVetting: 403
+        case .standingChangeNotAllowed: 409
+        case .invalidSignature: 401
         }
     }
 
@@ -63,7 +84,22 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .notFound: "Not found"
         case .methodNotAllowed: "Method not allowed"
         case .internalError: "Internal error"
+        case .accountSuspended: "Account suspended"
+        case .accountDormant: "Account dormant"
+        case .accountTerminated: "Account terminated"
+        case .accountBanned: "Account banned"
+        case .accountClosed: "Account closed"
+        case .accountPendingVetting: "Account pending vetting"
+        case .standingChangeNotAllowed: "Standing change not allowed"
+        case .invalidSignature: "Invalid signature"
         case .messageCapReached: "Daily message cap reached"
+        case .unknownProduct: "Unknown product"
+        case .unknownPriority: "Unknown priority"
+        case .ticketTransitionNotAllowed: "Ticket status change not allowed"
+        case .ticketClosed: "Ticket is closed"
+        case .ticketTooOld: "Too old to investigate"
+        case .attachmentTooLarge: "Attachment too large"
+        case .oneCountryPerTicket: "One country per voice ticket"
         }
     }
 }
@@ -92,7 +128,22 @@ extension ErrorCode {
         case .notFound: "There is no such resource, or it belongs to another account."
         case .methodNotAllowed: "The resource exists but does not accept this HTTP method."
         case .internalError: "Something failed on our side. Retry later; quote the request ID if you contact support."
+        case .accountSuspended: "The account is suspended (account takeover, exposed credentials, abusive traffic, vetting review or fraud). Sign in to the console to see why and to ask for a review."
+        case .accountDormant: "The account was deactivated after a long time without use. Sign in to the console and ask for a review to reactivate it."
+        case .accountTerminated: "The account was terminated for an unpaid bill. Contact support about payment."
+        case .accountBanned: "The account is banned permanently. Reply to the ban email if you want to discuss it."
+        case .accountClosed: "The account is closed and takes no requests."
+        case .accountPendingVetting: "The account is waiting for its sign-up vetting review; Consumer Trust usually answers within 24-48 hours."
+        case .standingChangeNotAllowed: "That standing change is not allowed from the account's current standing; the message lists the changes that are."
+        case .invalidSignature: "The request was not signed, or its signature did not verify against a configured key. Nothing was changed."
         case .messageCapReached: "The account reached its daily outbound SMS limit (Progressive Trust). The message was not sent or billed."
+        case .unknownProduct: "Use one of the support products: voice, messaging, flex, video, email, authy, other."
+        case .unknownPriority: "Use priority 1 (Business Critical), 2 (Degraded Service) or 3 (General Issue)."
+        case .ticketTransitionNotAllowed: "The ticket's status can't change that way (for example back to new, or out of closed). The message lists the statuses it can move to."
+        case .ticketClosed: "A closed ticket is never reopened. Open a follow-up ticket (follow_up_of) that links to it; the console does this for you when you reply."
+        case .ticketTooOld: "Voice calls older than 48 hours can no longer be investigated. Open a ticket with more recent examples."
+        case .attachmentTooLarge: "Attach a smaller file (the limit is 32 KB per attachment) or paste the relevant part into the comment."
+        case .oneCountryPerTicket: "A voice ticket covers calls to or from one country. Open one ticket per country."
         }
     }
 }

@@ -77,14 +77,25 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
 
     if options.runScheduler {
         app.lifecycle.use(JobScheduler(jobs: scheduledJobs, tick: configuration.schedulerTick))
+        app.lifecycle.use(TrustMaintenanceLoop())
     }
     app.asyncCommands.use(JobsCommand(), as: "jobs")
+    app.asyncCommands.use(SupportBenchCommand(), as: "bench-support")
+    app.asyncCommands.use(TrustSetLimitCommand(), as: "trust-set-limit")
+    app.asyncCommands.use(BenchAdmissionCommand(), as: "bench-admission", isDefault: false)
 }
 
 /// Every periodic job; each feature contributes its own.
 let scheduledJobs: [ScheduledJob] = [
     PlatformJobs.outboxDelivery,
     PlatformJobs.purge,
+    TrustJobs.dailyScores,
+    TrustJobs.callbacks,
+    SupportJobs.slaBreach,
+    SupportJobs.autoClose,
+    SupportJobs.pendingFollowUp,
+    StandingJobs.dormancy,
+    StandingJobs.nonPayment,
 ]
 
 private func makeMailTransport(_ app: Application, _ configuration: TrustDeskConfiguration) throws -> any MailTransport {

@@ -18,5 +18,28 @@ enum TrustDeskMigrations {
         CreateRecoveryCodes(),
         CreateUserSessions(),
         CreateStaffAuditEvents(),
+        // 3. Progressive Trust
+        CreateTrustProfiles(),
+        CreateTrustScoreHistory(),
+        CreateQuotaBuckets(),
+        CreateAdmittedMessages(),
+        CreateCallbackDeliveries(),
+        CreateTrustRequests(),
+        // 4. Support desk
+        CreateSupportCalendars(),
+        CreateSupportProfiles(),
+        CreateStaffSupportProfiles(),
+        CreateTickets(),
+        CreateTicketComments(),
+        CreateTicketEvents(),
+        CreateTicketSLATargets(),
+        // 5. Account standing and enforcement
+        CreateEnforcementRecords(),
+        CreateDedicatedIPs(),
+        CreateAccountActivity(),
+        CreateInvoices(),
+        CreateReviewRequests(),
+        // 6. Support desk, continued
+        AddTicketPendingFollowUp(),
     ]
 }

@@ -196,7 +196,7 @@ struct PlatformTests {
         try await withTrustDesk { app in
             let loaded = try #require(try await DemoWorld.loadIfEmpty(app))
             #expect(try await DemoWorld.loadIfEmpty(app) == nil)
-            #expect(try await Account.query(on: app.db).count() == 3)
+            #expect(try await Account.query(on: app.db).count() == 3 + DemoStanding.samples.count)
             #expect(try await Account.find(loaded.acmeSubaccountSID, on: app.db)?.ownerAccountSID == loaded.acmeSID)
             let staff = try await User.query(on: app.db).filter(\.$staffRoleRaw != nil).all()
             #expect(Set(staff.compactMap(\.staffRole)) == Set(StaffRole.allCases))

@@ -76,6 +76,8 @@ enum DemoWorld {
                 try await Membership(account: harbor.sid, user: member.sid, role: .developer, now: now).create(on: db)
             }
             try await addRegistrations(harbor: harbor, hash: hash, now: now, on: db)
+            try await DemoSupport.load(on: db, now: now, passwordHash: hash, sealedTOTP: sealedTOTP, acmeSID: acme.sid, harborSID: harbor.sid)
+            try await DemoStanding.load(on: db, now: now, passwordHash: hash, acmeSID: acme.sid, acmeSubaccountSID: acmeEU.sid)
             return Loaded(acmeSID: acme.sid, acmeAuthToken: acmeToken, acmeSubaccountSID: acmeEU.sid, blueHarborSID: harbor.sid)
         }
     }
@@ -130,6 +132,7 @@ enum DemoWorld {
                      "  Open \(publicURL)/signin", "  Password for every demo user: \(password)",
                      "  Customers: avery (owner), blake (admin), casey (developer), drew (billing), emery (support) at Acme Rockets;",
                      "             harper (owner), jordan (developer) at Blue Harbor Clinics",
+                     DemoStanding.bannerLine,
                      "  Staff (two-factor, TOTP secret \(staffTOTPSecret)):",
                      "             " + staff.map { "\($0.0.username) (\($0.1.rawValue))" }.joined(separator: ", ")]
         if let loaded {

@@ -21,6 +21,18 @@ public struct TrustDeskConfiguration: Sendable {
     public var passwordCost: Int
     /// How often the scheduler looks for due work.
     public var schedulerTick: TimeInterval
+    /// The messaging pipeline's credential for `/v1/Admissions` and `/v1/MessageOutcomes`
+    /// (`TRUSTDESK_SERVICE_TOKEN`); unset refuses every service request.
+    public var serviceToken: String? = nil
+    /// PT-2's floor and default daily SMS limit (`TRUSTDESK_SMS_LIMIT_FLOOR`).
+    public var smsLimitFloor: Int = 1_000
+    /// GitHub secret-scanning public keys by key identifier, PEM (`TRUSTDESK_SECRET_SCANNING_KEYS`:
+    /// a JSON array of {key_identifier, key}, or the path of a file holding it). Empty refuses every report.
+    public var secretScanningKeys: [String: String] = [:]
+    /// The number an account-takeover notice gives (STD-4, `TRUSTDESK_FRAUD_HOTLINE`).
+    public var fraudHotline: String = "+1 555 0100 0199"
+    /// Days without usage before an account becomes dormant (STD-7, `TRUSTDESK_DORMANCY_DAYS`).
+    public var dormancyDays: Int = 180
 
     public var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("trustdesk.sqlite") }
@@ -95,6 +107,19 @@ public struct TrustDeskConfiguration: Sendable {
             }
             config.secretKey = key
         }
+        if let token = env["TRUSTDESK_SERVICE_TOKEN"], !token.isEmpty {
+            guard token.utf8.count >= 16 else {
+                throw Invalid(description: "TRUSTDESK_SERVICE_TOKEN must be at least 16 characters.")
+            }
+            config.serviceToken = token
+        }
+        if let floor = env["TRUSTDESK_SMS_LIMIT_FLOOR"], !floor.isEmpty {
+            guard let value = Int(floor), value >= 1 else {
+                throw Invalid(description: "TRUSTDESK_SMS_LIMIT_FLOOR must be a whole number of 1 or more.")
+            }
+            config.smsLimitFloor = value
+        }
+        try StandingSettings.read(env, into: &config)
         if let cost = env["TRUSTDESK_BCRYPT_COST"], !cost.isEmpty {
             guard let value = Int(cost), (12...16).contains(value) else {
                 throw Invalid(description: "TRUSTDESK_BCRYPT_COST must be a number from 12 to 16.")
