@@ -18,7 +18,9 @@ final class JobScheduler: LifecycleHandler, Sendable {
     let jobs: [ScheduledJob]
     let tick: TimeInterval
     let holder: String
-    private let loop = Mutex<Task<Void, Never>?>(nil)
+    private let loop = BackgroundLoop()
+    /// When each job is next due on this node; only the loop touches it.
+    private let nextRun = Mutex<[String: Date]>([:])
 
     init(jobs: [ScheduledJob], tick: TimeInterval) {
         self.jobs = jobs
@@ -33,18 +35,17 @@ final class JobScheduler: LifecycleHandler, Sendable {
     func start(_ application: Application) {
         let jobs = self.jobs, tick = self.tick, holder = self.holder
         let logger = Logger(label: "trustdesk.scheduler")
-        let task = Task {
-            var nextRun: [String: Date] = [:]
-            while !Task.isCancelled {
-                let now = application.clock.now()
-                for job in jobs where (nextRun[job.name] ?? .distantPast) <= now {
-                    nextRun[job.name] = now.addingTimeInterval(job.interval)
-                    await Self.runOnce(job, application: application, holder: holder, now: now, logger: logger)
-                }
-                try? await Task.sleep(for: .milliseconds(Int(tick * 1000)))
+        loop.start(every: tick) { [self] in
+            let now = application.clock.now()
+            let due = self.nextRun.withLock { next in
+                let due = jobs.filter { (next[$0.name] ?? .distantPast) <= now }
+                for job in due { next[job.name] = now.addingTimeInterval(job.interval) }
+                return due
+            }
+            for job in due {
+                await Self.runOnce(job, application: application, holder: holder, now: now, logger: logger)
             }
         }
-        loop.withLock { $0 = task }
         logger.info("scheduler started", metadata: ["holder": "\(holder)", "jobs": "\(jobs.map(\.name).joined(separator: ","))"])
     }
 
@@ -60,12 +61,7 @@ final class JobScheduler: LifecycleHandler, Sendable {
     }
 
     func shutdownAsync(_ application: Application) async {
-        let task = loop.withLock { task in
-            defer { task = nil }
-            return task
-        }
-        task?.cancel()
-        await task?.value
+        await loop.stop()
         for job in jobs {
             try? await JobLeases.release(job.name, holder: holder, on: application.db)
         }

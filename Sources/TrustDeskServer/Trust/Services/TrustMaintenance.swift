@@ -54,7 +54,7 @@ enum TrustMaintenance {
 /// Starts `TrustMaintenance` on this node and returns every lease when the node stops.
 final class TrustMaintenanceLoop: LifecycleHandler, Sendable {
     let interval: TimeInterval
-    private let loop = Mutex<Task<Void, Never>?>(nil)
+    private let loop = BackgroundLoop()
 
     init(interval: TimeInterval = 1) {
         self.interval = interval
@@ -63,26 +63,17 @@ final class TrustMaintenanceLoop: LifecycleHandler, Sendable {
     func didBoot(_ application: Application) throws {
         let interval = self.interval
         let logger = Logger(label: "trustdesk.trust")
-        let task = Task {
-            while !Task.isCancelled {
-                do {
-                    try await TrustMaintenance.run(application, now: application.clock.now())
-                } catch {
-                    logger.error("trust maintenance failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+        loop.start(every: interval) {
+            do {
+                try await TrustMaintenance.run(application, now: application.clock.now())
+            } catch {
+                logger.error("trust maintenance failed", metadata: ["error": "\(String(reflecting: error))"])
             }
         }
-        loop.withLock { $0 = task }
     }
 
     func shutdownAsync(_ application: Application) async {
-        let task = loop.withLock { task in
-            defer { task = nil }
-            return task
-        }
-        task?.cancel()
-        await task?.value
+        await loop.stop()
         let now = application.clock.now()
         let ledger = application.trustContext(now: now).ledger
         for (account, release) in application.admissionDesk.releaseAll() {
