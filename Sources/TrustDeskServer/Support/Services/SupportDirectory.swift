@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import TrustDeskCore
 
@@ -55,29 +56,58 @@ struct SupportDirectory {
         return "\(first). \(parts.dropFirst().joined(separator: " "))"
     }
 
-    func openTicketCount(of userSID: String) async throws -> Int {
-        try await Ticket.query(on: database).filter(\.$assigneeSID == userSID).filter(\.$unsolved == true).count()
-    }
-
-    /// A routing candidate. Open work is counted only for someone on shift now: nobody
-    /// else can be picked, and counting is the expensive part of routing.
+    /// A routing candidate (a TAM).
     func candidate(_ userSID: String?) async throws -> RoutingCandidate? {
-        guard let userSID, let user = try await User.find(userSID, on: database), let profile = try await staffProfile(userSID),
-              let calendar = try await calendar(id: profile.calendarID)
-        else { return nil }
-        let onShift = profile.available && calendar.isWorking(at: now)
-        return RoutingCandidate(id: userSID, name: user.fullName, calendar: calendar, available: profile.available,
-                                openTickets: onShift ? try await openTicketCount(of: userSID) : 0)
+        guard let userSID, let profile = try await staffProfile(userSID) else { return nil }
+        return try await candidates([profile]).first
     }
 
     /// The PSE pool: everyone in the `pse` group, with their shift calendars.
     func pool() async throws -> [RoutingCandidate] {
-        let members = try await StaffSupportProfile.query(on: database).filter(\.$groupName == SupportGroup.pse).all()
-        var result: [RoutingCandidate] = []
-        for member in members {
-            if let candidate = try await candidate(member.id) { result.append(candidate) }
+        try await candidates(StaffSupportProfile.query(on: database).filter(\.$groupName == SupportGroup.pse).all())
+    }
+
+    /// Routing candidates in a fixed number of queries however large the pool: people,
+    /// calendars, then one grouped count of open work. Open work is counted only for those on
+    /// shift now: nobody else can be picked, and counting is the expensive part of routing.
+    private func candidates(_ profiles: [StaffSupportProfile]) async throws -> [RoutingCandidate] {
+        let sids = profiles.compactMap(\.id)
+        guard !sids.isEmpty else { return [] }
+        let users = try await User.query(on: database).filter(\.$id ~~ sids).all()
+        let names = Dictionary(users.map { ($0.sid, $0.fullName) }, uniquingKeysWith: { first, _ in first })
+        let calendarIDs = Set(profiles.compactMap(\.calendarID))
+        var calendars: [UUID: BusinessCalendar] = [:]
+        for record in try await SupportCalendarRecord.query(on: database).filter(\.$id ~~ Array(calendarIDs)).all() {
+            if let id = record.id { calendars[id] = try record.calendar() }
         }
-        return result
+        let onShift = profiles.filter { profile in
+            profile.available && (profile.calendarID.flatMap { calendars[$0] }?.isWorking(at: now) ?? false)
+        }
+        let open = try await openTicketCounts(of: onShift.compactMap(\.id))
+        return profiles.compactMap { profile in
+            guard let sid = profile.id, let name = names[sid], let calendar = profile.calendarID.flatMap({ calendars[$0] }) else { return nil }
+            return RoutingCandidate(id: sid, name: name, calendar: calendar, available: profile.available, openTickets: open[sid] ?? 0)
+        }
+    }
+
+    /// Unsolved tickets per assignee, through the assignee index, in one query.
+    private func openTicketCounts(of userSIDs: [String]) async throws -> [String: Int] {
+        guard !userSIDs.isEmpty else { return [:] }
+        struct Row: Decodable {
+            let assignee: String
+            let open: Int
+
+            enum CodingKeys: String, CodingKey {
+                case assignee = "assignee_sid", open
+            }
+        }
+        let rows = try await database.sql.select()
+            .column("assignee_sid").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "open")
+            .from(Ticket.schema)
+            .where("assignee_sid", .in, userSIDs).where("unsolved", .equal, true)
+            .groupBy("assignee_sid")
+            .all(decoding: Row.self)
+        return Dictionary(rows.map { ($0.assignee, $0.open) }, uniquingKeysWith: +)
     }
 
     func setAvailability(of user: User, available: Bool) async throws {
