@@ -305,12 +305,20 @@ struct Tickets {
         let due = try await TicketSLARecord.query(on: database)
             .filter(\.$status == SLAStatus.active.rawValue).filter(\.$dueAt <= now)
             .sort(\.$dueAt).limit(batch).all()
+        // Everything a pass reads, read once for the whole batch; only the writes are per target.
+        let tickets = try await Ticket.query(on: database).filter(\.$id ~~ Set(due.map(\.ticketNumber)).sorted()).all()
+        let ticketsByNumber = Dictionary(tickets.map { ($0.number, $0) }, uniquingKeysWith: { first, _ in first })
+        let profiles = try await SupportProfile.query(on: database).filter(\.$id ~~ Set(tickets.map(\.organisationSID)).sorted()).all()
+        let managers = Dictionary(profiles.compactMap { profile in profile.id.map { ($0, profile.tamManagerSID) } }, uniquingKeysWith: { first, _ in first })
+        let people = Set(tickets.compactMap(\.assigneeSID)).union(managers.values.compactMap { $0 })
+        let emails = Dictionary(try await User.query(on: database).filter(\.$id ~~ people.sorted()).all().map { ($0.sid, $0.email) },
+                                uniquingKeysWith: { first, _ in first })
         var breached = 0
         for record in due {
             var value = record.value
             // The database chose these rows; a due time that reads back a microsecond later
             // than `now` (storage rounding) must not keep a row at the head of every pass.
-            guard value.breachIfDue(at: max(now, value.dueAt ?? now)), let ticket = try await Ticket.find(record.ticketNumber, on: database) else { continue }
+            guard value.breachIfDue(at: max(now, value.dueAt ?? now)), let ticket = ticketsByNumber[record.ticketNumber] else { continue }
             breached += 1
             record.apply(value)
             try await record.save(on: database)
@@ -318,11 +326,11 @@ struct Tickets {
             try await event(ticket, .system, "sla_breached", message, isPublic: false)
             var recipients: [String] = []
             if let assignee = ticket.assigneeSID { recipients.append(assignee) }
-            if let manager = try await directory.profile(of: ticket.organisationSID)?.tamManagerSID, !recipients.contains(manager) { recipients.append(manager) }
+            if let manager = managers[ticket.organisationSID] ?? nil, !recipients.contains(manager) { recipients.append(manager) }
             for sid in recipients {
                 try await SupportAlert(user: sid, ticket: ticket.number, message: message, now: now).create(on: database)
-                if let user = try await User.find(sid, on: database) {
-                    try await Outbox(database: database, now: now).enqueue(to: user.email, subject: "[#\(ticket.number)] SLA breached", body: message, kind: "support_sla_breach")
+                if let email = emails[sid] {
+                    try await Outbox(database: database, now: now).enqueue(to: email, subject: "[#\(ticket.number)] SLA breached", body: message, kind: "support_sla_breach")
                 }
             }
         }
