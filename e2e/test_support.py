@@ -27,9 +27,9 @@ CALL_2 = "CA" + "2" * 32
 
 
 @pytest.mark.browser
-def test_sup2_sup12_browser_customer_opens_a_voice_ticket(driver, base_url):
+def test_sup2_sup12_browser_customer_opens_a_voice_ticket(driver, base_url, tmp_path):
     """SUP-2 a signed-in demo customer, SUP-12 the voice intake form with its guidance, SUP-6 a
-    reply keeps the conversation on the ticket page."""
+    reply (with a file) keeps the conversation on the ticket page."""
     drv = driver
     subject = f"Choppy audio {unique('e2e')}"
     sign_in(drv, base_url, "avery", DEMO_PASSWORD)
@@ -46,9 +46,21 @@ def test_sup2_sup12_browser_customer_opens_a_voice_ticket(driver, base_url):
     assert not drv.find_elements("css selector", "#intake-warnings")
 
     fill(drv, "#reply-form", body="One more example: it happens on every call.")
+    capture = tmp_path / "call-capture.log"
+    capture.write_bytes(b"\x89binary\x00capture\xff")
+    drv.find_element("css selector", "#reply-attachments").send_keys(str(capture))
     click(drv, "#reply-submit")
     wait_for(drv, "#ticket-comments")
     assert "every call" in text(drv, "#ticket-comments")
+    link = drv.find_element("css selector", "#ticket-comments .attachments a")
+    assert link.text == "call-capture.log"
+    # The download is the same bytes, in the signed-in session.
+    session = requests.Session()
+    for cookie in drv.get_cookies():
+        session.cookies.set(cookie["name"], cookie["value"])
+    download = session.get(link.get_attribute("href"), timeout=30)
+    assert download.status_code == 200 and download.content == capture.read_bytes()
+    assert download.headers["Content-Disposition"] == 'attachment; filename="call-capture.log"'
 
     drv.get(base_url + "/console/support")
     assert subject in text(drv, "#ticket-list")

@@ -11,11 +11,13 @@ protocol StrictContent: Decodable {
 extension Request {
     /// Decodes a JSON or form body, rejecting unknown fields, wrong types and other media
     /// types with stable codes.
-    func decodeStrict<T: StrictContent>(_ type: T.Type) throws -> T {
+    /// `maximumBytes` is the route's own limit when it collects more than the default.
+    func decodeStrict<T: StrictContent>(_ type: T.Type, maximumBytes: Int? = nil) throws -> T {
         // Vapor enforces the limit while streaming; a body that arrives already collected
         // (from another responder or in-process) is held to the same limit here.
-        if let buffer = body.data, buffer.readableBytes > application.routes.defaultMaxBodySize.value {
-            throw DomainError(.bodyTooLarge, "The request body is too large (the limit is \(application.routes.defaultMaxBodySize.value / 1024) KB).")
+        let limit = maximumBytes ?? application.routes.defaultMaxBodySize.value
+        if let buffer = body.data, buffer.readableBytes > limit {
+            throw DomainError(.bodyTooLarge, "The request body is too large (the limit is \(limit / 1024) KB).")
         }
         guard let contentType = headers.contentType else {
             throw DomainError(.unsupportedMediaType, "Send the body as application/json or application/x-www-form-urlencoded.")

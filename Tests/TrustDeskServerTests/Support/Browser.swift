@@ -43,6 +43,39 @@ final class Browser {
         return response
     }
 
+    /// A file for `postMultipart`.
+    struct Upload {
+        var field = "attachments"
+        var filename: String
+        var contentType = "application/octet-stream"
+        var data: Data
+    }
+
+    /// Posts a multipart form with files, as a form with `enctype="multipart/form-data"` does.
+    @discardableResult
+    func postMultipart(_ path: String, _ fields: [String: String], files: [Upload]) async throws -> TestingHTTPResponse {
+        var all = fields
+        if all["csrf_token"] == nil { all["csrf_token"] = csrfToken }
+        let boundary = "----TrustDeskTestBoundary\(UUID().uuidString)"
+        var body = ByteBuffer()
+        for (name, value) in all.sorted(by: { $0.key < $1.key }) {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        for file in files {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.filename)\"\r\nContent-Type: \(file.contentType)\r\n\r\n")
+            body.writeBytes(file.data)
+            body.writeString("\r\n")
+        }
+        body.writeString("--\(boundary)--\r\n")
+        var headers = HTTPHeaders()
+        addCookies(to: &headers)
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        headers.replaceOrAdd(name: .accept, value: "text/html")
+        let response = try await app.testing().sendRequest(.POST, path, headers: headers, body: body)
+        absorb(response)
+        return response
+    }
+
     func signIn(_ username: String, password: String = TestData.password) async throws -> TestingHTTPResponse {
         try await get("/signin")
         return try await post("/signin", ["username": username, "password": password])

@@ -9,12 +9,15 @@ struct CSRFMiddleware: AsyncMiddleware {
     static let cookieName = "td_csrf"
     static let fieldName = "csrf_token"
     static let maxFormBody = 64 * 1024
+    /// Multipart forms carry files (ticket attachments); their routes set the same limit.
+    static let maxMultipartBody = 256 * 1024
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let cookie = request.cookies[Self.cookieName]?.string
         let existing = cookie.map { Secrets.matchesFormat($0, kind: .link) } == true ? cookie : nil
         if request.method != .GET && request.method != .HEAD {
-            _ = try await request.body.collect(max: Self.maxFormBody).get()
+            let limit = request.headers.contentType == .formData ? Self.maxMultipartBody : Self.maxFormBody
+            _ = try await request.body.collect(max: limit).get()
             let sent = try? request.content.get(String.self, at: Self.fieldName)
             guard let existing, let sent, constantTimeEquals(existing, sent) else {
                 throw DomainError(.csrfFailed, "This form has expired or did not come from this site. Go back, reload the page and try again.")

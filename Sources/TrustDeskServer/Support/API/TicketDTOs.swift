@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import TrustDeskCore
 import Vapor
@@ -115,20 +116,76 @@ struct CommentDTO: Content {
     let fromSupport: Bool
     let body: String
     let dateCreated: Date
+    let attachments: [AttachmentSummaryDTO]
 
     enum CodingKeys: String, CodingKey {
-        case id, body
+        case id, body, attachments
         case authorName = "author_name"
         case fromSupport = "from_support"
         case dateCreated = "date_created"
     }
 
-    init(_ comment: TicketComment) {
+    init(_ comment: TicketComment, attachments: [TicketAttachment]) {
         self.id = comment.id?.uuidString.lowercased() ?? ""
         self.authorName = comment.authorName
         self.fromSupport = comment.authorIsStaff
         self.body = comment.body
         self.dateCreated = comment.createdAt
+        self.attachments = attachments.map(AttachmentSummaryDTO.init)
+    }
+
+    /// Comments with their files' summaries, read in one query.
+    static func list(_ comments: [TicketComment], on database: any Database) async throws -> [CommentDTO] {
+        let files = try await TicketAttachments(database: database).summaries(of: comments)
+        return comments.map { CommentDTO($0, attachments: $0.id.flatMap { files[$0] } ?? []) }
+    }
+}
+
+/// A file on a comment, without its content; `uri` reads it.
+struct AttachmentSummaryDTO: Content {
+    let id: String
+    let filename: String
+    let contentType: String
+    let size: Int
+    let uri: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, filename, size, uri
+        case contentType = "content_type"
+    }
+
+    init(_ attachment: TicketAttachment) {
+        self.id = attachment.id?.uuidString.lowercased() ?? ""
+        self.filename = attachment.filename
+        self.contentType = attachment.contentType
+        self.size = attachment.size
+        self.uri = "/v1/Tickets/\(attachment.ticketNumber)/Attachments/\(id)"
+    }
+}
+
+/// `GET /v1/Tickets/{number}/Attachments/{id}`: the file, base64 as it was sent.
+struct AttachmentDTO: Content {
+    let id: String
+    let filename: String
+    let contentType: String
+    let size: Int
+    let contentBase64: String
+    let dateCreated: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, filename, size
+        case contentType = "content_type"
+        case contentBase64 = "content_base64"
+        case dateCreated = "date_created"
+    }
+
+    init(_ attachment: TicketAttachment) {
+        self.id = attachment.id?.uuidString.lowercased() ?? ""
+        self.filename = attachment.filename
+        self.contentType = attachment.contentType
+        self.size = attachment.size
+        self.contentBase64 = attachment.contentBase64
+        self.dateCreated = attachment.createdAt
     }
 }
 

@@ -13,10 +13,12 @@ struct TicketsAPIController: RouteCollection {
         tickets.post(use: create)
         tickets.get(":number", use: show)
         tickets.get(":number", "Comments", use: listComments)
-        tickets.post(":number", "Comments", use: createComment)
+        tickets.on(.POST, ":number", "Comments", body: .collect(maxSize: ByteCount(value: TicketAttachments.maximumBody)), use: createComment)
+        tickets.get(":number", "Attachments", ":id", use: attachment)
         tickets.methodNotAllowed(except: [.GET, .POST])
         tickets.methodNotAllowed(":number", except: [.GET])
         tickets.methodNotAllowed(":number", "Comments", except: [.GET, .POST])
+        tickets.methodNotAllowed(":number", "Attachments", ":id", except: [.GET])
     }
 
     struct Caller {
@@ -94,12 +96,12 @@ struct TicketsAPIController: RouteCollection {
         let tickets = Tickets(database: request.db, now: request.now)
         let ticket = try await tickets.visible(try number(request), organisationSID: caller.organisationSID, accountSID: caller.accountScope)
         let comments = try await tickets.comments(of: ticket.number, includeInternal: false)
-        return try await encode(CommentListDTO(comments: comments.map(CommentDTO.init)), request)
+        return try await encode(CommentListDTO(comments: try await CommentDTO.list(comments, on: request.db)), request)
     }
 
     func createComment(request: Request) async throws -> Response {
         let caller = try await caller(request)
-        let body = try request.decodeStrict(CreateCommentBody.self)
+        let body = try request.decodeStrict(CreateCommentBody.self, maximumBytes: TicketAttachments.maximumBody)
         let number = try number(request)
         let owner = try await Self.ownerEmail(of: caller.organisationSID, on: request.db)
         let actor = TicketActor(sid: caller.account.sid, name: "API (\(caller.account.friendlyName))", email: owner, isStaff: false)
@@ -108,9 +110,20 @@ struct TicketsAPIController: RouteCollection {
         let comment = try await request.db.transaction { db in
             let tickets = Tickets(database: db, now: now)
             let ticket = try await tickets.visible(number, organisationSID: caller.organisationSID, accountSID: caller.accountScope)
-            return try await tickets.reply(to: ticket, by: actor, body: body.body ?? "", isPublic: true, attachments: uploads)
+            let comment = try await tickets.reply(to: ticket, by: actor, body: body.body ?? "", isPublic: true, attachments: uploads)
+            return try await CommentDTO.list([comment], on: db).first
         }
-        return try await encode(CommentDTO(comment), request, status: .created)
+        guard let created = comment else { throw DomainError.notFound("comment") }
+        return try await encode(created, request, status: .created)
+    }
+
+    /// A file of one of the ticket's public comments.
+    func attachment(request: Request) async throws -> Response {
+        let caller = try await caller(request)
+        let ticket = try await Tickets(database: request.db, now: request.now)
+            .visible(try number(request), organisationSID: caller.organisationSID, accountSID: caller.accountScope)
+        let file = try await TicketAttachments(database: request.db).find(request.parameters.get("id"), on: ticket.number, includeInternal: false)
+        return try await encode(AttachmentDTO(file), request)
     }
 
     static func ownerEmail(of organisationSID: String, on database: any Database) async throws -> String {

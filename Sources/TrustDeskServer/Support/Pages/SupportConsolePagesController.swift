@@ -13,7 +13,8 @@ struct SupportConsolePagesController: RouteCollection {
         support.get("new", use: newForm)
         support.post("tickets", use: create)
         support.get("tickets", ":number", use: show)
-        support.post("tickets", ":number", "reply", use: reply)
+        support.on(.POST, "tickets", ":number", "reply", body: .collect(maxSize: ByteCount(value: TicketAttachments.maximumBody)), use: reply)
+        support.get("tickets", ":number", "attachments", ":id", use: attachment)
         support.post("tickets", ":number", "solve", use: solve)
         support.get("account", use: accountInformation)
     }
@@ -179,7 +180,8 @@ struct SupportConsolePagesController: RouteCollection {
             expectation: ticket.topic != nil ? ConsumerTrustTopic.expectation : nil,
             followUpOf: ticket.followUpOf,
             targets: try await tickets.targets(of: ticket.number).map { TargetViewDTO($0, calendar: calendar, owner: owner) },
-            comments: try await tickets.comments(of: ticket.number, includeInternal: false).map(CommentViewDTO.init),
+            comments: try await CommentViewDTO.conversation(try await tickets.comments(of: ticket.number, includeInternal: false),
+                                                            on: request.db, ticketPath: "/console/support/tickets/\(ticket.number)"),
             history: try await tickets.history(of: ticket.number, includeInternal: false).map(EventViewDTO.init),
             isClosed: status == .closed, canSolve: status.isUnsolved
         )
@@ -194,7 +196,7 @@ struct SupportConsolePagesController: RouteCollection {
     /// A reply; on a closed ticket it opens a follow-up that links to it (SUP-6).
     func reply(request: Request) async throws -> Response {
         let viewer = try await viewer(request)
-        let form = (try? request.content.decode([String: String].self)) ?? [:]
+        let form = PageReplyForm(request)
         let actor = TicketActor(user: viewer.user)
         let now = request.now
         let ticket = try await visibleTicket(request, viewer)
@@ -205,17 +207,30 @@ struct SupportConsolePagesController: RouteCollection {
                 if fresh.ticketStatus == .closed {
                     guard let account = try await Account.find(fresh.accountSID, on: db) else { throw DomainError.notFound("account") }
                     let followUp = NewTicket(subject: "Follow-up: \(fresh.subject)".prefix(Tickets.maximumSubject).description,
-                                             description: form["body"] ?? "", priority: String(fresh.priority),
+                                             description: form.fields["body"] ?? "", priority: String(fresh.priority),
                                              intake: IntakeForm(product: fresh.supportProduct, sidsText: fresh.sids), followUpOf: fresh.number)
-                    return try await tickets.open(followUp, about: account, by: actor).ticket.number
+                    let opened = try await tickets.open(followUp, about: account, by: actor).ticket
+                    // Files sent with the reply travel with it to the follow-up.
+                    if !form.uploads.isEmpty {
+                        try await tickets.reply(to: opened, by: actor, body: "Files sent with this follow-up.", isPublic: true, attachments: form.uploads)
+                    }
+                    return opened.number
                 }
-                try await tickets.reply(to: fresh, by: actor, body: form["body"] ?? "", isPublic: true)
+                try await tickets.reply(to: fresh, by: actor, body: form.fields["body"] ?? "", isPublic: true, attachments: form.uploads)
                 return fresh.number
             }
             return request.redirect("/console/support/tickets/\(destination)")
         } catch let error as DomainError {
             return try await request.page("support/customer-ticket", title: "Ticket #\(ticket.number)", try await ticketBody(request, ticket), error: error)
         }
+    }
+
+    /// One file of a comment the customer can see, as a download.
+    func attachment(request: Request) async throws -> Response {
+        let viewer = try await viewer(request)
+        let ticket = try await visibleTicket(request, viewer)
+        let file = try await TicketAttachments(database: request.db).find(request.parameters.get("id"), on: ticket.number, includeInternal: false)
+        return try TicketAttachments.download(file)
     }
 
     func solve(request: Request) async throws -> Response {

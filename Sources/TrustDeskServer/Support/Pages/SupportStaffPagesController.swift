@@ -15,7 +15,8 @@ struct SupportStaffPagesController: RouteCollection {
         support.post("calendars", ":id", use: updateCalendar)
         let ticket = support.grouped("tickets", ":number")
         ticket.get(use: show)
-        ticket.post("comment", use: comment)
+        ticket.on(.POST, "comment", body: .collect(maxSize: ByteCount(value: TicketAttachments.maximumBody)), use: comment)
+        ticket.get("attachments", ":id", use: attachment)
         ticket.post("assign", use: assign)
         ticket.post("status", use: status)
         ticket.post("priority", use: priority)
@@ -160,7 +161,8 @@ struct SupportStaffPagesController: RouteCollection {
             sids: ticket.sidList, details: ticket.details.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }, warnings: ticket.warningList,
             followUpOf: ticket.followUpOf,
             targets: try await tickets.targets(of: ticket.number).map { TargetViewDTO($0, calendar: calendar, owner: owner) },
-            comments: try await tickets.comments(of: ticket.number, includeInternal: true).map(CommentViewDTO.init),
+            comments: try await CommentViewDTO.conversation(try await tickets.comments(of: ticket.number, includeInternal: true),
+                                                            on: request.db, ticketPath: "/staff/support/tickets/\(ticket.number)"),
             history: try await tickets.history(of: ticket.number, includeInternal: true).map(EventViewDTO.init),
             statuses: status.staffMoves.sorted { $0.rawValue < $1.rawValue }.map { QueueLinkDTO(value: $0.rawValue, title: $0.title, current: false) },
             priorities: TicketPriority.allCases.map { QueueLinkDTO(value: String($0.rawValue), title: $0.title, current: $0 == ticket.ticketPriority) }
@@ -196,11 +198,21 @@ struct SupportStaffPagesController: RouteCollection {
     }
 
     func comment(request: Request) async throws -> Response {
-        let form = form(request)
-        let isPublic = form["public"] == "true"
+        let form = PageReplyForm(request)
+        let isPublic = form.fields["public"] == "true"
         return try await change(request, notice: isPublic ? "Reply sent." : "Internal note added.") { tickets, ticket, actor in
-            try await tickets.reply(to: ticket, by: actor, body: form["body"] ?? "", isPublic: isPublic)
+            try await tickets.reply(to: ticket, by: actor, body: form.fields["body"] ?? "", isPublic: isPublic, attachments: form.uploads)
         }
+    }
+
+    /// One file of the ticket, as a download; recorded like every ticket view (SEC-3).
+    func attachment(request: Request) async throws -> Response {
+        let staff = try staff(request)
+        let ticket = try await Tickets(database: request.db, now: request.now).find(try number(request))
+        let file = try await TicketAttachments(database: request.db).find(request.parameters.get("id"), on: ticket.number, includeInternal: true)
+        try await StaffDirectory(database: request.db, now: request.now)
+            .record(staff, action: "download_attachment", account: ticket.accountSID, detail: "#\(ticket.number): \(file.filename)")
+        return try TicketAttachments.download(file)
     }
 
     func assign(request: Request) async throws -> Response {

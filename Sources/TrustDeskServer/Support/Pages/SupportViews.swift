@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import TrustDeskCore
 
@@ -32,13 +33,38 @@ struct CommentViewDTO: Encodable {
     let isPublic: Bool
     let body: String
     let at: String
+    let attachments: [AttachmentViewDTO]
+    /// Leaf's truthiness of arrays can't be relied on; templates test this instead.
+    let hasAttachments: Bool
 
-    init(_ comment: TicketComment) {
+    init(_ comment: TicketComment, attachments: [AttachmentViewDTO]) {
         self.author = comment.authorName
         self.fromSupport = comment.authorIsStaff
         self.isPublic = comment.isPublic
         self.body = comment.body
         self.at = DateDisplay.utc(comment.createdAt)
+        self.attachments = attachments
+        self.hasAttachments = !attachments.isEmpty
+    }
+
+    /// A ticket's conversation with each comment's files, linked under `ticketPath`.
+    static func conversation(_ comments: [TicketComment], on database: any Database, ticketPath: String) async throws -> [CommentViewDTO] {
+        let files = try await TicketAttachments(database: database).summaries(of: comments)
+        return comments.map { comment in
+            CommentViewDTO(comment, attachments: (comment.id.flatMap { files[$0] } ?? []).map { AttachmentViewDTO($0, ticketPath: ticketPath) })
+        }
+    }
+}
+
+struct AttachmentViewDTO: Encodable {
+    let filename: String
+    let size: String
+    let href: String
+
+    init(_ attachment: TicketAttachment, ticketPath: String) {
+        self.filename = attachment.filename
+        self.size = TicketAttachments.sizeText(attachment.size)
+        self.href = "\(ticketPath)/attachments/\(attachment.id?.uuidString.lowercased() ?? "")"
     }
 }
 

@@ -1,0 +1,150 @@
+import Fluent
+import Foundation
+import TrustDeskCore
+import Vapor
+
+/// Reading ticket attachments back: the list beside each comment, and one file's bytes.
+/// Whoever may not see a comment (customers and internal notes) may not see its files either.
+struct TicketAttachments {
+    let database: any Database
+
+    /// Request bodies that may carry files: three at the per-file limit, base64-encoded in
+    /// JSON or raw in a form, plus the reply text.
+    static let maximumBody = CSRFMiddleware.maxMultipartBody
+
+    /// The attachments of these comments, by comment, without their contents (reading
+    /// `contentBase64` from these rows is a programming error).
+    func summaries(of comments: [TicketComment]) async throws -> [UUID: [TicketAttachment]] {
+        let ids = comments.compactMap(\.id)
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await TicketAttachment.query(on: database).filter(\.$commentID ~~ ids)
+            .field(\.$id).field(\.$ticketNumber).field(\.$commentID).field(\.$filename).field(\.$contentType).field(\.$size).field(\.$createdAt)
+            .sort(\.$createdAt).all()
+        return Dictionary(grouping: rows, by: \.commentID)
+    }
+
+    /// One attachment of `ticket`, if the viewer may see the comment it belongs to.
+    func find(_ text: String?, on ticket: Int, includeInternal: Bool) async throws -> TicketAttachment {
+        guard let text, let id = UUID(uuidString: text),
+              let attachment = try await TicketAttachment.find(id, on: database), attachment.ticketNumber == ticket,
+              let comment = try await TicketComment.find(attachment.commentID, on: database),
+              includeInternal || comment.isPublic
+        else { throw DomainError.notFound("attachment") }
+        return attachment
+    }
+
+    /// The file as a download. Always `application/octet-stream` with `attachment`
+    /// disposition: a customer's file must never render as a page on this site.
+    static func download(_ attachment: TicketAttachment) throws -> Response {
+        guard let data = Data(base64Encoded: attachment.contentBase64) else { throw DomainError.notFound("attachment") }
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.contentType = .binary
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(safeFilename(attachment.filename))\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
+    }
+
+    /// The name for the Content-Disposition header: printable ASCII without quotes or
+    /// backslashes, so the header can't be broken out of.
+    static func safeFilename(_ name: String) -> String {
+        let kept = name.unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && scalar.value >= 0x20 && scalar.value < 0x7F && scalar != "\"" && scalar != "\\" ? Character(scalar) : "_"
+        }
+        return String(kept.prefix(128))
+    }
+
+    /// "12 KB", "512 bytes".
+    static func sizeText(_ bytes: Int) -> String {
+        bytes < 1024 ? "\(bytes) bytes" : "\((bytes + 1023) / 1024) KB"
+    }
+}
+
+/// A reply posted from a page: text fields and files, from a urlencoded or a multipart form.
+/// Multipart is read part by part so that files (any bytes, several under one name) never
+/// disturb the text fields.
+struct PageReplyForm {
+    private(set) var fields: [String: String] = [:]
+    private(set) var uploads: [Tickets.AttachmentUpload] = []
+
+    init(_ request: Request) {
+        guard let type = request.headers.contentType, type == .formData, let boundary = type.parameters["boundary"],
+              let body = request.body.data
+        else {
+            fields = (try? request.content.decode([String: String].self)) ?? [:]
+            return
+        }
+        for part in Self.parts(of: body, boundary: boundary) {
+            let disposition = Self.dispositionParameters(part.headers.first(name: "Content-Disposition") ?? "")
+            guard let name = disposition["name"] else { continue }
+            if let filename = disposition["filename"] {
+                // A file input with no file chosen still sends an empty, unnamed part.
+                guard name == "attachments", !(filename.isEmpty && part.body.readableBytes == 0) else { continue }
+                uploads.append(Tickets.AttachmentUpload(
+                    filename: filename, contentType: part.headers.first(name: .contentType) ?? "application/octet-stream",
+                    contentBase64: Data(part.body.readableBytesView).base64EncodedString()))
+            } else {
+                fields[name] = String(decoding: part.body.readableBytesView, as: UTF8.self)
+            }
+        }
+    }
+
+    /// The parts, or none when the body is not valid multipart.
+    private static func parts(of body: ByteBuffer, boundary: String) -> [MultipartPart] {
+        let parser = MultipartParser(boundary: boundary)
+        var parts: [MultipartPart] = []
+        var headers = HTTPHeaders()
+        var data = ByteBuffer()
+        parser.onHeader = { name, value in headers.add(name: name, value: value) }
+        parser.onBody = { chunk in data.writeBuffer(&chunk) }
+        parser.onPartComplete = {
+            parts.append(MultipartPart(headers: headers, body: data))
+            headers = HTTPHeaders()
+            data = ByteBuffer()
+        }
+        do {
+            try parser.execute(body)
+        } catch {
+            return []
+        }
+        return parts
+    }
+
+    /// `form-data; name="x"; filename="a; b.txt"` -> ["name": "x", "filename": "a; b.txt"].
+    static func dispositionParameters(_ header: String) -> [String: String] {
+        var result: [String: String] = [:]
+        var key = "", value = "", inKey = true, quoted = false, escaped = false
+        func finish() {
+            let name = key.trimmingCharacters(in: .whitespaces).lowercased()
+            if !inKey, !name.isEmpty { result[name] = value }
+            key = ""
+            value = ""
+            inKey = true
+        }
+        for character in header {
+            if quoted {
+                if escaped {
+                    value.append(character)
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == "\"" {
+                    quoted = false
+                } else {
+                    value.append(character)
+                }
+            } else if character == ";" {
+                finish()
+            } else if inKey, character == "=" {
+                inKey = false
+            } else if inKey {
+                key.append(character)
+            } else if character == "\"", value.isEmpty {
+                quoted = true
+            } else if !character.isWhitespace || !value.isEmpty {
+                value.append(character)
+            }
+        }
+        finish()
+        return result
+    }
+}
