@@ -33,6 +33,23 @@ def test_acc3_signup_confirmation_creates_account(base_url, customer, mail):
     assert page.text_of("account-sid").strip() == customer.account_sid
 
 
+def test_std6_signup_country_and_phone_are_validated_and_kept(base_url):
+    """STD-6: the sign-up form takes a country code and an E.164 phone; a bad one is a clear
+    20001 error and the form keeps what was typed."""
+    web = WebClient(base_url)
+    name = unique("e2evet")
+    page = web.page("/signup")
+    r = web.submit(page, "signup-form", full_name=f"E2E {name}", email=f"{name}@example.com", username=name,
+                   password="Pw-" + unique("v"), account_name=f"E2E Org {name}", country="XX", phone="020 7946 0000")
+    assert r.status_code == 400, f"{r.status_code}:\n{r.text[:2000]}"
+    assert "Error 20001:" in r.text and "country:" in r.text, r.text[:2000]
+    again = Page(r.text, r.url)
+    assert 'value="XX"' in r.text and 'value="020 7946 0000"' in r.text, r.text[:2000]
+    r = web.submit(again, "signup-form", full_name=f"E2E {name}", email=f"{name}@example.com", username=name,
+                   password="Pw-" + unique("v"), account_name=f"E2E Org {name}", country="GB", phone="020 7946 0000")
+    assert r.status_code == 400 and "phone:" in r.text and "E.164" in r.text, r.text[:2000]
+
+
 def test_acc3_no_sign_in_before_confirmation(base_url, data_dir):
     """ACC-3: sign-up alone creates no account: the user can't sign in until the link is used."""
     web = WebClient(base_url)

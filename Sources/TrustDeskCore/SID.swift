@@ -13,6 +13,8 @@ public enum SIDPrefix: String, CaseIterable, Sendable, Codable {
     case mediaTrack = "MT"
     case task = "WT"
     case chatChannel = "CH"
+    /// A staff member's personal API key (the staff JSON API, `/v1/Staff/...`).
+    case staffAPIKey = "SA"
 }
 
 /// A validated SID: a two-letter prefix and 32 lowercase hex digits (ACC-1).

@@ -8,6 +8,8 @@ public enum SecretKind: String, Sendable, CaseIterable {
     case authToken = "tdat_"
     /// API key secret (ACC-7).
     case apiKeySecret = "tdks_"
+    /// Staff API key secret (`/v1/Staff/...`).
+    case staffKeySecret = "tdsa_"
     /// Browser session cookie.
     case session = "tdss_"
     /// Single-use emailed link (confirmation, reset, invitation).

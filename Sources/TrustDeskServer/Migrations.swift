@@ -41,5 +41,13 @@ enum TrustDeskMigrations {
         CreateReviewRequests(),
         // 6. Support desk, continued
         AddTicketPendingFollowUp(),
+        // 7. Account standing, continued: the Consumer Trust desk and sign-up vetting facts
+        AddTicketTopicIndex(),
+        CreateVettingAssessments(),
+        // 9. Account standing, continued: sign-up vetting input (STD-6)
+        AddRegistrationVettingFacts(),
+        CreateStaffAPIKeys(),
+        AddDedicatedIPHeldUnique(),
+        BackfillAccountActivity(),
     ]
 }

@@ -16,6 +16,8 @@ func routes(_ app: Application) throws {
     try api.register(collection: StandingAPIController())
     try app.grouped("v1").grouped(ServiceCredentialMiddleware()).register(collection: BillingAPIController())
     try app.register(collection: SecretScanningController())
+    // The staff JSON API: a staff member's personal API key by HTTP Basic, never a customer's credential.
+    try app.grouped("v1", "Staff").grouped(StaffAPIAuthenticator()).register(collection: StaffStandingAPIController())
 
     // Browser pages: session, CSRF.
     let pages = app.grouped(SessionLoader(), CSRFMiddleware())
@@ -30,4 +32,6 @@ func routes(_ app: Application) throws {
     try pages.grouped(StaffGuard()).register(collection: SupportStaffPagesController())
     try pages.grouped(CustomerGuard()).register(collection: StandingConsolePagesController())
     try pages.grouped(StaffGuard()).register(collection: StandingStaffPagesController())
+    try pages.grouped(StaffGuard()).register(collection: ConsumerTrustDeskController())
+    try pages.grouped(StaffGuard()).register(collection: StaffAPIKeysPagesController())
 }

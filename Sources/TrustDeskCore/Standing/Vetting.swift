@@ -32,16 +32,28 @@ public enum VettingOutcomeDecision: String, Sendable {
 }
 
 /// One rule that fired, with what it added and why.
-public struct VettingFinding: Sendable, Equatable {
+public struct VettingFinding: Sendable, Equatable, Codable {
     public let rule: String
     public let weight: Int
     public let explanation: String
+
+    public init(rule: String, weight: Int, explanation: String) {
+        self.rule = rule
+        self.weight = weight
+        self.explanation = explanation
+    }
 }
 
 public struct VettingResult: Sendable, Equatable {
     public let score: Int
     public let outcome: VettingOutcomeDecision
     public let findings: [VettingFinding]
+
+    public init(score: Int, outcome: VettingOutcomeDecision, findings: [VettingFinding]) {
+        self.score = score
+        self.outcome = outcome
+        self.findings = findings
+    }
 
     /// The evidence text stored with the enforcement record.
     public var explanation: String {

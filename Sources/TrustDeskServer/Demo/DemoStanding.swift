@@ -16,7 +16,7 @@ enum DemoStanding {
 
     static let samples: [Sample] = [
         Sample(name: "Pending Pixels", owner: ("pat.pending", "Pat Pending"), to: .pendingVetting, reason: .vettingReview,
-               decider: .rule(StandingRule.signupVetting), evidence: "Score 45: free_mail_domain +10; signup_velocity +25; phone_unverifiable +20"),
+               decider: .rule(StandingRule.signupVetting), evidence: "Score 45: signup_velocity +25 (4 sign-ups from the same network in the last hour); phone_unverifiable +20 (the phone number could not be verified)"),
         Sample(name: "Lapsed Lanterns", owner: ("lou.lapsed", "Lou Lapsed"), to: .suspended, reason: .exposedCredentials,
                decider: .rule(StandingRule.secretScanning), evidence: "Exposed credential: an API key, found at https://github.com/example/demo-leak/blob/main/.env (source: content)."),
         Sample(name: "Quiet Quarry", owner: ("quincy.quiet", "Quincy Quiet"), to: .dormant, reason: .dormancy,
@@ -60,9 +60,28 @@ enum DemoStanding {
             let change = StandingChange(from: from, to: sample.to, reason: sample.reason, decider: decider)
             let record = EnforcementRecord(account: account.sid, change: change, evidence: sample.evidence, caseReference: nil, at: now.addingTimeInterval(-86_400))
             try await record.create(on: db)
+            let tickets = Tickets(database: db, now: now)
             if sample.to == .dormant, let recordID = record.id {
-                try await ReviewRequest(account: account.sid, record: recordID, requestedBy: user.sid,
-                                        message: "We use this account for our yearly campaign; please reactivate it.", now: now).create(on: db)
+                // The review's Consumer Trust case, decided from its ticket (SUP-15, STD-3).
+                let review = ReviewRequest(account: account.sid, record: recordID, requestedBy: user.sid,
+                                           message: "We use this account for our yearly campaign; please reactivate it.", now: now)
+                review.ticketNumber = try await tickets.open(
+                    NewTicket(subject: "Review request: \(sample.name) is dormant", description: "Review of the dormancy decision.\n\n\(review.message)",
+                              priority: "3", topic: ConsumerTrustTopic.dormantReactivation.rawValue, intake: IntakeForm(product: .other)),
+                    about: account, by: TicketActor(user: user)).ticket.number
+                try await review.create(on: db)
+            }
+            if sample.to == .pendingVetting {
+                // STD-6: the assessment behind the vetting case, shown beside its ticket.
+                let findings = [VettingFinding(rule: "signup_velocity", weight: 25, explanation: "4 sign-ups from the same network in the last hour"),
+                                VettingFinding(rule: "phone_unverifiable", weight: 20, explanation: "the phone number could not be verified")]
+                let result = VettingResult(score: 45, outcome: .review, findings: findings)
+                let facts = SignupFacts(email: user.email, signupsFromNetworkLastHour: 4, country: "US", phoneVerifiable: false)
+                try await VettingAssessment(account: account.sid, result: result, facts: facts, phone: nil, network: "203.0.113.0/24", now: now).create(on: db)
+                _ = try await tickets.open(
+                    NewTicket(subject: "Sign-up vetting review: \(sample.name)", description: SignupVetting.caseDescription(result, policy: VettingPolicy()),
+                              priority: "3", topic: ConsumerTrustTopic.vettingReview.rawValue, intake: IntakeForm(product: .other)),
+                    about: account, by: TicketActor(user: user))
             }
         }
     }

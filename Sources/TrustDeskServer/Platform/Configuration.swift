@@ -33,6 +33,8 @@ public struct TrustDeskConfiguration: Sendable {
     public var fraudHotline: String = "+1 555 0100 0199"
     /// Days without usage before an account becomes dormant (STD-7, `TRUSTDESK_DORMANCY_DAYS`).
     public var dormancyDays: Int = 180
+    /// ISO country codes whose sign-ups score `country_risk` (STD-6, `TRUSTDESK_VETTING_RISK_COUNTRIES`).
+    public var vettingRiskCountries: Set<String> = []
 
     public var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("trustdesk.sqlite") }

@@ -17,6 +17,13 @@ final class Registration: Model, @unchecked Sendable {
     @Field(key: "expires_at") var expiresAt: Date
     @OptionalField(key: "confirmed_at") var confirmedAt: Date?
     @OptionalField(key: "account_sid") var accountSID: String?
+    // Vetting facts (STD-6), account data (PRV-1): the country and E.164 phone given, the
+    // client network (IPv4 /24, IPv6 /48; nil for private or unknown addresses) and how many
+    // sign-ups came from that network in the hour before this one.
+    @OptionalField(key: "country") var country: String?
+    @OptionalField(key: "phone") var phone: String?
+    @OptionalField(key: "network") var network: String?
+    @OptionalField(key: "network_signups") var networkSignups: Int?
 
     init() {}
 }
@@ -43,5 +50,23 @@ struct CreateRegistrations: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(Registration.schema).delete()
+    }
+}
+
+/// STD-6's sign-up facts, added after the registrations table (one column per statement, as
+/// SQLite wants). The network index serves the per-network velocity count.
+struct AddRegistrationVettingFacts: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Registration.schema).field("country", .string).update()
+        try await database.schema(Registration.schema).field("phone", .string).update()
+        try await database.schema(Registration.schema).field("network", .string).update()
+        try await database.schema(Registration.schema).field("network_signups", .int).update()
+        try await database.index("registrations_network_idx", on: Registration.schema, columns: ["network", "created_at"])
+    }
+
+    func revert(on database: any Database) async throws {
+        for field in ["network_signups", "network", "phone", "country"] {
+            try await database.schema(Registration.schema).deleteField(.string(field)).update()
+        }
     }
 }

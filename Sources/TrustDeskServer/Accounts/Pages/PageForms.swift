@@ -1,3 +1,4 @@
+import TrustDeskCore
 import Vapor
 
 /// Form bodies of the public pages. Every field is optional so a missing one is reported by
@@ -8,9 +9,11 @@ struct SignUpForm: Content {
     var username: String?
     var password: String?
     var accountName: String?
+    var country: String?
+    var phone: String?
 
     enum CodingKeys: String, CodingKey {
-        case email, username, password
+        case email, username, password, country, phone
         case fullName = "full_name"
         case accountName = "account_name"
     }
@@ -65,5 +68,12 @@ extension Request {
     /// The address guesses are counted against (SEC-2).
     var clientAddress: String {
         remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// The sign-up network of the client (STD-6): its IPv4 /24 or IPv6 /48, or nil when the
+    /// address is unknown or not public (a local proxy would lump every sign-up together).
+    var signupNetwork: String? {
+        guard let text = remoteAddress?.ipAddress, let address = IPAddress(text), address.isPublic else { return nil }
+        return address.signupNetwork
     }
 }

@@ -36,7 +36,7 @@ struct PublicPagesController: RouteCollection {
     // MARK: Sign-up (ACC-3)
 
     struct SignUpBody: Encodable {
-        var fullName = "", email = "", username = "", accountName = ""
+        var fullName = "", email = "", username = "", accountName = "", country = "", phone = ""
     }
 
     func signUpPage(request: Request) async throws -> Response {
@@ -45,11 +45,13 @@ struct PublicPagesController: RouteCollection {
 
     func signUp(request: Request) async throws -> Response {
         let form = request.form(SignUpForm.self, empty: SignUpForm())
-        let echo = SignUpBody(fullName: form.fullName ?? "", email: form.email ?? "", username: form.username ?? "", accountName: form.accountName ?? "")
+        let echo = SignUpBody(fullName: form.fullName ?? "", email: form.email ?? "", username: form.username ?? "", accountName: form.accountName ?? "",
+                              country: String((form.country ?? "").prefix(8)), phone: String((form.phone ?? "").prefix(32)))
         do {
             let valid = try Registrations.validate(.init(
                 fullName: form.fullName ?? "", email: form.email ?? "", username: form.username ?? "",
-                password: form.password ?? "", accountName: form.accountName ?? ""
+                password: form.password ?? "", accountName: form.accountName ?? "",
+                country: form.country ?? "", phone: form.phone ?? "", network: request.signupNetwork
             ))
             let throttle = Throttle(database: request.db, now: request.now)
             try await throttle.check("signup:ip:\(request.clientAddress)", .recoveryPerAddress)
@@ -84,7 +86,8 @@ struct PublicPagesController: RouteCollection {
 
     func confirm(request: Request) async throws -> Response {
         let token = request.form(TokenForm.self, empty: TokenForm()).token ?? ""
-        let (account, user, authToken) = try await Registrations(database: request.db, now: request.now, publicURL: config(request).publicURL).confirm(token: token)
+        let (account, user, authToken) = try await Registrations(database: request.db, now: request.now, publicURL: config(request).publicURL,
+                                                                 vettingPolicy: config(request).vettingPolicy).confirm(token: token)
         request.logger.info("account created", metadata: ["account_sid": "\(account.sid)", "user_sid": "\(user.sid)"])
         return try await request.page("accounts/account-created", title: "Your account is ready",
                                       AccountCreatedBody(accountSid: account.sid, accountName: account.friendlyName, username: user.username, authToken: authToken))

@@ -14,6 +14,7 @@ struct Accounts {
         let account = Account(sid: SID.generate(.account), friendlyName: name, owner: nil, primaryToken: token, now: now)
         try await account.create(on: database)
         try await Membership(account: account.sid, user: owner.sid, role: .owner, now: now).create(on: database)
+        try await startActivity(of: account)
         return (account, token)
     }
 
@@ -26,7 +27,15 @@ struct Accounts {
         let token = Secrets.generate(.authToken)
         let account = Account(sid: SID.generate(.account), friendlyName: name, owner: try SID(parsing: parent.sid, expecting: .account), primaryToken: token, now: now)
         try await account.create(on: database)
+        try await startActivity(of: account)
         return (account, token)
+    }
+
+    /// Every account gets its activity row at birth, so the dormancy job (STD-7) finds its
+    /// work through the due-time index alone. Due at once: the job's first look schedules it
+    /// with the operator's dormancy period.
+    private func startActivity(of account: Account) async throws {
+        try await AccountActivity(account: account.sid, lastUsedAt: now, dueAt: now).create(on: database)
     }
 
     func subaccounts(of parentSID: String, after: String?, limit: Int) async throws -> [Account] {

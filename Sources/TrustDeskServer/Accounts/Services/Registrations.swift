@@ -7,6 +7,8 @@ struct Registrations {
     let database: any Database
     let now: Date
     let publicURL: String
+    /// Scores the account at confirmation (STD-6).
+    var vettingPolicy = VettingPolicy()
 
     struct SignUp: Sendable {
         var fullName: String
@@ -14,6 +16,11 @@ struct Registrations {
         var username: String
         var password: String
         var accountName: String
+        /// Optional vetting input (STD-6): ISO country code and E.164 phone number.
+        var country: String = ""
+        var phone: String = ""
+        /// The client network the request came from, when it is a public address.
+        var network: String? = nil
     }
 
     /// Validated sign-up fields; nothing is stored until they all pass.
@@ -23,7 +30,10 @@ struct Registrations {
             email: try Validate.email(form.email),
             username: try Validate.username(form.username),
             password: try Validate.password(form.password),
-            accountName: try Validate.displayName(form.accountName, field: "account_name")
+            accountName: try Validate.displayName(form.accountName, field: "account_name"),
+            country: try SignupContact.country(form.country) ?? "",
+            phone: try SignupContact.phone(form.phone) ?? "",
+            network: form.network
         )
     }
 
@@ -51,6 +61,13 @@ struct Registrations {
         registration.accountName = form.accountName
         registration.createdAt = now
         registration.expiresAt = SingleUseLink.expiry(for: .signupConfirmation, issuedAt: now)
+        registration.country = form.country.isEmpty ? nil : form.country
+        registration.phone = form.phone.isEmpty ? nil : form.phone
+        registration.network = form.network
+        if let network = form.network {
+            registration.networkSignups = try await Registration.query(on: database).filter(\.$network == network)
+                .filter(\.$createdAt > now.addingTimeInterval(-3600)).count()
+        }
         let mail = AccountMail.signupConfirmation(name: form.fullName, link: "\(publicURL)/signup/confirm?token=\(token)")
         try await database.transaction { db in
             try await registration.create(on: db)
@@ -81,7 +98,7 @@ struct Registrations {
                                 fullName: registration.fullName, passwordHash: registration.passwordHash, now: now)
                 try await user.create(on: db)
                 let (account, token) = try await Accounts(database: db, now: now).createAccount(named: registration.accountName, owner: user)
-                try await SignupVetting(database: db, now: now, publicURL: publicURL).vet(account, owner: user)
+                try await SignupVetting(database: db, now: now, publicURL: publicURL, policy: vettingPolicy).vet(account, owner: user, signup: registration)
                 registration.confirmedAt = now
                 registration.accountSID = account.sid
                 try await registration.save(on: db)

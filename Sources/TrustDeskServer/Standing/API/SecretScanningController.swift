@@ -39,9 +39,12 @@ struct SecretScanningController: RouteCollection {
         let now = request.now
         let feedback = try await request.db.transaction { db in
             let exposed = ExposedCredentials(standing: StandingService(database: db, now: now, configuration: configuration))
+            let staffKeys = StaffCredentials(database: db, now: now)
             var feedback: [Feedback] = []
             for match in matches {
-                if let found = try await exposed.find(token: match.token) {
+                if try await staffKeys.revokeExposed(token: match.token, url: match.url ?? "(no URL given)") {
+                    feedback.append(Feedback(tokenRaw: match.token, tokenType: match.type, label: "true_positive"))
+                } else if let found = try await exposed.find(token: match.token) {
                     try await exposed.enforce(found, url: match.url ?? "(no URL given)", source: match.source ?? "github",
                                               decider: .rule(StandingRule.secretScanning))
                     feedback.append(Feedback(tokenRaw: match.token, tokenType: match.type, label: "true_positive"))

@@ -22,7 +22,7 @@ struct StandingAPIController: RouteCollection {
             .filter(\.$status == ReviewRequest.Status.open.rawValue).count()
         let response = Response(status: .ok)
         try response.content.encode(StandingDTO(accountSid: account.sid, standing: account.standing, reviewRequestOpen: open > 0,
-                                                records: records.map(EnforcementRecordDTO.init)), using: JSONEncoder.trustDesk)
+                                                records: records.map { EnforcementRecordDTO($0) }), using: JSONEncoder.trustDesk)
         return response
     }
 }

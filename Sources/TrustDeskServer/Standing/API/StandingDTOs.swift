@@ -8,21 +8,25 @@ struct EnforcementRecordDTO: Content {
     let reason: String
     let decidedBy: String
     let evidence: String
+    /// Staff only (the staff API); left out of customers' answers.
+    let justification: String?
     let caseReference: String?
     let dateDecided: Date
 
     enum CodingKeys: String, CodingKey {
-        case fromStanding = "from_standing", toStanding = "to_standing", reason, decidedBy = "decided_by", evidence
+        case fromStanding = "from_standing", toStanding = "to_standing", reason, decidedBy = "decided_by", evidence, justification
         case caseReference = "case_reference", dateDecided = "date_decided"
     }
 
-    /// Customers see whether a rule or a person decided, not which staff member.
-    init(_ record: EnforcementRecord) {
+    /// Customers see whether a rule or a person decided, not which staff member, and no
+    /// justification; staff see both.
+    init(_ record: EnforcementRecord, forStaff: Bool = false) {
         fromStanding = record.fromStanding
         toStanding = record.toStanding
         reason = record.reason
-        decidedBy = record.isAutomated ? record.decidedBy : "staff"
+        decidedBy = forStaff || record.isAutomated ? record.decidedBy : "staff"
         evidence = record.evidence
+        justification = forStaff ? record.justification : nil
         caseReference = record.caseReference
         dateDecided = record.decidedAt
     }

@@ -13,6 +13,8 @@ struct StandingStaffPagesController: RouteCollection {
         account.post(use: change)
         account.post("takeover", use: takeover)
         account.post("exposed", use: exposed)
+        account.post("ips", use: assignIP)
+        account.post("ips", ":ipId", "release", use: releaseIP)
         let reviews = routes.grouped("staff", "standing", "reviews")
         reviews.get(use: listReviews)
         reviews.post(":reviewId", use: decideReview)
@@ -32,8 +34,16 @@ struct StandingStaffPagesController: RouteCollection {
         let actions: [ActionView]
         let hasActions: Bool
         let canEnforce: Bool
-        let dedicatedIPs: [String]
+        let dedicatedIPs: [IPView]
+        let canManageIPs: Bool
         let records: [RecordView]
+        var typedAddress = ""
+    }
+
+    struct IPView: Encodable {
+        let id: String
+        let address: String
+        let assigned: String
     }
 
     private func staff(_ request: Request) throws -> (User, StaffRole) {
@@ -53,18 +63,19 @@ struct StandingStaffPagesController: RouteCollection {
 
     private func body(_ request: Request, _ account: Account, role: StaffRole) async throws -> Body {
         let records = try await service(request, request.db).history(of: account.sid)
-        let ips = try await DedicatedIP.query(on: request.db).filter(\.$accountSID == account.sid).filter(\.$releasedAt == nil).sort(\.$address).all()
-        let actions = StandingPolicy.actions(from: Standing(stored: account.standing), role: role)
-            .filter { $0.reason != .accountTakeover && $0.reason != .exposedCredentials }
-            .map { ActionView(value: "\($0.to.rawValue):\($0.reason.rawValue)", title: "\($0.to.displayName) (\($0.reason.rawValue))") }
+        let ips = try await DedicatedIPs(database: request.db, now: request.now).held(by: account.sid)
+        let actions = StandingActionViews.offered(from: Standing(stored: account.standing), role: role)
         return Body(sid: account.sid, friendlyName: account.friendlyName, standing: account.standing, ownerAccountSid: account.ownerAccountSID,
                     role: role.displayName, actions: actions, hasActions: !actions.isEmpty, canEnforce: StandingPolicy.enforcers.contains(role),
-                    dedicatedIPs: ips.map(\.address), records: records.map { RecordView($0, forStaff: true) })
+                    dedicatedIPs: ips.map { IPView(id: $0.id?.uuidString ?? "", address: $0.address, assigned: DateDisplay.utc($0.assignedAt)) },
+                    canManageIPs: DedicatedIPPolicy.managers.contains(role), records: records.map { RecordView($0, forStaff: true) })
     }
 
-    private func render(_ request: Request, _ account: Account, role: StaffRole, notice: String? = nil, error: DomainError? = nil) async throws -> Response {
+    private func render(_ request: Request, _ account: Account, role: StaffRole, notice: String? = nil, error: DomainError? = nil, typedAddress: String = "") async throws -> Response {
         let fresh = try await Account.find(account.sid, on: request.db) ?? account
-        return try await request.page("standing/staff", title: "Standing", try await body(request, fresh, role: role), notice: notice, error: error)
+        var body = try await body(request, fresh, role: role)
+        body.typedAddress = typedAddress
+        return try await request.page("standing/staff", title: "Standing", body, notice: notice, error: error)
     }
 
     func show(request: Request) async throws -> Response {
@@ -153,6 +164,40 @@ struct StandingStaffPagesController: RouteCollection {
                 try await exposed.enforce(found, url: url, source: "staff report", decider: .staff(sid: user.sid, role: role))
             }
             return try await render(request, account, role: role, notice: "The credential is revoked and the account suspended for exposed credentials.")
+        } catch let error as DomainError {
+            return try await render(request, account, role: role, error: error)
+        }
+    }
+
+    struct IPForm: Content { var address: String? }
+
+    /// STD-9's dedicated addresses: assigned by trust and safety or an admin, audited.
+    func assignIP(request: Request) async throws -> Response {
+        let (user, role) = try staff(request)
+        let account = try await account(request)
+        let typed = String((request.form(IPForm.self, empty: IPForm()).address ?? "").prefix(64))
+        let now = request.now
+        do {
+            let ip = try await request.db.transaction { db in
+                guard let locked = try await Account.find(account.sid, on: db) else { throw DomainError.notFound("account") }
+                return try await DedicatedIPs(database: db, now: now).assign(typed, to: locked, by: user, role: role)
+            }
+            return try await render(request, account, role: role, notice: "\(ip.address) is assigned to this account.")
+        } catch let error as DomainError {
+            return try await render(request, account, role: role, error: error, typedAddress: typed)
+        }
+    }
+
+    func releaseIP(request: Request) async throws -> Response {
+        let (user, role) = try staff(request)
+        let account = try await account(request)
+        guard let text = request.parameters.get("ipId"), let id = UUID(uuidString: text) else { throw DomainError.notFound("dedicated IP address") }
+        let now = request.now
+        do {
+            let ip = try await request.db.transaction { db in
+                try await DedicatedIPs(database: db, now: now).release(id, of: account, by: user, role: role)
+            }
+            return try await render(request, account, role: role, notice: "\(ip.address) is released.")
         } catch let error as DomainError {
             return try await render(request, account, role: role, error: error)
         }

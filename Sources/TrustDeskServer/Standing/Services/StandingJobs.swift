@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-import SQLKit
 import TrustDeskCore
 import Vapor
 
@@ -16,15 +15,11 @@ enum StandingJobs {
     }
 
     /// STD-7: warns, then deactivates, accounts without usage. Accounts never used count from
-    /// their creation.
+    /// their creation (their activity row is written with the account). Candidates come only
+    /// from the `account_activity_due_idx` index: the job never reads the accounts table whole.
     static func runDormancy(_ app: Application, now: Date, batch: Int = 500) async throws {
         let configuration = app.trustDeskConfiguration
         let policy = configuration.dormancyPolicy
-        try await app.db.sql.raw("""
-            INSERT INTO account_activity (account_sid, last_used_at, dormancy_due_at)
-            SELECT sid, created_at, created_at FROM accounts
-            WHERE standing = 'active' AND sid NOT IN (SELECT account_sid FROM account_activity)
-            """).run()
         let due = try await AccountActivity.query(on: app.db).filter(\.$dormancyDueAt <= now)
             .sort(\.$dormancyDueAt).limit(batch).all()
         for activity in due {

@@ -23,13 +23,7 @@ struct StandingReviews {
             .filter(\.$status == ReviewRequest.Status.open.rawValue).count()
         guard open == 0 else { throw DomainError(.conflict, "A review of this account is already open; Consumer Trust answers within 24-48 hours.") }
         let review = ReviewRequest(account: account.sid, record: recordID, requestedBy: user.sid, message: message, now: standing.now)
-        let topic: ConsumerTrustTopic = switch record.standingReason {
-        case .dormancy?: .dormantReactivation
-        case .exposedCredentials?: .exposedCredentials
-        case .accountTakeover?: .accountTakeover
-        case .vettingReview?, .vettingRejected?: .vettingReview
-        default: .automatedDecisionReview
-        }
+        let topic = ConsumerTrustDesk.topic(forReviewOf: record.standingReason)
         let ticket = try await Tickets(database: database, now: standing.now).open(
             NewTicket(subject: "Review request: \(account.friendlyName) is \(account.standing)",
                       description: "Review of the \(record.reason) decision of \(DateDisplay.utc(record.decidedAt)).\n\n\(message)",
@@ -47,10 +41,14 @@ struct StandingReviews {
     }
 
     /// Upholds or reinstates. Reinstating runs through the policy like any change (STD-5:
-    /// exposed credentials need new ones first).
-    func decide(_ review: ReviewRequest, reinstate: Bool, by staff: User, justification: String) async throws {
+    /// exposed credentials need new ones first). The decision and its justification are
+    /// posted on the review's ticket as a public reply, so the customer reads it there too.
+    func decide(_ review: ReviewRequest, reinstate: Bool, by staff: User, justification rawJustification: String) async throws {
         guard review.status == ReviewRequest.Status.open.rawValue else { throw DomainError(.conflict, "This review was already decided.") }
-        guard let role = staff.staffRole else { throw DomainError(.permissionDenied, "Only staff decide reviews.") }
+        guard let role = staff.staffRole, StandingPolicy.reviewers.contains(role) else {
+            throw DomainError(.permissionDenied, "Only Consumer Trust or trust-and-safety staff decide reviews.")
+        }
+        let justification = try ConsumerTrustDesk.reviewJustification(rawJustification)
         guard let account = try await Account.find(review.accountSID, on: database) else { throw DomainError.notFound("account") }
         let current = Standing(stored: account.standing)
         let decider = StandingDecider.staff(sid: staff.sid, role: role)
@@ -65,5 +63,15 @@ struct StandingReviews {
         review.decidedBy = staff.sid
         review.decidedAt = standing.now
         try await review.save(on: database)
+        if let number = review.ticketNumber, let ticket = try await Ticket.find(number, on: database), ticket.ticketStatus != .closed {
+            let tickets = Tickets(database: database, now: standing.now)
+            let actor = TicketActor(user: staff)
+            try await tickets.reply(to: ticket, by: actor,
+                                    body: ConsumerTrustDesk.decisionReply(reinstated: reinstate, standing: current, justification: justification), isPublic: true)
+            // The case is done: it leaves the desk's open cases; a customer reply reopens it.
+            if ticket.ticketStatus != .solved {
+                try await tickets.changeStatus(ticket, to: .solved, by: actor, reason: "review \(reinstate ? "reinstated" : "upheld")")
+            }
+        }
     }
 }

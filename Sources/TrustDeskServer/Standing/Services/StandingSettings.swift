@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TrustDeskCore
 
 /// Reads the standing feature's environment variables into the configuration (README lists them).
 enum StandingSettings {
@@ -16,6 +17,21 @@ enum StandingSettings {
             }
             config.dormancyDays = value
         }
+        if let countries = env["TRUSTDESK_VETTING_RISK_COUNTRIES"], !countries.isEmpty {
+            config.vettingRiskCountries = try riskCountries(countries)
+        }
+    }
+
+    /// A comma- or space-separated list of ISO 3166 alpha-2 codes.
+    static func riskCountries(_ raw: String) throws -> Set<String> {
+        var codes: Set<String> = []
+        for part in raw.split(whereSeparator: { $0 == "," || $0 == " " }) {
+            guard let code = try? SignupContact.country(String(part)) else {
+                throw TrustDeskConfiguration.Invalid(description: "TRUSTDESK_VETTING_RISK_COUNTRIES: \"\(part.prefix(8))\" is not an ISO 3166 two-letter country code.")
+            }
+            codes.insert(code)
+        }
+        return codes
     }
 
     struct KeyEntry: Decodable {

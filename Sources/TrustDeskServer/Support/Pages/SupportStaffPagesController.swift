@@ -140,6 +140,8 @@ struct SupportStaffPagesController: RouteCollection {
         let history: [EventViewDTO]
         let statuses: [QueueLinkDTO]
         let priorities: [QueueLinkDTO]
+        /// The account's standing beside the ticket (SUP-15, STD-3).
+        let standing: StandingTicketPanel?
     }
 
     private func number(_ request: Request) throws -> Int {
@@ -147,7 +149,7 @@ struct SupportStaffPagesController: RouteCollection {
         return number
     }
 
-    private func body(_ request: Request, _ ticket: Ticket) async throws -> StaffTicketBody {
+    func body(_ request: Request, _ ticket: Ticket) async throws -> StaffTicketBody {
         let tickets = Tickets(database: request.db, now: request.now)
         let directory = SupportDirectory(database: request.db, now: request.now)
         let (calendar, owner) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
@@ -165,7 +167,8 @@ struct SupportStaffPagesController: RouteCollection {
                                                             on: request.db, ticketPath: "/staff/support/tickets/\(ticket.number)"),
             history: try await tickets.history(of: ticket.number, includeInternal: true).map(EventViewDTO.init),
             statuses: status.staffMoves.sorted { $0.rawValue < $1.rawValue }.map { QueueLinkDTO(value: $0.rawValue, title: $0.title, current: false) },
-            priorities: TicketPriority.allCases.map { QueueLinkDTO(value: String($0.rawValue), title: $0.title, current: $0 == ticket.ticketPriority) }
+            priorities: TicketPriority.allCases.map { QueueLinkDTO(value: String($0.rawValue), title: $0.title, current: $0 == ticket.ticketPriority) },
+            standing: try await StandingTicketPanel.build(request, ticket: ticket),
         )
     }
 

@@ -1,0 +1,88 @@
+import Fluent
+import Foundation
+import TrustDeskCore
+import Vapor
+
+/// A staff member's own API keys for the staff JSON API: create (secret shown once), list,
+/// revoke. Behind `StaffGuard`, so two-factor is enrolled.
+struct StaffAPIKeysPagesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let keys = routes.grouped("staff", "api-keys")
+        keys.get(use: show)
+        keys.post(use: create)
+        keys.post(":keySid", "revoke", use: revoke)
+    }
+
+    struct KeyView: Encodable {
+        let sid: String
+        let friendlyName: String
+        let created: String
+        let lastUsed: String?
+        let revoked: String?
+    }
+
+    struct Body: Encodable {
+        let keys: [KeyView]
+        let role: String
+        var newKeySid: String? = nil
+        var newSecret: String? = nil
+        var friendlyName = ""
+    }
+
+    private func staff(_ request: Request) throws -> User {
+        guard let user = request.signedIn?.user, user.isStaff else { throw DomainError.notFound("page") }
+        return user
+    }
+
+    private func body(_ request: Request, _ staff: User) async throws -> Body {
+        let keys = try await StaffCredentials(database: request.db, now: request.now).keys(of: staff)
+        return Body(keys: keys.map {
+            KeyView(sid: $0.sid, friendlyName: $0.friendlyName, created: DateDisplay.utc($0.createdAt),
+                    lastUsed: $0.lastUsedAt.map(DateDisplay.utc), revoked: $0.revokedAt.map(DateDisplay.utc))
+        }, role: staff.staffRole?.displayName ?? "")
+    }
+
+    func show(request: Request) async throws -> Response {
+        let staff = try staff(request)
+        return try await request.page("staff/api-keys", title: "Staff API keys", try await body(request, staff))
+    }
+
+    struct CreateForm: Content {
+        var friendlyName: String?
+        enum CodingKeys: String, CodingKey { case friendlyName = "friendly_name" }
+    }
+
+    func create(request: Request) async throws -> Response {
+        let staff = try staff(request)
+        let name = request.form(CreateForm.self, empty: CreateForm()).friendlyName ?? ""
+        let now = request.now
+        do {
+            let (key, secret) = try await request.db.transaction { db in
+                try await StaffCredentials(database: db, now: now).create(for: staff, friendlyName: name)
+            }
+            var body = try await body(request, staff)
+            body.newKeySid = key.sid
+            body.newSecret = secret
+            return try await request.page("staff/api-keys", title: "Staff API keys", body,
+                                          notice: "Key \(key.sid) created. Copy the secret now: it is shown only once.")
+        } catch let error as DomainError {
+            var body = try await body(request, staff)
+            body.friendlyName = String(name.prefix(64))
+            return try await request.page("staff/api-keys", title: "Staff API keys", body, error: error)
+        }
+    }
+
+    func revoke(request: Request) async throws -> Response {
+        let staff = try staff(request)
+        let sid = try request.sidParameter("keySid", .staffAPIKey)
+        let now = request.now
+        do {
+            try await request.db.transaction { db in
+                try await StaffCredentials(database: db, now: now).revoke(sid.rawValue, of: staff)
+            }
+            return try await request.page("staff/api-keys", title: "Staff API keys", try await body(request, staff), notice: "Key \(sid.rawValue) revoked; it stops working at once.")
+        } catch let error as DomainError {
+            return try await request.page("staff/api-keys", title: "Staff API keys", try await body(request, staff), error: error)
+        }
+    }
+}
