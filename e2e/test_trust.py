@@ -111,3 +111,22 @@ def test_pt2_pt4_pt5_pt6_pt8_pt9_cap_refusals_and_signed_callbacks(base_url, dat
             signature = headers.get("X-Twilio-Signature", "")
             assert validator.validate(receiver.url, params, signature)
             assert not validator.validate(receiver.url, {**params, "DailyLimit": "1000000"}, signature)
+
+
+def test_pt10_a_score_review_request_opens_a_trust_and_safety_ticket(base_url, data_dir):
+    """PT-10: the customer's API request answers with the ticket it opened; the ticket is theirs to
+    read through /v1/Tickets, and the requester is told it was received."""
+    customer = helpers.new_customer(base_url, data_dir, prefix="e2etrustreq")
+    key = helpers.create_key_in_console(customer, friendly_name="e2e trust request key")
+    created = requests.post(f"{base_url}/v1/Accounts/{customer.account_sid}/MessagingLimits/Requests", auth=key, timeout=30,
+                            json={"kind": "score_review", "reason": "Double opt-in on every list since January."})
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["status"] == "open" and body["kind"] == "score_review"
+    number = body["ticket_number"]
+    assert isinstance(number, int)
+
+    ticket = requests.get(f"{base_url}/v1/Tickets/{number}", auth=key, timeout=30)
+    assert ticket.status_code == 200, ticket.text
+    assert ticket.json()["subject"] == f"Score review: {customer.account_name}"
+    helpers.wait_for_mail(data_dir, customer.email, subject=f"[#{number}] We received your ticket")

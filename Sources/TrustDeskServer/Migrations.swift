@@ -44,6 +44,8 @@ enum TrustDeskMigrations {
         // 7. Account standing, continued: the Consumer Trust desk and sign-up vetting facts
         AddTicketTopicIndex(),
         CreateVettingAssessments(),
+        // 8. Progressive Trust, continued: requests open trust-and-safety tickets (PT-10)
+        AddTrustRequestTicketNumber(),
         // 9. Account standing, continued: sign-up vetting input (STD-6)
         AddRegistrationVettingFacts(),
         CreateStaffAPIKeys(),

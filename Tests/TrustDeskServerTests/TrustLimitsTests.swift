@@ -161,7 +161,7 @@ struct TrustLimitsTests {
             #expect(created.status == .created)
             let request = try #require(try await TrustRequest.query(on: app.db).first())
             let staff = try await TestData.staff(app, "tina", role: .trustSafety)
-            try await TrustPolicies(database: app.db, now: app.now, scores: app.trustScores(now: app.now)).decide(request, approve: true, limit: nil, score: nil, note: "Verified launch", staff: staff.sid)
+            try await TrustPolicies(database: app.db, now: app.now, scores: app.trustScores(now: app.now)).decide(request, .init(approve: true, note: "Verified launch"), staff: staff)
             try await TrustMaintenance.run(app, now: app.now)
             #expect(TrustTestKit.admittedCount(try await TrustTestKit.batch(app, TrustTestKit.sms(ada.account.sid, count: 5_000))) == 4_000)
             #expect(try await StaffAuditEvent.query(on: app.db).filter(\.$action == "trust_request_approved").count() == 1)
@@ -205,7 +205,8 @@ struct TrustLimitsTests {
             let ada = try await TestData.customer(app, "ada")
             _ = try await TrustTestKit.batch(app, TrustTestKit.sms(ada.account.sid, count: 900))
             _ = try await TrustPolicies(database: app.db, now: app.now, scores: app.trustScores(now: app.now))
-                .request(ada.account, kind: "score_review", amount: nil, startsOn: nil, endsOn: nil, reason: "Please review", by: ada.user.sid)
+                .request(ada.account, kind: "score_review", amount: nil, startsOn: nil, endsOn: nil, reason: "Please review", by: ada.user.sid,
+                         ticketFor: TicketActor(user: ada.user))
             _ = try await TestData.staff(app, "tina", role: .trustSafety)
             let browser = Browser(app)
             _ = try await browser.signIn("tina")

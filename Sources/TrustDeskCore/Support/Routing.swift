@@ -62,12 +62,18 @@ public struct RoutingDecision: Sendable, Equatable {
 
 /// SUP-5, SUP-15: primary TAM in their hours, else secondary TAM in theirs, else the PSE
 /// on shift with the least open work; other plans go to their queue; Consumer Trust
-/// topics to the Consumer Trust team.
+/// topics to the Consumer Trust team; Progressive Trust requests (PT-10) to trust and safety.
 public enum Routing {
     public static func route(
-        plan: SupportPlan, topic: ConsumerTrustTopic?, at now: Date,
+        plan: SupportPlan, topic: ConsumerTrustTopic?, trustTopic: TrustSafetyTopic? = nil, at now: Date,
         primaryTAM: RoutingCandidate?, secondaryTAM: RoutingCandidate?, pool: [RoutingCandidate]
     ) -> RoutingDecision {
+        if let trustTopic {
+            // Only trust and safety may decide it (PT-10), so a TAM or PSE would only pass it on.
+            return RoutingDecision(assigneeID: nil, group: SupportGroup.trustSafety,
+                                   reason: "Progressive Trust request (\(trustTopic.title)): queued for the trust-and-safety group with the \(plan.name) plan's response targets (PT-10).",
+                                   hasSLA: true, expectation: TrustSafetyTopic.expectation)
+        }
         if let topic {
             return RoutingDecision(assigneeID: nil, group: SupportGroup.consumerTrust,
                                    reason: "Consumer Trust topic (\(topic.title)): queued for the Consumer Trust team, no SLA (SUP-15).",

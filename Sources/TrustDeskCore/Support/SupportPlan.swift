@@ -98,5 +98,7 @@ public enum SupportGroup {
     public static let pse = "pse"
     public static let general = "general"
     public static let consumerTrust = "consumer_trust"
-    public static let all = [pse, general, consumerTrust]
+    /// Progressive Trust requests (PT-10): more messages and score reviews.
+    public static let trustSafety = "trust_safety"
+    public static let all = [pse, general, consumerTrust, trustSafety]
 }

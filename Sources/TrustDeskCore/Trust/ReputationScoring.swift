@@ -12,11 +12,14 @@ public struct SendingRecord: Sendable, Equatable {
     public var sent: Int
     public var accountCreatedAt: Date
     public var vetting: VettingOutcome
-    /// Enforcement records (STD-1) against the account in the last 365 days.
+    /// Adverse standing decisions about the account's conduct in the last 365 days
+    /// (`EnforcementHistory.conduct`, not overturned).
     public var enforcementActions: Int
+    /// Security incidents in the last 365 days: exposed credentials, account takeover.
+    public var securityIncidents: Int
 
     public init(delivered: Int = 0, undelivered: Int = 0, carrierFiltered: Int = 0, optedOut: Int = 0, complaints: Int = 0,
-                sent: Int = 0, accountCreatedAt: Date, vetting: VettingOutcome = .approved, enforcementActions: Int = 0) {
+                sent: Int = 0, accountCreatedAt: Date, vetting: VettingOutcome = .approved, enforcementActions: Int = 0, securityIncidents: Int = 0) {
         self.delivered = delivered
         self.undelivered = undelivered
         self.carrierFiltered = carrierFiltered
@@ -26,6 +29,7 @@ public struct SendingRecord: Sendable, Equatable {
         self.accountCreatedAt = accountCreatedAt
         self.vetting = vetting
         self.enforcementActions = enforcementActions
+        self.securityIncidents = securityIncidents
     }
 
     /// Messages with a final delivery outcome: the base of the delivery, filtering and error rates.
@@ -80,7 +84,8 @@ public struct ScoreExplanation: Sendable, Equatable, Codable {
 /// - account age: under 30 days 15, under 90 days 10, under 180 days 5, else 0
 /// - sending history: fewer than 1,000 messages with an outcome, 5
 /// - vetting: approved 0, approved after review 5, pending 15
-/// - enforcement history: 10 per record in the last year (max 30)
+/// - enforcement history (`EnforcementHistory`): 10 per adverse conduct decision and 5 per
+///   security incident in the last 365 days (max 30)
 ///
 /// Account age and history mean perfect deliverability alone does not reach 1: a young account,
 /// or one with little history, starts at 2 or worse.
@@ -113,8 +118,11 @@ public enum ReputationScoring {
         case .pending: 15
         }
         factors.append(ScoreFactor(key: "vetting_outcome", value: record.vetting.rawValue, points: vettingPoints, maximum: 15))
-        factors.append(ScoreFactor(key: "enforcement_history", value: "\(record.enforcementActions) in the last year",
-                                   points: min(30, max(0, record.enforcementActions) * 10), maximum: 30))
+        let conduct = max(0, record.enforcementActions)
+        let security = max(0, record.securityIncidents)
+        factors.append(ScoreFactor(key: "enforcement_history",
+                                   value: "\(conduct) adverse decision\(conduct == 1 ? "" : "s"), \(security) security incident\(security == 1 ? "" : "s") in the last 12 months",
+                                   points: min(30, conduct * 10 + security * 5), maximum: 30))
         let total = factors.reduce(0) { $0 + $1.points }
         let score = 1 + thresholds.filter { total >= $0 }.count
         return ScoreExplanation(score: score, totalPoints: total, factors: factors)
@@ -123,5 +131,73 @@ public enum ReputationScoring {
     static func percent(_ basisPoints: Int) -> String {
         let hundredths = basisPoints % 100
         return "\(basisPoints / 100).\(hundredths < 10 ? "0" : "")\(hundredths)%"
+    }
+}
+
+/// One standing decision (an STD-1 enforcement record) as the score reads it.
+public struct EnforcementEntry: Sendable, Equatable {
+    public let reason: StandingReason
+    /// Decided by a rule rather than a person.
+    public let automated: Bool
+    public let decidedAt: Date
+
+    public init(reason: StandingReason, automated: Bool, decidedAt: Date) {
+        self.reason = reason
+        self.automated = automated
+        self.decidedAt = decidedAt
+    }
+}
+
+/// PT-7's reading of an account's enforcement history (STD-1) and vetting outcome (STD-6).
+///
+/// - Adverse conduct decisions: suspensions for abusive traffic or fraud, bans and cascaded
+///   bans. One that a review reversed (a `reinstated` or `ban_lifted` record right after it)
+///   does not count: the review found against it.
+/// - Security incidents: exposed credentials and account takeover. They count at half weight:
+///   the customer was the victim, but leaked or taken-over accounts are where SMS pumping and
+///   spam come from, and reinstatement after them is the normal ending, not a reversal.
+/// - Not counted: dormancy, non-payment, owner closure (nothing about sending), and vetting
+///   records, which are the vetting factor's.
+/// Only decisions of the last 365 days count.
+///
+/// Vetting: `pending` while the account is `pending_vetting`; `reviewed` when it ever went
+/// through a manual vetting review (a `vetting_review` record or a person's
+/// `vetting_approved`); otherwise `approved` (approved automatically at sign-up).
+public enum EnforcementHistory {
+    public static let conduct: Set<StandingReason> = [.abusiveTraffic, .fraud, .ban, .banCascade]
+    public static let security: Set<StandingReason> = [.exposedCredentials, .accountTakeover]
+    public static let reversals: Set<StandingReason> = [.reinstated, .banLifted]
+    public static let windowDays = 365
+
+    public struct Summary: Sendable, Equatable {
+        public let adverseDecisions: Int
+        public let securityIncidents: Int
+        public let vetting: VettingOutcome
+    }
+
+    public static func summarize(_ entries: [EnforcementEntry], standing: Standing, now: Date) -> Summary {
+        // `inForce` is the adverse decision the account's standing still rests on: only that
+        // one can be reversed (an upheld review leaves it in force).
+        var inForce: EnforcementEntry?
+        var counted: [EnforcementEntry] = []
+        for entry in entries.sorted(by: { $0.decidedAt < $1.decidedAt }) where entry.reason != .reviewUpheld {
+            if let current = inForce, !(reversals.contains(entry.reason) && conduct.contains(current.reason)) {
+                counted.append(current)
+            }
+            inForce = conduct.contains(entry.reason) || security.contains(entry.reason) ? entry : nil
+        }
+        if let inForce { counted.append(inForce) }
+        let since = now.addingTimeInterval(-Double(windowDays) * 86_400)
+        let recent = counted.filter { $0.decidedAt >= since }
+        let vetting: VettingOutcome
+        if standing == .pendingVetting {
+            vetting = .pending
+        } else if entries.contains(where: { $0.reason == .vettingReview || ($0.reason == .vettingApproved && !$0.automated) }) {
+            vetting = .reviewed
+        } else {
+            vetting = .approved
+        }
+        return Summary(adverseDecisions: recent.filter { conduct.contains($0.reason) }.count,
+                       securityIncidents: recent.filter { security.contains($0.reason) }.count, vetting: vetting)
     }
 }

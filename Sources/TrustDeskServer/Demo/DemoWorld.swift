@@ -78,6 +78,7 @@ enum DemoWorld {
             try await addRegistrations(harbor: harbor, hash: hash, now: now, on: db)
             try await DemoSupport.load(on: db, now: now, passwordHash: hash, sealedTOTP: sealedTOTP, acmeSID: acme.sid, harborSID: harbor.sid)
             try await DemoStanding.load(on: db, now: now, passwordHash: hash, acmeSID: acme.sid, acmeSubaccountSID: acmeEU.sid)
+            try await DemoTrust.load(on: db, scores: app.trustScores(now: now, database: db), acmeSID: acme.sid, acmeSubaccountSID: acmeEU.sid, harborSID: harbor.sid)
             return Loaded(acmeSID: acme.sid, acmeAuthToken: acmeToken, acmeSubaccountSID: acmeEU.sid, blueHarborSID: harbor.sid)
         }
     }

@@ -142,6 +142,8 @@ struct SupportStaffPagesController: RouteCollection {
         let priorities: [QueueLinkDTO]
         /// The account's standing beside the ticket (SUP-15, STD-3).
         let standing: StandingTicketPanel?
+        /// The Progressive Trust request the ticket carries, with its decision forms (PT-10).
+        let trustRequest: TrustRequestPanel?
     }
 
     private func number(_ request: Request) throws -> Int {
@@ -169,6 +171,7 @@ struct SupportStaffPagesController: RouteCollection {
             statuses: status.staffMoves.sorted { $0.rawValue < $1.rawValue }.map { QueueLinkDTO(value: $0.rawValue, title: $0.title, current: false) },
             priorities: TicketPriority.allCases.map { QueueLinkDTO(value: String($0.rawValue), title: $0.title, current: $0 == ticket.ticketPriority) },
             standing: try await StandingTicketPanel.build(request, ticket: ticket),
+            trustRequest: try await TrustRequestPanel.build(request, ticket: ticket)
         )
     }
 

@@ -31,6 +31,8 @@ struct NewTicket: Sendable {
     var topic: String = ""
     var intake: IntakeForm
     var followUpOf: Int?
+    /// Set only by Progressive Trust for its requests (PT-10); customers can't pick it.
+    var trustTopic: TrustSafetyTopic?
 }
 
 /// Tickets: opening, routing, replies, status and priority changes, SLA clocks and the
@@ -118,7 +120,7 @@ struct Tickets {
         let checked = try Intake.check(request.intake, now: now)
         // Consumer Trust matters are about the account, not about calls or messages: the
         // product's asks for examples would only confuse.
-        let intake = topic == nil ? checked : IntakeResult(sids: checked.sids, details: checked.details, warnings: [])
+        let intake = topic == nil && request.trustTopic == nil ? checked : IntakeResult(sids: checked.sids, details: checked.details, warnings: [])
         let organisationSID = directory.organisationSID(of: account)
         if let original = request.followUpOf {
             _ = try await visible(original, organisationSID: organisationSID)
@@ -127,10 +129,10 @@ struct Tickets {
         let profile = try await directory.profile(of: organisationSID)
         let plan = try directory.plan(of: profile)
         let decision = Routing.route(
-            plan: plan, topic: topic, at: now,
+            plan: plan, topic: topic, trustTopic: request.trustTopic, at: now,
             primaryTAM: plan.hasTAM ? try await directory.candidate(profile?.primaryTAMSID) : nil,
             secondaryTAM: plan.hasTAM ? try await directory.candidate(profile?.secondaryTAMSID) : nil,
-            pool: plan.hasTAM && topic == nil ? try await directory.pool() : []
+            pool: plan.hasTAM && topic == nil && request.trustTopic == nil ? try await directory.pool() : []
         )
 
         let ticket = Ticket()
@@ -149,7 +151,7 @@ struct Tickets {
         ticket.plan = plan.id
         ticket.hasSLA = decision.hasSLA
         ticket.topic = topic?.rawValue
-        ticket.tags = topic.map { "consumer_trust \($0.rawValue)" } ?? ""
+        ticket.tags = topic.map { "consumer_trust \($0.rawValue)" } ?? request.trustTopic.map { "\(SupportGroup.trustSafety) \($0.rawValue)" } ?? ""
         ticket.sids = intake.sids.map(\.rawValue).joined(separator: " ")
         ticket.intakeDetails = String(decoding: try JSONEncoder.sortedKeys.encode(intake.details), as: UTF8.self)
         ticket.intakeWarnings = intake.warnings.joined(separator: "\n")

@@ -60,8 +60,12 @@ struct MessagingLimitsAPIController: RouteCollection {
         let account = try await target(request)
         let body = try request.decodeStrict(RequestBody.self)
         let credential = try request.requireAPICredential()
+        // The ticket is the caller's, as if opened through /v1/Tickets: replies go to the owner.
+        guard let caller = try await Account.find(credential.accountSID, on: request.db) else { throw DomainError.badCredentials }
+        let owner = try await TicketsAPIController.ownerEmail(of: caller.ownerAccountSID ?? caller.sid, on: request.db)
+        let actor = TicketActor(sid: caller.sid, name: "API (\(caller.friendlyName))", email: owner, isStaff: false)
         let created = try await policies(request).request(account, kind: body.kind, amount: body.amount, startsOn: body.startsOn,
-                                                         endsOn: body.endsOn, reason: body.reason, by: credential.accountSID)
+                                                         endsOn: body.endsOn, reason: body.reason, by: credential.accountSID, ticketFor: actor)
         return try encode(TrustRequestDTO(created), .created)
     }
 
@@ -142,9 +146,12 @@ struct TrustRequestDTO: Content {
     let reason: String
     let status: String
     let dateCreated: Date
+    /// The trust-and-safety ticket that carries the conversation and the decision (PT-10).
+    let ticketNumber: Int?
 
     enum CodingKeys: String, CodingKey {
         case id, accountSid = "account_sid", kind, amount, startsOn = "starts_on", endsOn = "ends_on", reason, status, dateCreated = "date_created"
+        case ticketNumber = "ticket_number"
     }
 
     init(_ request: TrustRequest) {
@@ -157,5 +164,20 @@ struct TrustRequestDTO: Content {
         self.reason = request.reason
         self.status = request.status
         self.dateCreated = request.createdAt
+        self.ticketNumber = request.ticketNumber
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(accountSid, forKey: .accountSid)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(amount, forKey: .amount)
+        try container.encode(startsOn, forKey: .startsOn)
+        try container.encode(endsOn, forKey: .endsOn)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(status, forKey: .status)
+        try container.encode(dateCreated, forKey: .dateCreated)
+        try container.encode(ticketNumber, forKey: .ticketNumber)
     }
 }

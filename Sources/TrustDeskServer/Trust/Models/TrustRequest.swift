@@ -1,5 +1,7 @@
 import Fluent
 import Foundation
+import SQLKit
+import TrustDeskCore
 
 /// A customer's request for more messages or a score review (PT-10), decided by trust and
 /// safety staff. Approval writes an override on the profile; the row keeps who decided and why
@@ -24,8 +26,14 @@ final class TrustRequest: Model, @unchecked Sendable {
     @OptionalField(key: "granted_score") var grantedScore: Int?
     @OptionalField(key: "decided_at") var decidedAt: Date?
     @Field(key: "created_at") var createdAt: Date
+    /// The trust-and-safety ticket the request opened (PT-10); nil for staff's direct
+    /// overrides and for requests made before tickets were wired in.
+    @OptionalField(key: "ticket_number") var ticketNumber: Int?
 
     init() {}
+
+    var topic: TrustSafetyTopic { TrustSafetyTopic(rawValue: kind) ?? .scoreReview }
+    var requestStatus: TrustRequestStatus { TrustRequestStatus(rawValue: status) ?? .open }
 }
 
 struct CreateTrustRequests: AsyncMigration {
@@ -53,5 +61,18 @@ struct CreateTrustRequests: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(TrustRequest.schema).delete()
+    }
+}
+
+/// PT-10: requests open tickets; the ticket page finds its request through this index.
+struct AddTrustRequestTicketNumber: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(TrustRequest.schema).field("ticket_number", .int).update()
+        try await database.index("trust_requests_ticket_idx", on: TrustRequest.schema, columns: ["ticket_number"])
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.sql.drop(index: "trust_requests_ticket_idx").run()
+        try await database.schema(TrustRequest.schema).deleteField("ticket_number").update()
     }
 }

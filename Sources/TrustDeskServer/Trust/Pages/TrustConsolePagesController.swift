@@ -60,6 +60,7 @@ struct TrustConsolePagesController: RouteCollection {
         let detail: String
         let status: String
         let created: String
+        let ticketNumber: Int?
     }
 
     func show(request: Request) async throws -> Response {
@@ -89,7 +90,7 @@ struct TrustConsolePagesController: RouteCollection {
             requests: requests.map { row in
                 RequestRowDTO(kind: row.kind == "more_messages" ? "More messages" : "Score review",
                               detail: row.kind == "more_messages" ? "\(row.amount ?? 0) a day, \(row.startsOn.map(UTCDay.key) ?? "") to \(row.endsOn.map(UTCDay.key) ?? "")" : "",
-                              status: row.status, created: DateDisplay.utc(row.createdAt))
+                              status: row.status, created: DateDisplay.utc(row.createdAt), ticketNumber: row.ticketNumber)
             },
             statusCallback: profile.callbackURL
         )
@@ -116,9 +117,11 @@ struct TrustConsolePagesController: RouteCollection {
                 }
                 amount = parsed
             }
-            _ = try await TrustPolicies(database: request.db, now: request.now, scores: request.application.trustScores(now: request.now, database: request.db))
-                .request(account, kind: form.kind ?? "", amount: amount, startsOn: form.startsOn, endsOn: form.endsOn, reason: form.reason ?? "", by: user.sid)
-            return try await render(request, notice: "Your request was sent to Trust & Safety. Expect an answer within 24-48 hours.", error: nil)
+            let created = try await TrustPolicies(database: request.db, now: request.now, scores: request.application.trustScores(now: request.now, database: request.db))
+                .request(account, kind: form.kind ?? "", amount: amount, startsOn: form.startsOn, endsOn: form.endsOn, reason: form.reason ?? "",
+                         by: user.sid, ticketFor: TicketActor(user: user))
+            let number = created.ticketNumber.map { " as ticket #\($0)" } ?? ""
+            return try await render(request, notice: "Your request was sent to Trust & Safety\(number). \(TrustSafetyTopic.expectation)", error: nil)
         } catch let error as DomainError {
             return try await render(request, notice: nil, error: error)
         }

@@ -8,7 +8,7 @@ import Vapor
 /// account the score history with explanations, limit, overrides and usage. Every view and
 /// decision is recorded (SEC-3).
 struct TrustStaffPagesController: RouteCollection {
-    static let roles: Set<StaffRole> = [.trustSafety, .trustSafetyLead, .admin]
+    static let roles: Set<StaffRole> = TrustRequestPolicy.deciders
 
     func boot(routes: any RoutesBuilder) throws {
         let trust = routes.grouped("staff", "trust")
@@ -16,12 +16,17 @@ struct TrustStaffPagesController: RouteCollection {
         trust.get("accounts", ":accountSid", use: account)
         trust.post("accounts", ":accountSid", "override", use: override)
         trust.post("requests", ":requestID", "decide", use: decide)
+        trust.post("tickets", ":number", "decide", use: decideOnTicket)
     }
 
     private func staff(_ request: Request) throws -> User {
         guard let user = request.signedIn?.user, let role = user.staffRole else { throw DomainError.notFound("page") }
         guard Self.roles.contains(role) else { throw DomainError(.permissionDenied, "Progressive Trust pages are for Trust & Safety staff.") }
         return user
+    }
+
+    private func policies(_ request: Request) -> TrustPolicies {
+        TrustPolicies(database: request.db, now: request.now, scores: request.application.trustScores(now: request.now, database: request.db))
     }
 
     struct NearCapDTO: Encodable {
@@ -40,6 +45,8 @@ struct TrustStaffPagesController: RouteCollection {
         let dates: String
         let reason: String
         let created: String
+        let ticketNumber: Int?
+        let status: String
     }
 
     struct OverviewBody: Encodable {
@@ -79,7 +86,7 @@ struct TrustStaffPagesController: RouteCollection {
         RequestDTO(id: row.id?.uuidString.lowercased() ?? "", accountSid: row.accountSID,
                    kind: row.kind, amount: row.amount,
                    dates: row.startsOn.map { "\(UTCDay.key($0)) to \(row.endsOn.map(UTCDay.key) ?? "")" } ?? "",
-                   reason: row.reason, created: DateDisplay.utc(row.createdAt))
+                   reason: row.reason, created: DateDisplay.utc(row.createdAt), ticketNumber: row.ticketNumber, status: row.status)
     }
 
     struct HistoryDTO: Encodable {
@@ -157,10 +164,11 @@ struct TrustStaffPagesController: RouteCollection {
         guard let account = try await Account.find(sid.rawValue, on: request.db) else { throw DomainError.notFound("account") }
         let form = request.form(OverrideForm.self, empty: OverrideForm())
         do {
-            let policies = TrustPolicies(database: request.db, now: request.now, scores: request.application.trustScores(now: request.now, database: request.db))
-            let created = try await policies.request(account, kind: "more_messages", amount: Int(form.limit ?? ""), startsOn: form.startsOn,
-                                                     endsOn: form.endsOn, reason: form.note ?? "", by: user.sid)
-            try await policies.decide(created, approve: true, limit: created.amount, score: nil, note: form.note ?? "", staff: user.sid)
+            let policies = self.policies(request)
+            // A staff-initiated override has no customer conversation, so no ticket.
+            let created = try await policies.request(account, kind: TrustSafetyTopic.moreMessages.rawValue, amount: Int(form.limit ?? ""), startsOn: form.startsOn,
+                                                     endsOn: form.endsOn, reason: form.note ?? "", by: user.sid, ticketFor: nil)
+            try await policies.decide(created, .init(approve: true, limit: created.amount, note: form.note ?? ""), staff: user)
             return try await renderAccount(request, notice: "Override applied; every node uses it within seconds.", error: nil)
         } catch let error as DomainError {
             return try await renderAccount(request, notice: nil, error: error)
@@ -170,8 +178,24 @@ struct TrustStaffPagesController: RouteCollection {
     struct DecisionForm: Content {
         var decision: String?
         var limit: String?
+        var startsOn: String?
+        var endsOn: String?
         var score: String?
         var note: String?
+        enum CodingKeys: String, CodingKey { case decision, limit, startsOn = "starts_on", endsOn = "ends_on", score, note }
+
+        func parsed() throws(DomainError) -> TrustPolicies.Decision {
+            guard let decision, ["approve", "decline"].contains(decision) else {
+                throw DomainError(.invalidParameter, "decision: approve or decline.")
+            }
+            var limitValue: Int?
+            if let text = limit?.replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces), !text.isEmpty {
+                guard let parsed = Int(text) else { throw DomainError(.invalidParameter, "limit: the granted daily limit, a whole number.") }
+                limitValue = parsed
+            }
+            return TrustPolicies.Decision(approve: decision == "approve", limit: limitValue, startsOn: startsOn, endsOn: endsOn,
+                                          score: score.flatMap { Int($0) }, note: note ?? "")
+        }
     }
 
     func decide(request: Request) async throws -> Response {
@@ -179,19 +203,36 @@ struct TrustStaffPagesController: RouteCollection {
         guard let id = request.parameters.get("requestID").flatMap(UUID.init(uuidString:)),
               let row = try await TrustRequest.find(id, on: request.db) else { throw DomainError.notFound("request") }
         let form = request.form(DecisionForm.self, empty: DecisionForm())
-        let policies = TrustPolicies(database: request.db, now: request.now, scores: request.application.trustScores(now: request.now, database: request.db))
+        let policies = self.policies(request)
         do {
-            guard let decision = form.decision, ["approve", "decline"].contains(decision) else {
-                throw DomainError(.invalidParameter, "decision: approve or decline.")
-            }
-            try await policies.decide(row, approve: decision == "approve", limit: form.limit.flatMap { Int($0) }, score: form.score.flatMap { Int($0) },
-                                      note: form.note ?? "", staff: user.sid)
+            try await policies.decide(row, try form.parsed(), staff: user)
             return request.redirect("/staff/trust/accounts/\(row.accountSID)")
         } catch let error as DomainError {
             return try await request.page("trust/staff-overview", title: "Progressive Trust", OverviewBody(
                 nearCap: try await nearCap(request.db, now: request.now),
                 requests: try await TrustRequest.query(on: request.db).filter(\.$status == "open").sort(\.$createdAt).limit(200).all().map(Self.requestDTO)
             ), error: error)
+        }
+    }
+
+    /// PT-10 from the ticket page: decides the request the ticket carries, then back to the
+    /// ticket (its panel shows the decision) or the ticket page with the error. Any staff
+    /// member can open the ticket; only Trust & Safety may decide (`TrustRequestPolicy`).
+    func decideOnTicket(request: Request) async throws -> Response {
+        guard let user = request.signedIn?.user, user.isStaff else { throw DomainError.notFound("page") }
+        guard let number = request.parameters.get("number").flatMap({ Int($0) }),
+              let ticket = try await Ticket.find(number, on: request.db),
+              let row = try await TrustRequest.query(on: request.db).filter(\.$ticketNumber == number).first()
+        else { throw DomainError.notFound("ticket") }
+        let form = request.form(DecisionForm.self, empty: DecisionForm())
+        let policies = self.policies(request)
+        do {
+            try await policies.decide(row, try form.parsed(), staff: user)
+            return request.redirect("/staff/support/tickets/\(number)#trust-request-panel")
+        } catch let error as DomainError {
+            let fresh = try await Ticket.find(number, on: request.db) ?? ticket
+            return try await request.page("support/staff-ticket", title: "Ticket #\(number)",
+                                          try await SupportStaffPagesController().body(request, fresh), error: error)
         }
     }
 }

@@ -32,8 +32,8 @@ struct TrustSetLimitCommand: AsyncCommand {
         let days = max(1, signature.days ?? 1)
         let request = try await policies.request(account, kind: "more_messages", amount: signature.limit,
                                                  startsOn: UTCDay.key(now), endsOn: UTCDay.key(now.addingTimeInterval(Double(days) * 86_400)),
-                                                 reason: "operator override (trustdesk trust-set-limit)", by: "operator")
-        try await policies.decide(request, approve: true, limit: signature.limit, score: nil, note: "operator override", staff: "operator")
+                                                 reason: "operator override (trustdesk trust-set-limit)", by: "operator", ticketFor: nil)
+        try await policies.decideAsOperator(request, .init(approve: true, limit: signature.limit, note: "operator override"))
         context.console.print("\(sid.rawValue): daily SMS limit \(signature.limit) until \(UTCDay.key(now.addingTimeInterval(Double(days + 1) * 86_400)))")
     }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TrustDeskCore
 
 /// Reads and changes an account's Progressive Trust settings for customers and staff: the
@@ -53,95 +54,168 @@ struct TrustPolicies {
         return profile.callbackSecret
     }
 
-    static let maximumReason = 2_000
-
-    /// PT-10: a request for more messages or a score review, for trust and safety.
-    func request(_ account: Account, kind: String, amount: Int?, startsOn: String?, endsOn: String?, reason: String, by requester: String) async throws -> TrustRequest {
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.count <= Self.maximumReason else {
-            throw DomainError(.invalidParameter, "reason: say why, in 1 to \(Self.maximumReason) characters.")
-        }
+    /// PT-10: a request for more messages or a score review. With `ticketFor` (the customer
+    /// in the console or the API), it opens a ticket for the trust-and-safety group in the same
+    /// transaction; staff's direct overrides pass nil.
+    func request(_ account: Account, kind: String, amount: Int?, startsOn: String?, endsOn: String?, reason: String,
+                 by requester: String, ticketFor actor: TicketActor?) async throws -> TrustRequest {
+        let topic = try TrustSafetyTopic.parse(kind)
+        let reason = try TrustRequestPolicy.text(reason, field: "reason", purpose: "say why")
         let request = TrustRequest()
         request.id = UUID()
         request.accountSID = account.sid
+        request.kind = topic.rawValue
         request.reason = reason
         request.requestedBy = requester
-        request.status = "open"
+        request.status = TrustRequestStatus.open.rawValue
         request.createdAt = now
-        switch kind {
-        case "more_messages":
-            guard let amount, amount > 0, amount <= 100_000_000 else {
-                throw DomainError(.invalidParameter, "amount: the daily limit you need, a whole number from 1 to 100,000,000.")
-            }
-            guard let start = startsOn.flatMap(UTCDay.parse), let end = endsOn.flatMap(UTCDay.parse) else {
-                throw DomainError(.invalidParameter, "starts_on, ends_on: dates as YYYY-MM-DD.")
-            }
-            guard start <= end, end.timeIntervalSince(start) <= 90 * 86_400, end >= UTCDay.start(of: now) else {
-                throw DomainError(.invalidParameter, "ends_on: on or after starts_on and today, at most 90 days after starts_on.")
-            }
-            request.amount = amount
-            request.startsOn = start
-            request.endsOn = end
-        case "score_review":
-            break
-        default:
-            throw DomainError(.invalidParameter, "kind: use more_messages or score_review.")
+        if topic == .moreMessages {
+            request.amount = try TrustRequestPolicy.amount(amount, field: "amount")
+            let range = try TrustRequestPolicy.range(startsOn: startsOn, endsOn: endsOn, now: now)
+            request.startsOn = range.start
+            request.endsOn = range.end
         }
-        request.kind = kind
-        try await request.create(on: database)
+        try await database.transaction { db in
+            if let actor {
+                let ticket = NewTicket(
+                    subject: String(TrustRequestPolicy.ticketSubject(topic, accountName: account.friendlyName).prefix(Tickets.maximumSubject)),
+                    description: TrustRequestPolicy.ticketDescription(topic, amount: request.amount, startsOn: request.startsOn, endsOn: request.endsOn, reason: reason),
+                    priority: String(TicketPriority.generalIssue.rawValue), intake: IntakeForm(product: .messaging), trustTopic: topic)
+                request.ticketNumber = try await Tickets(database: db, now: now).open(ticket, about: account, by: actor).ticket.number
+            }
+            try await request.create(on: db)
+        }
         return request
     }
 
-    /// Staff decision on a request. Approval writes the override on the profile (PT-10), which
-    /// every node picks up within seconds through `updated_at`; the request row keeps the audit.
-    func decide(_ request: TrustRequest, approve: Bool, limit: Int?, score: Int?, note: String, staff: String) async throws {
-        guard request.status == "open" else { throw DomainError(.conflict, "This request was already decided.") }
-        let note = note.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !note.isEmpty, note.count <= Self.maximumReason else {
-            throw DomainError(.invalidParameter, "note: write the reason for the decision (1 to \(Self.maximumReason) characters).")
+    /// What staff decide: for an approval of more messages the granted limit and dates (the
+    /// request's when left out), for a score review the new score; always a note.
+    struct Decision {
+        var approve: Bool
+        var limit: Int?
+        var startsOn: String?
+        var endsOn: String?
+        var score: Int?
+        var note: String
+    }
+
+    /// Staff decision on a request (PT-10), all in one transaction: the request is claimed
+    /// with a conditional update (a second decision, even a concurrent one, is a conflict and
+    /// changes nothing), the override is written on the profile (every node picks it up within
+    /// seconds through `updated_at`), the customer is told on the request's ticket, and the
+    /// decision is audited.
+    func decide(_ request: TrustRequest, _ decision: Decision, staff: User) async throws {
+        guard TrustRequestPolicy.canDecide(staff.staffRole) else {
+            throw DomainError(.permissionDenied, "Only Trust & Safety staff (trust and safety, their leads, admins) decide Progressive Trust requests.")
         }
-        guard let account = try await Account.find(request.accountSID, on: database) else { throw DomainError.notFound("account") }
+        try await decide(request, decision, decider: staff.sid, actor: TicketActor(user: staff))
+    }
+
+    /// The operator's command line (`trustdesk trust-set-limit`), audited as `operator`.
+    func decideAsOperator(_ request: TrustRequest, _ decision: Decision) async throws {
+        try await decide(request, decision, decider: "operator", actor: TicketActor(sid: "operator", name: "Operator", email: "", isStaff: true))
+    }
+
+    private func decide(_ request: TrustRequest, _ decision: Decision, decider staffSID: String, actor: TicketActor) async throws {
+        guard request.requestStatus == .open else { throw TrustRequestPolicy.alreadyDecided(request.requestStatus) }
+        let note = try TrustRequestPolicy.text(decision.note, field: "note", purpose: "write the reason for the decision; the customer reads it")
+        guard let id = request.id, let account = try await Account.find(request.accountSID, on: database) else { throw DomainError.notFound("account") }
+        let (grantedLimit, range, grantedScore) = try grant(decision, for: request)
+        let status: TrustRequestStatus = decision.approve ? .approved : .declined
         try await database.transaction { db in
-            request.status = approve ? "approved" : "declined"
-            request.decidedBy = staff
+            let claimed = try await db.sql.update(TrustRequest.schema)
+                .set("status", to: SQLBind(status.rawValue))
+                .where("id", .equal, SQLBind(id)).where("status", .equal, SQLBind(TrustRequestStatus.open.rawValue))
+                .returning("status").all()
+            guard !claimed.isEmpty else {
+                let current = try await TrustRequest.find(id, on: db)?.requestStatus ?? .approved
+                throw TrustRequestPolicy.alreadyDecided(current)
+            }
+            request.status = status.rawValue
+            request.decidedBy = staffSID
             request.decisionNote = note
             request.decidedAt = now
-            if approve {
-                let policies = TrustPolicies(database: db, now: now, scores: TrustScores(database: db, now: now, rule: scores.rule, publicURL: scores.publicURL))
-                let profile = try await policies.profile(account)
-                if request.kind == "more_messages" {
-                    let granted = limit ?? request.amount ?? 0
-                    guard granted > 0, let start = request.startsOn, let end = request.endsOn else {
-                        throw DomainError(.invalidParameter, "limit: the approved daily limit, a whole number of 1 or more.")
-                    }
-                    profile.overrideLimit = granted
-                    profile.overrideScore = nil
-                    profile.overrideFrom = start
-                    profile.overrideUntil = end.addingTimeInterval(86_400)
-                    request.grantedLimit = granted
-                } else {
-                    guard let score, ReputationScore(rawValue: score) != nil else {
-                        throw DomainError(.invalidParameter, "score: the reviewed score, 1 to 5.")
-                    }
-                    profile.overrideScore = score
-                    profile.overrideLimit = nil
-                    profile.overrideFrom = now
-                    profile.overrideUntil = now.addingTimeInterval(365 * 86_400)
-                    request.grantedScore = score
-                }
-                profile.updatedAt = now
-                try await profile.save(on: db)
-                try await TrustScoreRecord(account: account.sid, score: profile.overrideScore ?? profile.score,
-                                           dailyLimit: profile.effectiveLimit(at: now), explanation: profile.explanation,
-                                           source: "override:\(staff)", now: now).create(on: db)
-                // A score override also changes the computed limit: recompute now.
-                if request.kind == "score_review" {
-                    try await TrustScores(database: db, now: now, rule: scores.rule, publicURL: scores.publicURL).refresh(account, source: "override:\(staff)")
-                }
-            }
+            request.grantedLimit = grantedLimit
+            request.grantedScore = grantedScore?.rawValue
             try await request.save(on: db)
-            try await StaffAuditEvent(staff: staff, action: "trust_request_\(request.status)", account: account.sid,
-                                      detail: "\(request.kind) \(request.id?.uuidString ?? "")", at: now).create(on: db)
+            if let grantedLimit, let range {
+                try await override(account, limit: grantedLimit, from: range.start, until: range.end.addingTimeInterval(86_400), staff: staffSID, on: db)
+            } else if let grantedScore {
+                try await override(account, score: grantedScore.rawValue, staff: staffSID, on: db)
+            }
+            if let number = request.ticketNumber {
+                let reply = TrustRequestPolicy.decisionReply(request.topic, approved: decision.approve, grantedLimit: grantedLimit,
+                                                             from: range?.start, through: range?.end, grantedScore: grantedScore?.rawValue, note: note)
+                try await tellOnTicket(number, reply: reply, status: status, actor: actor, on: db)
+            }
+            try await StaffAuditEvent(staff: staffSID, action: "trust_request_\(status.rawValue)", account: account.sid,
+                                      detail: String("\(request.kind) \(id.uuidString.lowercased())\(request.ticketNumber.map { " ticket #\($0)" } ?? ""): \(note)".prefix(2_000)),
+                                      at: now).create(on: db)
+        }
+    }
+
+    /// What an approval grants, checked before anything is written: a limit and its dates, or
+    /// a score. A decline grants nothing.
+    private func grant(_ decision: Decision, for request: TrustRequest) throws(DomainError) -> (Int?, (start: Date, end: Date)?, ReputationScore?) {
+        guard decision.approve else { return (nil, nil, nil) }
+        switch request.topic {
+        case .moreMessages:
+            let limit = try TrustRequestPolicy.amount(decision.limit ?? request.amount, field: "limit")
+            let range = try TrustRequestPolicy.range(startsOn: nonEmpty(decision.startsOn) ?? request.startsOn.map(UTCDay.key),
+                                                     endsOn: nonEmpty(decision.endsOn) ?? request.endsOn.map(UTCDay.key), now: now)
+            return (limit, range, nil)
+        case .scoreReview:
+            return (nil, nil, try TrustRequestPolicy.score(decision.score))
+        }
+    }
+
+    private func nonEmpty(_ text: String?) -> String? {
+        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// A higher limit for `[from, until)`.
+    private func override(_ account: Account, limit: Int, from: Date, until: Date, staff: String, on db: any Database) async throws {
+        let profile = try await TrustPolicies(database: db, now: now, scores: scores(on: db)).profile(account)
+        profile.overrideLimit = limit
+        profile.overrideScore = nil
+        profile.overrideFrom = from
+        profile.overrideUntil = until
+        profile.updatedAt = now
+        try await profile.save(on: db)
+        try await TrustScoreRecord(account: account.sid, score: profile.score, dailyLimit: profile.effectiveLimit(at: now),
+                                   explanation: profile.explanation, source: "override:\(staff)", now: now).create(on: db)
+    }
+
+    /// A new score for a year; the limit is recomputed from it at once.
+    private func override(_ account: Account, score: Int, staff: String, on db: any Database) async throws {
+        let profile = try await TrustPolicies(database: db, now: now, scores: scores(on: db)).profile(account)
+        profile.overrideScore = score
+        profile.overrideLimit = nil
+        profile.overrideFrom = now
+        profile.overrideUntil = now.addingTimeInterval(Double(TrustRequestPolicy.scoreOverrideDays) * 86_400)
+        profile.updatedAt = now
+        try await profile.save(on: db)
+        try await scores(on: db).refresh(account, source: "override:\(staff)")
+    }
+
+    private func scores(on db: any Database) -> TrustScores {
+        TrustScores(database: db, now: now, rule: scores.rule, publicURL: scores.publicURL)
+    }
+
+    /// The decision as a public reply on the request's ticket (the customer is mailed), then
+    /// the ticket is solved with the decision as the reason in its history. A ticket closed
+    /// meanwhile can't take replies: the requester gets the decision by mail instead.
+    private func tellOnTicket(_ number: Int, reply: String, status: TrustRequestStatus, actor: TicketActor, on db: any Database) async throws {
+        let tickets = Tickets(database: db, now: now)
+        let ticket = try await tickets.find(number)
+        guard ticket.ticketStatus != .closed else {
+            try await SupportMail(database: db, now: now).toRequester(ticket, subject: "[#\(ticket.number)] Decision: \(ticket.subject)", body: reply)
+            return
+        }
+        try await tickets.reply(to: ticket, by: actor, body: reply, isPublic: true)
+        if ticket.ticketStatus != .solved {
+            try await tickets.changeStatus(ticket, to: .solved, by: actor, reason: "Progressive Trust request \(status.rawValue) by \(actor.name)")
         }
     }
 }

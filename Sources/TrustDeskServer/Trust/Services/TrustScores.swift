@@ -52,14 +52,26 @@ struct TrustScores {
         for row in rows {
             counts[try row.decode(column: "outcome", as: String.self)] = try row.decode(column: "n", as: Int.self)
         }
-        let vetting: VettingOutcome = account.standing == "pending_vetting" ? .pending : .approved
+        let history = try await enforcementHistory(of: account)
         return SendingRecord(
             delivered: counts["delivered"] ?? 0, undelivered: counts["undelivered"] ?? 0,
             carrierFiltered: counts["carrier_filtered"] ?? 0, optedOut: counts["opted_out"] ?? 0,
             complaints: counts["complaint"] ?? 0,
             sent: try await admittedVolume(account.sid, from: since, to: now),
-            accountCreatedAt: account.createdAt, vetting: vetting, enforcementActions: 0
+            accountCreatedAt: account.createdAt, vetting: history.vetting,
+            enforcementActions: history.adverseDecisions, securityIncidents: history.securityIncidents
         )
+    }
+
+    /// PT-7: the account's standing decisions (STD-1), read through the account index. All of
+    /// them, not only the last year's: a reversal or a vetting review may be older.
+    func enforcementHistory(of account: Account) async throws -> EnforcementHistory.Summary {
+        let records = try await EnforcementRecord.query(on: database).filter(\.$accountSID == account.sid)
+            .sort(\.$decidedAt).limit(1_000).all()
+        let entries = records.compactMap { record in
+            record.standingReason.map { EnforcementEntry(reason: $0, automated: record.isAutomated, decidedAt: record.decidedAt) }
+        }
+        return EnforcementHistory.summarize(entries, standing: Standing(stored: account.standing), now: now)
     }
 
     struct Evaluation {
