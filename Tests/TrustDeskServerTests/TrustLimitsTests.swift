@@ -105,12 +105,40 @@ struct TrustLimitsTests {
         try await withTrustDesk { app in
             let ada = try await TestData.customer(app, "ada")
             let headers = TestData.json(ada.account.sid, ada.authToken)
-            for url in ["ftp://example.com/x", "https://user:pw@example.com/cb", "not a url", "https://example.com/" + String(repeating: "a", count: 1_100), "javascript:alert(1)"] {
+            for url in ["ftp://example.com/x", "https://user:pw@example.com/cb", "not a url", "https://example.com/" + String(repeating: "a", count: 1_100), "javascript:alert(1)",
+                        "http://127.0.0.1:8080/cb", "http://169.254.169.254/latest/meta-data", "http://[::1]/cb", "http://localhost/cb", "http://10.0.0.5/cb", "http://intranet/cb"] {
                 let response = try await app.testing().sendRequest(.POST, "/v1/Accounts/\(ada.account.sid)/MessagingLimits", headers: headers,
                                                                    body: try TrustTestKit.body(["status_callback": url]))
                 #expect(response.errorCode == 20001, "\(url.prefix(40))")
             }
+            #expect(try await TrustProfile.find(ada.account.sid, on: app.db)?.callbackURL == nil)
+            // Test environments may allow a receiver next to the server.
+            app.trustDeskConfiguration.callbacksAllowPrivate = true
+            let local = try await app.testing().sendRequest(.POST, "/v1/Accounts/\(ada.account.sid)/MessagingLimits", headers: headers,
+                                                            body: try TrustTestKit.body(["status_callback": "http://127.0.0.1:8080/cb"]))
+            #expect(local.status == .ok && local.json["status_callback"] as? String == "http://127.0.0.1:8080/cb")
         }
+    }
+
+    @Test("PT-9: a callback host that resolves to an internal address is not called, and says why")
+    func callbackResolvedInside() async throws {
+        try await withTrustDesk { app in
+            let ada = try await TestData.customer(app, "ada")
+            let delivery = CallbackDelivery(account: ada.account.sid, url: "https://hooks.example.com/refused", body: "ErrorCode=63038", signature: "sig", now: app.now)
+            try await delivery.create(on: app.db)
+            let inside = try #require(IPAddress("10.0.0.5"))
+            let sent = try await CallbackDeliveries(database: app.db, client: app.client, now: app.now, resolve: { _ in [inside] }, allowPrivate: false).deliverDue()
+            #expect(sent == 0)
+            let stored = try #require(try await CallbackDelivery.find(delivery.id, on: app.db))
+            #expect(stored.deliveredAt == nil && stored.attempts == 1)
+            #expect(stored.lastError?.contains("10.0.0.5") == true && stored.lastError?.contains("non-public") == true)
+        }
+    }
+
+    @Test("PT-9: the system resolver answers for this machine's own name")
+    func resolverWorks() throws {
+        let addresses = try HostResolver.resolve("localhost")
+        #expect(!addresses.isEmpty && addresses.allSatisfy { !$0.isPublic })
     }
 
     @Test("PT-9: each refusal is posted to the status callback with 63038, signed X-Twilio-Signature style")

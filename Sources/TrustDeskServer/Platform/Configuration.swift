@@ -24,6 +24,9 @@ public struct TrustDeskConfiguration: Sendable {
     /// The messaging pipeline's credential for `/v1/Admissions` and `/v1/MessageOutcomes`
     /// (`TRUSTDESK_SERVICE_TOKEN`); unset refuses every service request.
     public var serviceToken: String? = nil
+    /// Lets status callbacks go to loopback and private addresses (`TRUSTDESK_CALLBACKS_ALLOW_PRIVATE=true`):
+    /// for test environments only, where the receiver runs next to the server (PT-9).
+    public var callbacksAllowPrivate = false
     /// PT-2's floor and default daily SMS limit (`TRUSTDESK_SMS_LIMIT_FLOOR`).
     public var smsLimitFloor: Int = 1_000
     /// GitHub secret-scanning public keys by key identifier, PEM (`TRUSTDESK_SECRET_SCANNING_KEYS`:
@@ -114,6 +117,12 @@ public struct TrustDeskConfiguration: Sendable {
                 throw Invalid(description: "TRUSTDESK_SERVICE_TOKEN must be at least 16 characters.")
             }
             config.serviceToken = token
+        }
+        if let allow = env["TRUSTDESK_CALLBACKS_ALLOW_PRIVATE"], !allow.isEmpty {
+            guard ["true", "false"].contains(allow) else {
+                throw Invalid(description: "TRUSTDESK_CALLBACKS_ALLOW_PRIVATE must be true or false.")
+            }
+            config.callbacksAllowPrivate = allow == "true"
         }
         if let floor = env["TRUSTDESK_SMS_LIMIT_FLOOR"], !floor.isEmpty {
             guard let value = Int(floor), value >= 1 else {

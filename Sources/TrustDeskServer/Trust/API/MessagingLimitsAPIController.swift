@@ -39,7 +39,8 @@ struct MessagingLimitsAPIController: RouteCollection {
     func update(request: Request) async throws -> Response {
         let account = try await target(request)
         let body = try request.decodeStrict(UpdateBody.self)
-        let secret = try await policies(request).setCallback(account, url: body.statusCallback)
+        let secret = try await policies(request).setCallback(account, url: body.statusCallback,
+                                                             allowPrivate: request.application.trustDeskConfiguration.callbacksAllowPrivate)
         let (profile, usage) = try await policies(request).usage(account, outstanding: request.application.admissionDesk.outstanding(account.sid))
         var dto = MessagingLimitsDTO(account: account, profile: profile, usage: usage)
         dto.statusCallbackSigningSecret = secret

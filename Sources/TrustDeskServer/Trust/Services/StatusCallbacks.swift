@@ -26,7 +26,7 @@ enum CallbackSignature {
     }
 
     /// PT-9: what a status callback URL may be.
-    static func validate(_ text: String) throws -> String {
+    static func validate(_ text: String, allowPrivate: Bool) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard trimmed.utf8.count <= 1_024 else {
             throw DomainError(.invalidParameter, "status_callback: use a URL of at most 1,024 characters.")
@@ -38,6 +38,7 @@ enum CallbackSignature {
         guard url.user == nil, url.password == nil else {
             throw DomainError(.invalidParameter, "status_callback: remove the user name and password from the URL; check the X-Twilio-Signature header instead.")
         }
+        try CallbackDestination.checkHost(host, allowPrivate: allowPrivate)
         return trimmed
     }
 }
@@ -47,6 +48,10 @@ struct CallbackDeliveries {
     let database: any Database
     let client: any Client
     let now: Date
+    /// Where a host name points now; checked before every delivery, as a name that was public
+    /// when the callback was set may point inside the network since.
+    let resolve: @Sendable (String) async throws -> [IPAddress]
+    let allowPrivate: Bool
 
     @discardableResult
     func deliverDue(batch: Int = 50) async throws -> Int {
@@ -55,6 +60,20 @@ struct CallbackDeliveries {
         for delivery in due {
             delivery.attempts += 1
             do {
+                let host = URI(string: delivery.url).host ?? ""
+                let addresses: [IPAddress]
+                if let literal = IPAddress(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))) {
+                    addresses = [literal]
+                } else {
+                    addresses = try await resolve(host)
+                }
+                guard CallbackDestination.allows(addresses, allowPrivate: allowPrivate) else {
+                    // Not worth retrying soon: the customer has to change the URL or its DNS.
+                    delivery.lastError = "\(host.prefix(100)) resolves to a non-public address (\(addresses.map(\.description).joined(separator: ", ").prefix(150))); not delivered."
+                    delivery.nextAttemptAt = delivery.attempts >= CallbackDelivery.maximumAttempts ? nil : now.addingTimeInterval(3_600)
+                    try await delivery.save(on: database)
+                    continue
+                }
                 var headers = HTTPHeaders()
                 headers.contentType = .urlEncodedForm
                 headers.add(name: "X-Twilio-Signature", value: delivery.signature)
@@ -84,6 +103,7 @@ enum TrustJobs {
     }
 
     static let callbacks = ScheduledJob(name: "trust_status_callbacks", interval: 5) { app, now in
-        try await CallbackDeliveries(database: app.db, client: app.client, now: now).deliverDue()
+        try await CallbackDeliveries(database: app.db, client: app.client, now: now, resolve: { host in try await HostResolver.addresses(of: host, on: app.threadPool) },
+                                     allowPrivate: app.trustDeskConfiguration.callbacksAllowPrivate).deliverDue()
     }
 }

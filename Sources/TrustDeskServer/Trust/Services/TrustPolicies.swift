@@ -40,10 +40,11 @@ struct TrustPolicies {
     }
 
     /// Sets (or clears, with nil) the status callback; returns the new signing secret, shown once.
-    func setCallback(_ account: Account, url: String?) async throws -> String? {
+    /// `allowPrivate` is the operator's `TRUSTDESK_CALLBACKS_ALLOW_PRIVATE`.
+    func setCallback(_ account: Account, url: String?, allowPrivate: Bool) async throws -> String? {
         let profile = try await profile(account)
         if let url, !url.isEmpty {
-            profile.callbackURL = try CallbackSignature.validate(url)
+            profile.callbackURL = try CallbackSignature.validate(url, allowPrivate: allowPrivate)
             profile.callbackSecret = "tdcb_" + String(Secrets.generate(.link).dropFirst(SecretKind.link.rawValue.count))
         } else {
             profile.callbackURL = nil
