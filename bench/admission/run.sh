@@ -3,10 +3,12 @@
 #
 #   bash bench/admission/run.sh [POSTGRES_URL_FOR_BASELINE]
 #
-# Needs: a release build (swift build -c release --product trustdesk; set TRUSTDESK_BIN to use
-# another binary), wrk, and for the baseline pgbench and a PostgreSQL database URL.
+# Needs: a release build (swift build -c release --product trustdesk --scratch-path .build-release;
+# set TRUSTDESK_BIN to use another binary), wrk, and for the baseline pgbench and a PostgreSQL
+# database URL (a database of its own: the script creates a table in it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+if [[ -z "${TRUSTDESK_BIN:-}" && -x .build-release/release/trustdesk ]]; then TRUSTDESK_BIN=.build-release/release/trustdesk; fi
 BIN="${TRUSTDESK_BIN:-$(swift build -c release --show-bin-path)/trustdesk}"
 PG_URL="${1:-}"
 PORT="${PORT:-18580}"
@@ -17,9 +19,11 @@ DATA="$(mktemp -d)"
 export ACCOUNT TOKEN
 
 echo "== machine: $(nproc) cores, $(uname -srm); binary $BIN"
-echo "== in-process decisions (one thread)"
+echo "== load: $(uptime)"
+echo "== in-process decisions (one thread; accounts drawn uniformly at random unless skewed)"
 "$BIN" bench-admission --accounts 1 --decisions 50000000
 "$BIN" bench-admission --accounts 100000 --decisions 20000000
+"$BIN" bench-admission --accounts 100000 --decisions 20000000 --pattern skewed
 
 echo "== HTTP (server on SQLite, 127.0.0.1:$PORT, wrk -t2 -c64 -d$DURATION)"
 env TRUSTDESK_DATA_DIR="$DATA" TRUSTDESK_SERVICE_TOKEN="$TOKEN" LOG_LEVEL=error \
@@ -34,6 +38,7 @@ for _ in 1 2 3 4 5 6 7 8; do
   sleep 0.5
 done
 sleep 2
+echo "== load: $(uptime)"
 wrk -t2 -c64 -d"$DURATION" --latency "http://127.0.0.1:$PORT/healthz" | grep -E "Requests/sec|99%|Latency "
 echo "-- single admission"
 wrk -t2 -c64 -d"$DURATION" --latency -s bench/admission/single.lua "http://127.0.0.1:$PORT" | grep -E "Requests/sec|99%|Latency |Non-2xx"

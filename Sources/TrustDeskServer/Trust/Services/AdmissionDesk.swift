@@ -14,10 +14,11 @@ enum AdmissionResult: Sendable, Equatable {
     case unknownAccount
 }
 
-/// Admits SMS from memory: a table of per-account lease state, split into 64 shards by the
-/// account SID's hash so that many accounts do not contend on one lock. Only a spent lease goes
-/// to the database (`QuotaLedgerStore`), and an account's standing and callback are cached for
-/// `policyTTL` seconds. One per process.
+/// Admits SMS from memory: per-account lease state in 64 shards chosen by the account SID's
+/// low bits, each a flat open-addressing table behind its own lock, so that many accounts do
+/// not contend on one lock and a decision touches one cache line (`AdmissionTable`). Only a
+/// spent lease goes to the database (`QuotaLedgerStore`), and an account's standing and
+/// callback are cached for `policyTTL` seconds. One per process.
 final class AdmissionDesk: Sendable {
     static let shardCount = 64
     static let policyTTL: Int64 = 2
@@ -26,27 +27,26 @@ final class AdmissionDesk: Sendable {
         let standing: String
         let callbackURL: String?
         let callbackSecret: String?
+
+        var isActive: Bool { standing == "active" }
     }
 
-    struct Entry {
-        var admission = AccountAdmission()
-        var policy: Policy?
-        var policyLoadedAt: Int64 = .min
-        var limit: Int?
-        /// One lease request per account at a time on this node; the others await it.
-        var leaseTask: Task<Void, any Error>?
-        /// One policy refresh at a time; meanwhile the others use the cached policy.
-        var policyRefreshing = false
-    }
-
-    final class Shard: Sendable {
-        let entries = Mutex<[AccountKey: Entry]>([:])
+    /// What the fast path answers without leaving the lock.
+    enum FastDecision: Equatable {
+        case admitted
+        case refused
+        /// No account state yet, a stale or non-active policy, or a spent lease: take `admit`.
+        case slow
     }
 
     /// What admissions leave for the database, written in batches by `flush`.
     struct Journal {
         var admitted: [(message: String, account: String, at: Date)] = []
         var refused: [(message: String?, account: String, url: String, secret: String, at: Date, limit: Int?)] = []
+    }
+
+    final class Shard: Sendable {
+        let table = Mutex(AdmissionTable())
     }
 
     private let shards: [Shard] = (0..<AdmissionDesk.shardCount).map { _ in Shard() }
@@ -56,33 +56,44 @@ final class AdmissionDesk: Sendable {
     /// SIDs are random, so the low bits of the key pick the shard without hashing.
     @inline(__always)
     private func shard(_ key: AccountKey) -> Shard {
-        shards[Int(key.low & UInt64(Self.shardCount - 1))]
+        shards[Int(truncatingIfNeeded: key.low) & (Self.shardCount - 1)]
     }
 
-    /// The in-memory decision alone, for benchmarks: admits while the current lease lasts.
+    /// The whole in-memory decision of a request whose account is known, active and has a
+    /// lease: one shard lock, one table probe, integer arithmetic. `admit` starts with it; the
+    /// benchmark measures it.
     @inline(__always)
-    func decideLocally(_ key: AccountKey, atSecond second: Int64) -> AccountAdmission.Decision {
-        shard(key).entries.withLock { $0[key, default: Entry()].admission.decide(atSecond: second) }
+    func decideFast(_ key: AccountKey, channel: MessageChannel, atSecond second: Int64) -> FastDecision {
+        shard(key).table.withLock { table in table.decideFast(key, limited: channel.isLimited, atSecond: second) }
     }
 
-    /// Installs a grant directly (benchmarks and tests seed leases with it).
+    /// Installs a grant and an active policy directly (benchmarks and tests seed leases with it).
     func installLocally(_ account: String, granted: Int, atSecond second: Int64) {
         let key = AccountKey(account)
-        _ = shard(key).entries.withLock {
-            $0[key, default: Entry()].admission.install(granted: granted, bucket: QuotaRule.bucket(atSecond: second), atSecond: second)
+        shard(key).table.withLock { table in
+            let slot = table.insert(key)
+            _ = table[slot: slot].admission.install(granted: granted, bucket: QuotaRule.bucket(atSecond: second), atSecond: second)
+            table.setPolicy(Policy(standing: "active", callbackURL: nil, callbackSecret: nil), at: slot, loadedAt: second)
         }
     }
 
     func admit(_ accountSID: String, channel: MessageChannel, messageSID: String?, context: TrustContext) async throws -> AdmissionResult {
+        try await admit(AccountKey(accountSID), accountSID, channel: channel, messageSID: messageSID, context: context)
+    }
+
+    func admit(_ key: AccountKey, _ accountSID: String, channel: MessageChannel, messageSID: String?, context: TrustContext) async throws -> AdmissionResult {
         let now = context.now
         let second = Int64(now.timeIntervalSince1970.rounded(.down))
-        let key = AccountKey(accountSID)
         let shard = self.shard(key)
+        if decideFast(key, channel: channel, atSecond: second) == .admitted {
+            if let messageSID { journal.withLock { $0.admitted.append((messageSID, accountSID, now)) } }
+            return .admitted
+        }
         // The cached policy; a stale one is refreshed by one request while the rest use it.
-        let (cached, refresh) = shard.entries.withLock { entries -> (Policy?, Bool) in
-            guard let entry = entries[key], let policy = entry.policy else { return (nil, true) }
-            if second < entry.policyLoadedAt + Self.policyTTL || entry.policyRefreshing { return (policy, false) }
-            entries[key]?.policyRefreshing = true
+        let (cached, refresh) = shard.table.withLock { table -> (Policy?, Bool) in
+            guard let slot = table.find(key), let policy = table.cold[slot].policy else { return (nil, true) }
+            if second < table.cold[slot].policyLoadedAt + Self.policyTTL || table.cold[slot].policyRefreshing { return (policy, false) }
+            table.cold[slot].policyRefreshing = true
             return (policy, true)
         }
         var policy = cached
@@ -91,49 +102,60 @@ final class AdmissionDesk: Sendable {
             do {
                 loaded = try await loadPolicy(accountSID, database: context.database)
             } catch {
-                shard.entries.withLock { $0[key]?.policyRefreshing = false }
+                shard.table.withLock { table in table.find(key).map { table.cold[$0].policyRefreshing = false } }
                 throw error
             }
             guard let loaded else {
-                shard.entries.withLock { $0[key]?.policyRefreshing = false }
+                shard.table.withLock { table in table.find(key).map { table.cold[$0].policyRefreshing = false } }
                 return .unknownAccount
             }
-            shard.entries.withLock {
-                $0[key, default: Entry()].policy = loaded
-                $0[key, default: Entry()].policyLoadedAt = second
-                $0[key, default: Entry()].policyRefreshing = false
+            shard.table.withLock { table in
+                let slot = table.insert(key)
+                table.setPolicy(loaded, at: slot, loadedAt: second)
+                table.cold[slot].policyRefreshing = false
             }
             policy = loaded
         }
         guard let policy else { return .unknownAccount }
-        guard policy.standing == "active" else { return .notActive(standing: policy.standing) }
+        guard policy.isActive else { return .notActive(standing: policy.standing) }
         guard channel.isLimited else { return .admitted }
 
         // A spent lease is refilled by one task per account (single flight); every request that
         // finds the lease spent awaits that task, then decides again.
         for _ in 0..<20 {
-            let decision = shard.entries.withLock { $0[key, default: Entry()].admission.decide(atSecond: second) }
+            let decision = shard.table.withLock { table in table[slot: table.insert(key)].admission.decide(atSecond: second) }
             switch decision {
             case .admitted:
                 if let messageSID { journal.withLock { $0.admitted.append((messageSID, accountSID, now)) } }
                 return .admitted
             case .refused:
-                let limit = shard.entries.withLock { $0[key]?.limit }
+                let limit = self.limit(key)
                 recordRefusal(messageSID, accountSID, policy, now, limit)
                 return .refused(limit: limit)
             case let .needLease(size):
-                let task = shard.entries.withLock { entries -> Task<Void, any Error> in
-                    if let running = entries[key]?.leaseTask { return running }
+                let task = shard.table.withLock { table -> Task<Void, any Error> in
+                    let slot = table.insert(key)
+                    if let running = table.cold[slot].leaseTask { return running }
                     let task = Task { try await self.refill(key, accountSID, size: size, second: second, context: context) }
-                    entries[key, default: Entry()].leaseTask = task
+                    table.cold[slot].leaseTask = task
                     return task
                 }
                 try await task.value
             }
         }
-        let limit = shard.entries.withLock { $0[key]?.limit }
+        let limit = self.limit(key)
         recordRefusal(messageSID, accountSID, policy, now, limit)
         return .refused(limit: limit)
+    }
+
+    /// The limit the ledger last reported for the account (nil: unlimited or not asked yet).
+    func limit(_ key: AccountKey) -> Int? {
+        shard(key).table.withLock { table in table.find(key).flatMap { table.cold[$0].limit } }
+    }
+
+    /// An admission the fast path answered, for outcome matching (PT-7).
+    func recordAdmitted(_ messageSID: String, _ accountSID: String, now: Date) {
+        journal.withLock { $0.admitted.append((messageSID, accountSID, now)) }
     }
 
     /// Takes a lease from the ledger and installs it; the old hour's unused units go back.
@@ -143,14 +165,15 @@ final class AdmissionDesk: Sendable {
             guard let account = try await Account.find(accountSID, on: context.database) else { throw DomainError.notFound("account") }
             let bucket = QuotaRule.bucket(atSecond: second)
             let grant = try await context.ledger.grant(account, requested: size, bucket: bucket)
-            let release = shard.entries.withLock { entries in
-                entries[key, default: Entry()].limit = grant.limit
-                entries[key, default: Entry()].leaseTask = nil
-                return entries[key, default: Entry()].admission.install(granted: grant.granted, bucket: bucket, atSecond: second)
+            let release = shard.table.withLock { table in
+                let slot = table.insert(key)
+                table.cold[slot].limit = grant.limit
+                table.cold[slot].leaseTask = nil
+                return table[slot: slot].admission.install(granted: grant.granted, bucket: bucket, atSecond: second)
             }
             if let release { try await context.ledger.giveBack(accountSID, release) }
         } catch {
-            shard.entries.withLock { $0[key]?.leaseTask = nil }
+            shard.table.withLock { table in table.find(key).map { table.cold[$0].leaseTask = nil } }
             throw error
         }
     }
@@ -170,35 +193,31 @@ final class AdmissionDesk: Sendable {
 
     /// Leases whose hour is over give their unused units back.
     func releaseExpired(atSecond second: Int64) -> [(String, AccountAdmission.Release)] {
-        var releases: [(String, AccountAdmission.Release)] = []
-        for shard in shards {
-            shard.entries.withLock { entries in
-                for key in entries.keys {
-                    if let release = entries[key]?.admission.releaseExpired(atSecond: second) { releases.append((key.sid, release)) }
-                }
-            }
-        }
-        return releases
+        everyAccount { admission in admission.releaseExpired(atSecond: second) }
     }
 
     /// The account's policy changed elsewhere (score, limit, override, callback): end its lease
     /// and forget its cached policy, so the next message sees the new one.
     func invalidate(_ account: String) -> AccountAdmission.Release? {
         let key = AccountKey(account)
-        return shard(key).entries.withLock { entries in
-            let release = entries[key]?.admission.releaseLease()
-            entries[key]?.policyLoadedAt = .min
-            return release
+        return shard(key).table.withLock { table in
+            guard let slot = table.find(key) else { return nil }
+            table.forgetPolicy(at: slot)
+            return table[slot: slot].admission.releaseLease()
         }
     }
 
     /// Every lease ends (shutdown).
     func releaseAll() -> [(String, AccountAdmission.Release)] {
+        everyAccount { admission in admission.releaseLease() }
+    }
+
+    private func everyAccount(_ body: @Sendable (inout AccountAdmission) -> AccountAdmission.Release?) -> [(String, AccountAdmission.Release)] {
         var releases: [(String, AccountAdmission.Release)] = []
         for shard in shards {
-            shard.entries.withLock { entries in
-                for key in entries.keys {
-                    if let release = entries[key]?.admission.releaseLease() { releases.append((key.sid, release)) }
+            shard.table.withLock { table in
+                table.forEachOccupied { slot in
+                    if let release = body(&slot.admission) { releases.append((slot.key.sid, release)) }
                 }
             }
         }
@@ -208,7 +227,7 @@ final class AdmissionDesk: Sendable {
     /// Units this node holds in the account's current lease, not yet used.
     func outstanding(_ account: String) -> Int {
         let key = AccountKey(account)
-        return shard(key).entries.withLock { $0[key]?.admission.leaseRemaining ?? 0 }
+        return shard(key).table.withLock { table in table.find(key).map { table[slot: $0].admission.leaseRemaining } ?? 0 }
     }
 
     func takeJournal() -> Journal {
@@ -310,6 +329,46 @@ struct AccountKey: Hashable, Sendable {
         self.low = low
     }
 
+    /// The key of an account SID given as its UTF-8 text, or nil when the text is not exactly
+    /// "AC" and 32 lowercase hex digits (ACC-1); callers then report the error `SID(parsing:)`
+    /// gives. Reads only inside `bytes`.
+    @inline(__always)
+    init?(sidBytes bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == 34, bytes[0] == 0x41, bytes[1] == 0x43,
+              let h1 = Self.hex8(bytes, 2), let h2 = Self.hex8(bytes, 10),
+              let l1 = Self.hex8(bytes, 18), let l2 = Self.hex8(bytes, 26) else { return nil }
+        self.init(high: h1 << 32 | h2, low: l1 << 32 | l2)
+    }
+
+    /// Eight lowercase hex digits at `offset` (in bounds: callers checked the length) as one
+    /// 32-bit value, eight bytes at a time (SWAR); nil if any byte is not one.
+    @inline(__always)
+    static func hex8(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> UInt64? {
+        // Big-endian, so the first digit is the most significant byte.
+        let word = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        // For ASCII bytes, `byte + (0x80 - bound)` sets the byte's high bit iff byte >= bound,
+        // and no byte carries into the next.
+        let atLeast0 = word &+ ones &* 0x50, above9 = word &+ ones &* 0x46
+        let atLeastA = word &+ ones &* 0x1F, aboveF = word &+ ones &* 0x19
+        let valid = ((atLeast0 & ~above9) | (atLeastA & ~aboveF)) & highs
+        guard word & highs == 0, valid == highs else { return nil }
+        // '0'-'9' have the low nibble's value; 'a'-'f' 9 less (bit 6 marks letters).
+        var value = (word & (ones &* 0x0F)) &+ ((word >> 6) & ones) &* 9
+        value = (value | value >> 4) & 0x00FF_00FF_00FF_00FF
+        value = (value | value >> 8) & 0x0000_FFFF_0000_FFFF
+        return (value | value >> 16) & 0xFFFF_FFFF
+    }
+
+    /// A lowercase hex digit's value, and 1 when the byte is not one.
+    @inline(__always)
+    static func strictNibble(_ byte: UInt8) -> (UInt64, UInt8) {
+        let decimal = byte &- 0x30, letter = byte &- 0x61
+        if decimal < 10 { return (UInt64(decimal), 0) }
+        if letter < 6 { return (UInt64(letter) + 10, 0) }
+        return (0, 1)
+    }
+
     init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
@@ -328,6 +387,8 @@ struct AccountKey: Hashable, Sendable {
         }
         return "AC" + hex(high) + hex(low)
     }
+
+    var isZero: Bool { high | low == 0 }
 
     func hash(into hasher: inout Hasher) {
         hasher.combine(high ^ (low &* 0x9E37_79B9_7F4A_7C15))
