@@ -68,9 +68,8 @@ public struct TOTP: Sendable {
 
 /// Compares two strings in time that depends only on their length.
 public func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-    let a = Array(lhs.utf8), b = Array(rhs.utf8)
-    guard a.count == b.count else { return false }
+    guard lhs.utf8.count == rhs.utf8.count else { return false }
     var difference: UInt8 = 0
-    for index in a.indices { difference |= a[index] ^ b[index] }
+    for (a, b) in zip(lhs.utf8, rhs.utf8) { difference |= a ^ b }
     return difference == 0
 }

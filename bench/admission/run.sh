@@ -39,9 +39,25 @@ for _ in 1 2 3 4 5 6 7 8; do
 done
 sleep 2
 echo "== load: $(uptime)"
-wrk -t2 -c64 -d"$DURATION" --latency "http://127.0.0.1:$PORT/healthz" | grep -E "Requests/sec|99%|Latency "
-echo "-- single admission"
-wrk -t2 -c64 -d"$DURATION" --latency -s bench/admission/single.lua "http://127.0.0.1:$PORT" | grep -E "Requests/sec|99%|Latency |Non-2xx"
+# The no-op route and single admission alternate (ROUNDS each, after a warm-up of both), so that
+# whatever else the machine or the fresh server does at a given moment falls on both; the ratio
+# is of the medians (and the median of the rounds' ratios is printed too).
+wrk -t2 -c64 -d3s "http://127.0.0.1:$PORT/healthz" >/dev/null
+wrk -t2 -c64 -d3s -s bench/admission/single.lua "http://127.0.0.1:$PORT" >/dev/null
+NOOP=() SINGLE=()
+for round in $(seq 1 "${ROUNDS:-3}"); do
+  out="$(wrk -t2 -c64 -d"$DURATION" --latency "http://127.0.0.1:$PORT/healthz")"
+  NOOP+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
+  echo "-- round $round no-op GET /healthz: $(awk '/Requests\/sec/ {print $2}' <<<"$out") req/s, p99 $(awk '$1 == "99%" {print $2}' <<<"$out")"
+  out="$(wrk -t2 -c64 -d"$DURATION" --latency -s bench/admission/single.lua "http://127.0.0.1:$PORT")"
+  SINGLE+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
+  echo "-- round $round single admission: $(awk '/Requests\/sec/ {print $2}' <<<"$out") req/s, p99 $(awk '$1 == "99%" {print $2}' <<<"$out")$(grep -E "Non-2xx" <<<"$out" | sed 's/^/, /')"
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+RATIOS=()
+for i in "${!NOOP[@]}"; do RATIOS+=("$(awk -v s="${SINGLE[$i]}" -v n="${NOOP[$i]}" 'BEGIN {printf "%.1f", 100 * s / n}')"); done
+echo "-- medians: no-op $(median "${NOOP[@]}") req/s, single $(median "${SINGLE[@]}") req/s, single/no-op $(awk -v s="$(median "${SINGLE[@]}")" -v n="$(median "${NOOP[@]}")" 'BEGIN {printf "%.1f %%", 100 * s / n}')"
+echo "-- single/no-op per round (%): ${RATIOS[*]}; median $(median "${RATIOS[@]}") %"
 echo "-- batch of ${BATCH:-1000} (decisions/s = requests/s x ${BATCH:-1000})"
 wrk -t2 -c8 -d"$DURATION" --latency -s bench/admission/batch.lua "http://127.0.0.1:$PORT" | grep -E "Requests/sec|99%|Latency |Non-2xx"
 
