@@ -16,6 +16,35 @@ enum TestDatabase {
     }
 
     static var isPostgres: Bool { postgresURL != nil }
+
+    /// Swift Testing starts every test at once, and each test application may open 8
+    /// PostgreSQL connections (4 per event loop); CI's cluster allows 300. At most this many
+    /// test applications use PostgreSQL at a time.
+    static let postgresSlots = TestSlots(16)
+}
+
+/// A counting semaphore for async tests.
+actor TestSlots {
+    private var available: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { available = count }
+
+    func enter() async {
+        if available > 0 {
+            available -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func leave() {
+        if waiting.isEmpty {
+            available += 1
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
 }
 
 /// A fixed moment for tests: Monday 2026-03-02 12:00 UTC.
@@ -26,6 +55,26 @@ let testEpoch = Date(timeIntervalSince1970: 1_772_452_800)
 func withTrustDesk(
     passwordCost: Int = 4,
     publicURL: String = "http://127.0.0.1:8080",
+    _ body: (Application) async throws -> Void
+) async throws {
+    guard TestDatabase.isPostgres else {
+        return try await runTrustDesk(passwordCost: passwordCost, publicURL: publicURL, body)
+    }
+    await TestDatabase.postgresSlots.enter()
+    let outcome: Result<Void, any Error>
+    do {
+        try await runTrustDesk(passwordCost: passwordCost, publicURL: publicURL, body)
+        outcome = .success(())
+    } catch {
+        outcome = .failure(error)
+    }
+    await TestDatabase.postgresSlots.leave()
+    try outcome.get()
+}
+
+private func runTrustDesk(
+    passwordCost: Int,
+    publicURL: String,
     _ body: (Application) async throws -> Void
 ) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trustdesk-test-\(UUID().uuidString)").path
@@ -53,7 +102,11 @@ func withTrustDesk(
     }
     try await app.asyncShutdown()
     try? FileManager.default.removeItem(atPath: directory)
-    if let failure { throw failure }
+    if let failure {
+        // PostgresNIO's errors describe themselves generically; the reflection has the server's message.
+        if TestDatabase.isPostgres { print("withTrustDesk failed: \(String(reflecting: failure))") }
+        throw failure
+    }
 }
 
 extension Application {
