@@ -124,6 +124,33 @@ struct TicketAttachmentTests {
         }
     }
 
+    @Test("SUP-2, SUP-12: files sent with the new-ticket form stay with the ticket; a bad file opens nothing and keeps the form")
+    func newTicketFiles() async throws {
+        try await withTrustDesk { app in
+            let world = try await SupportWorld.make(app)
+            let avery = try await SupportWorld.customerBrowser(app, "avery")
+            let form = try await avery.get("/console/support/new?product=voice")
+            #expect(form.text.contains("id=\"ticket-attachments\"") && form.text.contains("enctype=\"multipart/form-data\""))
+            let fields = ["product": "voice", "account_sid": world.acme.account.sid, "priority": "2", "topic": "",
+                          "subject": "Choppy audio on conference calls", "description": "Callers hear choppy audio after joining.",
+                          "sids": "\(SupportWorld.call1)\n\(SupportWorld.call2)", "oldest_example_hours_ago": "2", "countries": "US"]
+            let tooBig = try await avery.postMultipart("/console/support/tickets", fields,
+                                                       files: [.init(filename: "huge.pcap", data: Data(repeating: 1, count: TicketAttachment.maximumSize + 1))])
+            #expect(tooBig.text.contains("the limit is 32 KB per file"))
+            #expect(tooBig.text.contains("Choppy audio on conference calls"))
+            #expect(try await Ticket.query(on: app.db).count() == 0)
+
+            let created = try await avery.postMultipart("/console/support/tickets", fields, files: [.init(filename: "call.pcap", data: Self.binary)])
+            let number = try #require(created.location.flatMap { Int($0.split(separator: "/").last ?? "") })
+            let ticket = try #require(try await Ticket.find(number, on: app.db))
+            #expect(ticket.sidList == [SupportWorld.call1, SupportWorld.call2] && ticket.subject == "Choppy audio on conference calls")
+            let files = try await TicketAttachment.query(on: app.db).filter(\.$ticketNumber == number).all()
+            #expect(files.map(\.filename) == ["call.pcap"] && files.first?.size == Self.binary.count)
+            let page = try await avery.get("/console/support/tickets/\(number)")
+            #expect(page.text.contains("call.pcap"))
+        }
+    }
+
     @Test("SUP-2: a reply's files travel to the follow-up of a closed ticket")
     func followUpKeepsFiles() async throws {
         try await withTrustDesk { app in

@@ -11,7 +11,7 @@ struct SupportConsolePagesController: RouteCollection {
         let support = routes.grouped("console", "support")
         support.get(use: list)
         support.get("new", use: newForm)
-        support.post("tickets", use: create)
+        support.on(.POST, "tickets", body: .collect(maxSize: ByteCount(value: TicketAttachments.maximumBody)), use: create)
         support.get("tickets", ":number", use: show)
         support.on(.POST, "tickets", ":number", "reply", body: .collect(maxSize: ByteCount(value: TicketAttachments.maximumBody)), use: reply)
         support.get("tickets", ":number", "attachments", ":id", use: attachment)
@@ -112,7 +112,8 @@ struct SupportConsolePagesController: RouteCollection {
 
     func create(request: Request) async throws -> Response {
         let viewer = try await viewer(request)
-        let form = (try? request.content.decode([String: String].self)) ?? [:]
+        let submitted = PageReplyForm(request)
+        let form = submitted.fields
         let product = (try? SupportProduct.parse(form["product"] ?? "")) ?? .other
         do {
             let productChecked = try SupportProduct.parse(form["product"] ?? "")
@@ -133,8 +134,16 @@ struct SupportConsolePagesController: RouteCollection {
                                       topic: form["topic"] ?? "", intake: intake)
             let actor = TicketActor(user: viewer.user)
             let now = request.now
+            let uploads = submitted.uploads
             let opened = try await request.db.transaction { db in
-                try await Tickets(database: db, now: now).open(newTicket, about: account, by: actor)
+                let tickets = Tickets(database: db, now: now)
+                let opened = try await tickets.open(newTicket, about: account, by: actor)
+                // Files ride on a first comment (attachments belong to comments); a bad file
+                // undoes the whole ticket rather than opening it without what was sent.
+                if !uploads.isEmpty {
+                    try await tickets.reply(to: opened.ticket, by: actor, body: "Files sent with this ticket.", isPublic: true, attachments: uploads)
+                }
+                return opened
             }
             return request.redirect("/console/support/tickets/\(opened.ticket.number)")
         } catch let error as DomainError {
