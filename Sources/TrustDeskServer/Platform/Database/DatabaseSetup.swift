@@ -20,6 +20,23 @@ enum DatabaseSetup {
         }
     }
 
+    /// SQLite lets one connection write at a time and by default fails a second writer at once
+    /// ("database is locked", a 500) instead of letting it wait. Each event loop's pool holds one
+    /// connection: give every one a busy timeout, and switch the file to WAL (it stays so), so
+    /// writers wait their turn for up to 5 s and readers never wait for writers.
+    static func tuneSQLite(_ app: Application) async throws {
+        guard app.trustDeskConfiguration.databaseURL == nil else { return }
+        var first = true
+        for loop in app.eventLoopGroup.makeIterator() {
+            guard let database = app.databases.database(logger: app.logger, on: loop) else { continue }
+            if first {
+                try await database.sql.raw("PRAGMA journal_mode = WAL").run()
+                first = false
+            }
+            try await database.sql.raw("PRAGMA busy_timeout = 5000").run()
+        }
+    }
+
     /// Creates the configured schema before migrations, so one database can hold several
     /// isolated TrustDesk schemas (tests give each test its own).
     static func createSchemaIfNeeded(_ app: Application) async throws {
