@@ -20,6 +20,17 @@ public struct IPAddress: Sendable, Equatable, Hashable, CustomStringConvertible 
         }
     }
 
+    /// An address from its network-order bytes (4 or 16, as a socket address holds them).
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == 4 || bytes.count == 16 else { return nil }
+        self.bytes = bytes.count == 16 && bytes.prefix(12) == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff] ? Array(bytes.suffix(4)) : bytes
+    }
+
+    /// The address a URL's host names literally (`203.0.113.7`, `[2001:db8::1]`), if it is one.
+    public init?(urlHost host: String) {
+        self.init(host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host)
+    }
+
     /// The canonical text: dotted quad, or RFC 5952 IPv6 (lowercase, longest zero run as `::`).
     public var description: String {
         if isIPv4 { return bytes.map(String.init).joined(separator: ".") }

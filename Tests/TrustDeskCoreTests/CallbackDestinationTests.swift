@@ -20,6 +20,15 @@ struct CallbackDestinationTests {
         try CallbackDestination.checkHost(host, allowPrivate: false)
     }
 
+    @Test("PT-9: resolved socket bytes and bracketed URL hosts read as the same addresses")
+    func addressForms() {
+        #expect(IPAddress(bytes: [10, 0, 0, 5])?.description == "10.0.0.5")
+        #expect(IPAddress(bytes: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1])?.description == "127.0.0.1")
+        #expect(IPAddress(bytes: Array(repeating: 0, count: 15) + [1]) == IPAddress(urlHost: "[::1]"))
+        #expect(IPAddress(bytes: [1, 2, 3]) == nil)
+        #expect(IPAddress(urlHost: "hooks.example.com") == nil)
+    }
+
     @Test("PT-9: a delivery goes only where every resolved address is public")
     func resolvedAddresses() throws {
         let publicAddress = try #require(IPAddress("203.0.113.7"))

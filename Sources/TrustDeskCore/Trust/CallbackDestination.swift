@@ -14,13 +14,13 @@ public enum CallbackDestination {
     /// each delivery (`allows(_:)`).
     public static func checkHost(_ rawHost: String, allowPrivate: Bool) throws(DomainError) {
         guard !allowPrivate else { return }
-        let host = rawHost.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        if let address = IPAddress(host) {
+        if let address = IPAddress(urlHost: rawHost) {
             guard address.isPublic else {
                 throw DomainError(.invalidParameter, "status_callback: \(address) is not a public address; callbacks go only to hosts reachable on the internet.")
             }
             return
         }
+        let host = rawHost.lowercased()
         let name = host.hasSuffix(".") ? String(host.dropLast()) : host
         guard name != "localhost", name.contains("."), !localSuffixes.contains(where: { name.hasSuffix($0) }) else {
             throw DomainError(.invalidParameter, "status_callback: \"\(name.prefix(64))\" is not a public host name; use a fully qualified name reachable on the internet.")

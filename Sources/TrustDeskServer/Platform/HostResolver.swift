@@ -39,13 +39,12 @@ enum HostResolver {
                     let bytes = socketAddress.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer in
                         withUnsafeBytes(of: pointer.pointee.sin_addr) { Array($0) }
                     }
-                    if let address = IPAddress(bytes.map(String.init).joined(separator: ".")) { result.append(address) }
+                    if let address = IPAddress(bytes: bytes) { result.append(address) }
                 case AF_INET6:
                     let bytes = socketAddress.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
                         withUnsafeBytes(of: pointer.pointee.sin6_addr) { Array($0) }
                     }
-                    let groups = stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
-                    if let address = IPAddress(groups.joined(separator: ":")) { result.append(address) }
+                    if let address = IPAddress(bytes: bytes) { result.append(address) }
                 default:
                     break
                 }

@@ -62,7 +62,7 @@ struct CallbackDeliveries {
             do {
                 let host = URI(string: delivery.url).host ?? ""
                 let addresses: [IPAddress]
-                if let literal = IPAddress(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))) {
+                if let literal = IPAddress(urlHost: host) {
                     addresses = [literal]
                 } else {
                     addresses = try await resolve(host)
