@@ -160,4 +160,22 @@ public struct DomainError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(code.rawValue): \(message)" }
+
+    /// The form or body field the error is about. By convention a message that concerns one
+    /// field starts with its name (`"subject: use at most 200 characters."`), so pages can show
+    /// the error beside that field and APIs can still return the whole sentence.
+    public var field: String? {
+        guard let colon = message.firstIndex(of: ":") else { return nil }
+        let name = message[..<colon]
+        guard !name.isEmpty, name.count <= 40,
+              name.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "_" })
+        else { return nil }
+        return String(name)
+    }
+
+    /// The message without its field prefix, for showing beside the field itself.
+    public var detail: String {
+        guard let field else { return message }
+        return String(message.dropFirst(field.count + 1)).trimmingWhitespace()
+    }
 }

@@ -59,92 +59,18 @@ struct TicketAttachments {
     }
 }
 
-/// A reply posted from a page: text fields and files, from a urlencoded or a multipart form.
-/// Multipart is read part by part so that files (any bytes, several under one name) never
-/// disturb the text fields.
+/// A ticket or reply posted from a page: the form (`PageForm`) and its `attachments` files as
+/// ticket uploads.
 struct PageReplyForm {
-    private(set) var fields: [String: String] = [:]
-    private(set) var uploads: [Tickets.AttachmentUpload] = []
+    let form: PageForm
+    var fields: [String: String] { form.fields }
+    var uploads: [Tickets.AttachmentUpload] {
+        form.files(named: "attachments").map {
+            Tickets.AttachmentUpload(filename: $0.filename, contentType: $0.contentType, contentBase64: $0.data.base64EncodedString())
+        }
+    }
 
     init(_ request: Request) {
-        guard let type = request.headers.contentType, type == .formData, let boundary = type.parameters["boundary"],
-              let body = request.body.data
-        else {
-            fields = (try? request.content.decode([String: String].self)) ?? [:]
-            return
-        }
-        for part in Self.parts(of: body, boundary: boundary) {
-            let disposition = Self.dispositionParameters(part.headers.first(name: "Content-Disposition") ?? "")
-            guard let name = disposition["name"] else { continue }
-            if let filename = disposition["filename"] {
-                // A file input with no file chosen still sends an empty, unnamed part.
-                guard name == "attachments", !(filename.isEmpty && part.body.readableBytes == 0) else { continue }
-                uploads.append(Tickets.AttachmentUpload(
-                    filename: filename, contentType: part.headers.first(name: .contentType) ?? "application/octet-stream",
-                    contentBase64: Data(part.body.readableBytesView).base64EncodedString()))
-            } else {
-                fields[name] = String(decoding: part.body.readableBytesView, as: UTF8.self)
-            }
-        }
-    }
-
-    /// The parts, or none when the body is not valid multipart.
-    private static func parts(of body: ByteBuffer, boundary: String) -> [MultipartPart] {
-        let parser = MultipartParser(boundary: boundary)
-        var parts: [MultipartPart] = []
-        var headers = HTTPHeaders()
-        var data = ByteBuffer()
-        parser.onHeader = { name, value in headers.add(name: name, value: value) }
-        parser.onBody = { chunk in data.writeBuffer(&chunk) }
-        parser.onPartComplete = {
-            parts.append(MultipartPart(headers: headers, body: data))
-            headers = HTTPHeaders()
-            data = ByteBuffer()
-        }
-        do {
-            try parser.execute(body)
-        } catch {
-            return []
-        }
-        return parts
-    }
-
-    /// `form-data; name="x"; filename="a; b.txt"` -> ["name": "x", "filename": "a; b.txt"].
-    static func dispositionParameters(_ header: String) -> [String: String] {
-        var result: [String: String] = [:]
-        var key = "", value = "", inKey = true, quoted = false, escaped = false
-        func finish() {
-            let name = key.trimmingCharacters(in: .whitespaces).lowercased()
-            if !inKey, !name.isEmpty { result[name] = value }
-            key = ""
-            value = ""
-            inKey = true
-        }
-        for character in header {
-            if quoted {
-                if escaped {
-                    value.append(character)
-                    escaped = false
-                } else if character == "\\" {
-                    escaped = true
-                } else if character == "\"" {
-                    quoted = false
-                } else {
-                    value.append(character)
-                }
-            } else if character == ";" {
-                finish()
-            } else if inKey, character == "=" {
-                inKey = false
-            } else if inKey {
-                key.append(character)
-            } else if character == "\"", value.isEmpty {
-                quoted = true
-            } else if !character.isWhitespace || !value.isEmpty {
-                value.append(character)
-            }
-        }
-        finish()
-        return result
+        form = request.pageForm()
     }
 }
