@@ -14,27 +14,25 @@ enum DatabaseSetup {
             if let schema { config.searchPath = [schema] }
             app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: maxConnectionsPerEventLoop, connectionPoolTimeout: .seconds(30)), as: .psql)
         } else {
-            let directory = (sqlitePath as NSString).deletingLastPathComponent
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            app.databases.use(.sqlite(.file(sqlitePath), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(30)), as: .sqlite)
+            let writerLoop = app.eventLoopGroup.next()
+            app.databases.use(DatabaseConfigurationFactory {
+                SQLiteSingleWriterConfiguration(path: sqlitePath, writerLoop: writerLoop, writerQueueTimeout: .seconds(60))
+            }, as: .sqlite)
         }
     }
 
-    /// SQLite lets one connection write at a time and by default fails a second writer at once
-    /// ("database is locked", a 500) instead of letting it wait. Each event loop's pool holds one
-    /// connection: give every one a busy timeout, and switch the file to WAL (it stays so), so
-    /// writers wait their turn for up to 5 s and readers never wait for writers.
+    /// The SQLite file's folder; SQLite creates the file itself on first use.
+    static func createDataDirectory(for configuration: TrustDeskConfiguration) throws {
+        guard configuration.databaseURL == nil else { return }
+        let directory = (configuration.sqlitePath as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    /// WAL lets the reader connections read while the writer writes; the mode is stored in the
+    /// file, so setting it once at start covers every connection opened later.
     static func tuneSQLite(_ app: Application) async throws {
         guard app.trustDeskConfiguration.databaseURL == nil else { return }
-        var first = true
-        for loop in app.eventLoopGroup.makeIterator() {
-            guard let database = app.databases.database(logger: app.logger, on: loop) else { continue }
-            if first {
-                try await database.sql.raw("PRAGMA journal_mode = WAL").run()
-                first = false
-            }
-            try await database.sql.raw("PRAGMA busy_timeout = 5000").run()
-        }
+        try await app.db.sql.raw("PRAGMA journal_mode = WAL").run()
     }
 
     /// Creates the configured schema before migrations, so one database can hold several
