@@ -27,7 +27,7 @@ def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(reason="TRUSTDESK_E2E_URL is not set: these tests need a running TrustDesk "
                                    "server (bash .ci/run starts one and sets it)")
     for item in items:
-        if "offline" not in item.keywords:
+        if "offline" not in item.keywords and "lifecycle" not in item.keywords:
             item.add_marker(skip)
 
 

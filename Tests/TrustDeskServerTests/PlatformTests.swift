@@ -45,6 +45,19 @@ struct PlatformTests {
         }
     }
 
+    @Test("Stopping: /readyz turns 503 at once while requests in flight are still answered")
+    func readinessWhileDraining() async throws {
+        try await withTrustDesk { app in
+            #expect(app.requestDrain.count == 0)
+            app.requestDrain.beginDraining()
+            let ready = try await app.testing().sendRequest(.GET, "/readyz")
+            #expect(ready.status == .serviceUnavailable)
+            #expect(ready.json["status"] as? String == "stopping")
+            #expect(try await app.testing().sendRequest(.GET, "/healthz").status == .ok)
+            #expect(app.requestDrain.count == 0, "every answered request left the count")
+        }
+    }
+
     @Test("Every response carries a request ID; a hostile incoming one is replaced")
     func requestIDs() async throws {
         try await withTrustDesk { app in
@@ -240,6 +253,22 @@ struct PlatformTests {
         #expect(!migrateOptions.runScheduler && !migrateOptions.migrate)
         var bare = ["trustdesk"]
         #expect(LaunchOptions.extract(from: &bare).runScheduler)
+        var hostFirst = ["trustdesk", "--hostname", "127.0.0.1", "--port", "9000"]
+        let serve = LaunchOptions.extract(from: &hostFirst)
+        #expect(serve.command == "serve" && serve.listenHost == "127.0.0.1" && serve.listenPort == 9000)
+    }
+
+    @Test("Launch options: --help and unknown commands touch no data, start no job, migrate nothing")
+    func helpAndUnknownCommandsAreInert() {
+        let known = ["serve", "migrate", "jobs", "routes"]
+        for arguments in [["trustdesk", "--help"], ["trustdesk", "serve", "--help"], ["trustdesk", "-h"], ["trustdesk", "frobnicate"]] {
+            var arguments = arguments
+            let options = LaunchOptions.extract(from: &arguments).settled(knownCommands: known)
+            #expect(!options.touchesData && !options.migrate && !options.runScheduler && !options.demo, "\(arguments)")
+        }
+        var serve = ["trustdesk", "serve", "--demo"]
+        let live = LaunchOptions.extract(from: &serve).settled(knownCommands: known)
+        #expect(live.touchesData && live.migrate && live.runScheduler && live.demo)
     }
 }
 

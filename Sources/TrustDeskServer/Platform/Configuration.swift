@@ -38,6 +38,9 @@ public struct TrustDeskConfiguration: Sendable {
     public var dormancyDays: Int = 180
     /// ISO country codes whose sign-ups score `country_risk` (STD-6, `TRUSTDESK_VETTING_RISK_COUNTRIES`).
     public var vettingRiskCountries: Set<String> = []
+    /// How long a stopping node waits for requests in flight before it stops anyway
+    /// (`TRUSTDESK_SHUTDOWN_TIMEOUT`, seconds).
+    public var shutdownTimeout: TimeInterval = 10
 
     public var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("trustdesk.sqlite") }
@@ -129,6 +132,12 @@ public struct TrustDeskConfiguration: Sendable {
                 throw Invalid(description: "TRUSTDESK_SMS_LIMIT_FLOOR must be a whole number of 1 or more.")
             }
             config.smsLimitFloor = value
+        }
+        if let timeout = env["TRUSTDESK_SHUTDOWN_TIMEOUT"], !timeout.isEmpty {
+            guard let value = Double(timeout), value >= 1, value <= 300 else {
+                throw Invalid(description: "TRUSTDESK_SHUTDOWN_TIMEOUT must be a number of seconds from 1 to 300.")
+            }
+            config.shutdownTimeout = value
         }
         try StandingSettings.read(env, into: &config)
         if let cost = env["TRUSTDESK_BCRYPT_COST"], !cost.isEmpty {

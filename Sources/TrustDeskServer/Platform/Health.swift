@@ -11,8 +11,12 @@ struct HealthController: RouteCollection {
         routes.get("metrics", use: metrics)
     }
 
-    /// Ready means the database answers; a node that can't reach it should get no traffic.
+    /// Ready means the node is not stopping and the database answers; a node that is draining
+    /// or can't reach its database should get no new traffic.
     func ready(request: Request) async throws -> Response {
+        if request.application.requestDrain.isDraining {
+            return try await HealthDTO(status: "stopping").encodeResponse(status: .serviceUnavailable, for: request)
+        }
         do {
             _ = try await request.db.sql.raw("SELECT 1 AS ok").all()
             return try await HealthDTO(status: "ok").encodeResponse(for: request)

@@ -14,7 +14,7 @@ struct ScheduledJob: Sendable {
 /// Runs the periodic jobs on every node, each guarded by a database lease so that only one
 /// node runs a given job at a time. A node that stops holding a lease (it crashed, or was
 /// slow) loses it when it expires and another node takes over.
-final class JobScheduler: LifecycleHandler, Sendable {
+final class JobScheduler: NodeBackgroundWork, Sendable {
     let jobs: [ScheduledJob]
     let tick: TimeInterval
     let holder: String

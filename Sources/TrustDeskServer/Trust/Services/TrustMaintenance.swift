@@ -52,7 +52,7 @@ enum TrustMaintenance {
 }
 
 /// Starts `TrustMaintenance` on this node and returns every lease when the node stops.
-final class TrustMaintenanceLoop: LifecycleHandler, Sendable {
+final class TrustMaintenanceLoop: NodeBackgroundWork, Sendable {
     let interval: TimeInterval
     private let loop = BackgroundLoop()
 
