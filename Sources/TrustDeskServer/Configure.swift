@@ -11,6 +11,13 @@ public struct LaunchOptions: Sendable {
     public var runScheduler = false
     /// Apply migrations before starting.
     public var migrate = false
+    /// Open the data folder and the database at all. Help and unknown commands don't: they
+    /// print usage and leave everything as it was.
+    public var touchesData = true
+    /// The command named on the command line; Vapor runs `serve` when none is named.
+    public var command = "serve"
+    /// `--help` or `-h` anywhere: Vapor prints usage.
+    public var wantsHelp = false
     /// Where `serve` listens, read from `--hostname`/`--port` (Vapor still parses them): the
     /// default public URL for mail links follows it.
     public var listenHost = "127.0.0.1"
@@ -21,6 +28,9 @@ public struct LaunchOptions: Sendable {
         self.runScheduler = runScheduler
         self.migrate = migrate
     }
+
+    /// Flags whose next argument is their value, not a command name.
+    private static let valueFlags: Set<String> = ["--hostname", "-H", "--port", "-p", "--bind", "-b", "--unix-socket", "--log", "--env", "-e"]
 
     /// Takes TrustDesk's own flags out of `arguments` before Vapor's command parser sees
     /// them (Vapor's `serve` rejects flags it does not know).
@@ -36,15 +46,41 @@ public struct LaunchOptions: Sendable {
         }
         let noMigrate = arguments.contains("--no-migrate")
         arguments.removeAll { $0 == "--no-migrate" }
-        let command = arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
-        options.runScheduler = command == "serve" || command == "jobs"
+        var index = 1
+        while index < arguments.count {
+            let argument = arguments[index]
+            if valueFlags.contains(argument) {
+                index += 2
+                continue
+            }
+            if !argument.hasPrefix("-") {
+                options.command = argument
+                break
+            }
+            index += 1
+        }
+        options.wantsHelp = arguments.contains("--help") || arguments.contains("-h")
+        options.runScheduler = options.command == "serve" || options.command == "jobs"
         options.migrate = options.runScheduler && !noMigrate
         return options
+    }
+
+    /// After the commands are registered: help, and a command nobody registered, touch nothing
+    /// (no data folder, no migration, no scheduler), so Vapor just prints usage or the error.
+    public func settled(knownCommands: some Collection<String>) -> LaunchOptions {
+        guard wantsHelp || !knownCommands.contains(command) else { return self }
+        var inert = self
+        inert.demo = false
+        inert.runScheduler = false
+        inert.migrate = false
+        inert.touchesData = false
+        return inert
     }
 }
 
 /// Wires the application: configuration, database, migrations, middleware, views, services,
-/// routes and jobs. Tests call it with their own configuration.
+/// routes and commands. Nothing here touches the data folder or the database (so `--help` does
+/// not); `prepare` does. Tests call it with their own configuration.
 public func configure(_ app: Application, configuration: TrustDeskConfiguration, options: LaunchOptions = LaunchOptions()) async throws {
     app.trustDeskConfiguration = configuration
     TrustDeskMetrics.bootstrap()
@@ -53,7 +89,6 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     app.migrations.add(TrustDeskMigrations.all)
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
-    app.secretBox = try SecretBox.load(configured: configuration.secretKey, dataDirectory: configuration.dataDirectory)
     app.mailTransport = try makeMailTransport(app, configuration)
 
     app.routes.defaultMaxBodySize = "64kb"
@@ -69,17 +104,19 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     }
 
     app.middleware = Middlewares()
+    // First, so it counts every request until its response is written (graceful shutdown).
+    app.requestDrain = RequestDrain()
+    app.middleware.use(app.requestDrain)
+    app.http.server.configuration.shutdownTimeout = .milliseconds(Int64(configuration.shutdownTimeout * 1000))
     app.middleware.use(RequestIDMiddleware())
     app.middleware.use(SecurityHeadersMiddleware(hsts: configuration.secureCookies))
     app.middleware.use(TrustDeskErrorMiddleware(docsBase: configuration.publicURL))
 
     try routes(app)
 
-    if options.runScheduler {
-        app.lifecycle.use(JobScheduler(jobs: scheduledJobs, tick: configuration.schedulerTick))
-        app.lifecycle.use(TrustMaintenanceLoop())
-    }
     app.asyncCommands.use(JobsCommand(), as: "jobs")
+    // Replaces Fluent's, which asks for a confirmation on a terminal and crashes without one.
+    app.asyncCommands.use(DatabaseMigrateCommand(), as: "migrate")
     app.asyncCommands.use(SupportBenchCommand(), as: "bench-support")
     app.asyncCommands.use(TrustSetLimitCommand(), as: "trust-set-limit")
     app.asyncCommands.use(BenchAdmissionCommand(), as: "bench-admission", isDefault: false)

@@ -2,16 +2,26 @@ import Fluent
 import Foundation
 import Vapor
 
-/// What happens between configuring and serving: migrate (serve and jobs do it on start) and,
-/// with `--demo`, load the demo world into an empty database.
+/// What happens between configuring and serving, for commands that use the data: open the
+/// data folder, migrate (serve and jobs do it on start), start this node's background work
+/// and, with `--demo`, load the demo world into an empty database.
 public func prepare(_ app: Application, options: LaunchOptions) async throws {
+    guard options.touchesData else { return }
+    let configuration = app.trustDeskConfiguration
+    try DatabaseSetup.createDataDirectory(for: configuration)
+    app.secretBox = try SecretBox.load(configured: configuration.secretKey, dataDirectory: configuration.dataDirectory)
     try await DatabaseSetup.tuneSQLite(app)
     if options.migrate {
         try await DatabaseSetup.createSchemaIfNeeded(app)
         try await app.autoMigrate()
     }
+    if options.runScheduler {
+        app.run(JobScheduler(jobs: scheduledJobs, tick: configuration.schedulerTick))
+        app.run(TrustMaintenanceLoop())
+    }
     if options.demo {
         let loaded = try await DemoWorld.loadIfEmpty(app)
-        print(DemoWorld.banner(loaded, publicURL: app.trustDeskConfiguration.publicURL))
+        // Written unbuffered: with output redirected, `print` would hold the sign-ins until exit.
+        FileHandle.standardOutput.write(Data((DemoWorld.banner(loaded, publicURL: configuration.publicURL) + "\n").utf8))
     }
 }

@@ -65,6 +65,7 @@ struct AddRegistrationVettingFacts: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
+        try await database.dropIndex("registrations_network_idx")
         for field in ["network_signups", "network", "phone", "country"] {
             try await database.schema(Registration.schema).deleteField(.string(field)).update()
         }

@@ -12,6 +12,13 @@ extension Database {
         try await builder.run()
     }
 
+    /// Drops an index; a revert that drops a column needs it first (SQLite refuses to drop an
+    /// indexed column).
+    func dropIndex(_ name: String) async throws {
+        guard let sql = self as? any SQLDatabase else { return }
+        try await sql.drop(index: name).ifExists().run()
+    }
+
     var sql: any SQLDatabase {
         get throws {
             guard let sql = self as? any SQLDatabase else {

@@ -116,6 +116,7 @@ struct AddTicketPendingFollowUp: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
+        try await database.dropIndex("tickets_pending_next_idx")
         try await database.schema(Ticket.schema).deleteField("pending_reminded").update()
         try await database.schema(Ticket.schema).deleteField("pending_solve_at").update()
         try await database.schema(Ticket.schema).deleteField("pending_next_at").update()

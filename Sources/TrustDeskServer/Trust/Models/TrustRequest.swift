@@ -73,6 +73,7 @@ struct AddTrustRequestTicketNumber: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.sql.drop(index: "trust_requests_ticket_idx").run()
+        try await database.dropIndex("trust_requests_ticket_idx")
         try await database.schema(TrustRequest.schema).deleteField("ticket_number").update()
     }
 }
