@@ -1,4 +1,5 @@
 import Foundation
+import TrustDeskCore
 import Vapor
 
 /// Every setting TrustDesk reads from the environment, read in one place (README lists them).
@@ -41,6 +42,9 @@ public struct TrustDeskConfiguration: Sendable {
     /// How long a stopping node waits for requests in flight before it stops anyway
     /// (`TRUSTDESK_SHUTDOWN_TIMEOUT`, seconds).
     public var shutdownTimeout: TimeInterval = 10
+    /// The operator's own proxies and load balancers (`TRUSTDESK_TRUSTED_PROXIES`, addresses
+    /// and CIDR networks); only their forwarding headers name the client. Empty by default.
+    public var trustedProxies: TrustedProxies = .none
 
     public var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("trustdesk.sqlite") }
@@ -138,6 +142,13 @@ public struct TrustDeskConfiguration: Sendable {
                 throw Invalid(description: "TRUSTDESK_SHUTDOWN_TIMEOUT must be a number of seconds from 1 to 300.")
             }
             config.shutdownTimeout = value
+        }
+        if let proxies = env["TRUSTDESK_TRUSTED_PROXIES"], !proxies.isEmpty {
+            do {
+                config.trustedProxies = try TrustedProxies(parsing: proxies)
+            } catch {
+                throw Invalid(description: "TRUSTDESK_TRUSTED_PROXIES: \(error.description).")
+            }
         }
         try StandingSettings.read(env, into: &config)
         if let cost = env["TRUSTDESK_BCRYPT_COST"], !cost.isEmpty {

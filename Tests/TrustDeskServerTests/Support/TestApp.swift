@@ -55,15 +55,16 @@ let testEpoch = Date(timeIntervalSince1970: 1_772_452_800)
 func withTrustDesk(
     passwordCost: Int = 4,
     publicURL: String = "http://127.0.0.1:8080",
+    settings: (inout TrustDeskConfiguration) -> Void = { _ in },
     _ body: (Application) async throws -> Void
 ) async throws {
     guard TestDatabase.isPostgres else {
-        return try await runTrustDesk(passwordCost: passwordCost, publicURL: publicURL, body)
+        return try await runTrustDesk(passwordCost: passwordCost, publicURL: publicURL, settings: settings, body)
     }
     await TestDatabase.postgresSlots.enter()
     let outcome: Result<Void, any Error>
     do {
-        try await runTrustDesk(passwordCost: passwordCost, publicURL: publicURL, body)
+        try await runTrustDesk(passwordCost: passwordCost, publicURL: publicURL, settings: settings, body)
         outcome = .success(())
     } catch {
         outcome = .failure(error)
@@ -75,11 +76,12 @@ func withTrustDesk(
 private func runTrustDesk(
     passwordCost: Int,
     publicURL: String,
+    settings: (inout TrustDeskConfiguration) -> Void,
     _ body: (Application) async throws -> Void
 ) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trustdesk-test-\(UUID().uuidString)").path
     let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-    let configuration = TrustDeskConfiguration(
+    var configuration = TrustDeskConfiguration(
         dataDirectory: directory,
         databaseURL: TestDatabase.postgresURL,
         databaseSchema: TestDatabase.isPostgres ? String(schema) : nil,
@@ -87,6 +89,7 @@ private func runTrustDesk(
         secretKey: "test-secret-key-test-secret-key-0123456789",
         passwordCost: passwordCost
     )
+    settings(&configuration)
     let app = try await Application.make(.testing)
     app.useClock(AppClock(fixedAt: testEpoch))
     var failure: (any Error)?
