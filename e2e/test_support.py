@@ -48,7 +48,7 @@ def test_sup2_sup12_browser_customer_opens_a_voice_ticket(driver, base_url, tmp_
     fill(drv, "#reply-form", body="One more example: it happens on every call.")
     capture = tmp_path / "call-capture.log"
     capture.write_bytes(b"\x89binary\x00capture\xff")
-    drv.find_element("css selector", "#reply-attachments").send_keys(str(capture))
+    drv.find_element("css selector", "#attachments").send_keys(str(capture))
     click(drv, "#reply-submit")
     wait_for(drv, "#ticket-comments")
     assert "every call" in text(drv, "#ticket-comments")

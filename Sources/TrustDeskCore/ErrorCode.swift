@@ -153,6 +153,9 @@ extension ErrorCode {
 public struct DomainError: Error, Equatable, Sendable, CustomStringConvertible {
     public let code: ErrorCode
     public let message: String
+    /// Further problems found in the same form or body after this one (`FieldChecks`): a page
+    /// shows every one beside its field; an API answer names this, the first.
+    public internal(set) var others: [DomainError] = []
 
     public init(_ code: ErrorCode, _ message: String) {
         self.code = code

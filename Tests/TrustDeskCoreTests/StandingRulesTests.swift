@@ -24,9 +24,9 @@ struct StandingRulesTests {
         #expect(Set(codes).count == 6)
         for code in codes { #expect(code.httpStatus == 403) }
         #expect(Standing.suspended.refusal(accountSID: "ACx")?.message.contains("suspended") == true)
-        #expect(Standing.suspended.console == .readOnly)
-        #expect(Standing.banned.console == .none)
-        #expect(Standing.terminated.console == .none)
+        #expect(ConsolePolicy.allows(.view, in: .suspended) && !ConsolePolicy.allows(.createSubaccount, in: .suspended))
+        #expect(!ConsolePolicy.allows(.view, in: .banned))
+        #expect(!ConsolePolicy.allows(.view, in: .terminated))
     }
 
     @Test("STD-2: suspension reasons")

@@ -162,7 +162,7 @@ struct TrustRequestTicketTests {
             let overview = try await staff.get("/staff/trust")
             #expect(overview.text.contains("href=\"/staff/support/tickets/\(number)\""))
             let page = try await staff.get("/staff/support/tickets/\(number)")
-            #expect(page.text.contains("id=\"trust-score\""))
+            #expect(page.text.contains("id=\"approve_score\""))
             let declined = try await staff.post("/staff/trust/tickets/\(number)/decide", ["decision": "decline", "note": "The account is only three weeks old"])
             #expect(declined.status == .seeOther)
             let request = try #require(try await TrustRequest.query(on: app.db).first())

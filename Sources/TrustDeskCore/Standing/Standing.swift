@@ -34,16 +34,6 @@ public enum Standing: String, CaseIterable, Sendable, Codable {
         return DomainError(code, "Account \(accountSID) is \(displayName.lowercased()), so its API requests and sends are refused. \(code.guidance)")
     }
 
-    /// What its users may do in the console: terminated and banned accounts can't be
-    /// signed in to (STD-8, STD-9); suspended and others are read-only (STD-2).
-    public var console: ConsoleAccess {
-        switch self {
-        case .active: .full
-        case .terminated, .banned: .none
-        case .suspended, .dormant, .pendingVetting, .closed: .readOnly
-        }
-    }
-
     public var displayName: String {
         switch self {
         case .pendingVetting: "Pending vetting"
@@ -55,10 +45,6 @@ public enum Standing: String, CaseIterable, Sendable, Codable {
         case .closed: "Closed"
         }
     }
-}
-
-public enum ConsoleAccess: String, Sendable {
-    case full, readOnly = "read_only", none
 }
 
 /// Why a standing changed. Stored with every enforcement record (STD-1).

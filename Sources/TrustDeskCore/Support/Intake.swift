@@ -109,14 +109,16 @@ public enum Intake {
     public static let maximumSIDs = 10
     public static let emailAreas = ["smtp_api": "SMTP / API", "marketing_campaigns": "Marketing campaigns", "ui": "User interface"]
 
+    /// Every field is checked, and every problem reported at once (`FieldChecks`).
     public static func check(_ form: IntakeForm, now: Date) throws(DomainError) -> IntakeResult {
         let product = form.product
+        var checks = FieldChecks()
         var warnings: [String] = []
         var details: [String: String] = [:]
-        let sids = try parseSIDs(form.sidsText, for: product)
+        let sids = checks.run { () throws(DomainError) in try parseSIDs(form.sidsText, for: product) } ?? []
         for (field, value) in [("countries", form.countries), ("direction", form.direction), ("sdk", form.sdk), ("sdk_version", form.sdkVersion), ("username", form.username), ("email_area", form.emailArea)]
         where value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw DomainError(.invalidParameter, "\(field): control characters are not allowed.")
+            checks.add(DomainError(.invalidParameter, "\(field): control characters are not allowed."))
         }
 
         switch product {
@@ -132,17 +134,18 @@ public enum Intake {
 
         if let window = product.ageWindowHours {
             if let oldest = form.oldestExampleAt {
-                guard oldest <= now.addingTimeInterval(300) else {
-                    throw DomainError(.invalidParameter, "oldest_example_at: the time is in the future; give when the oldest example happened.")
-                }
                 let hours = now.timeIntervalSince(oldest) / 3600
-                details["oldest_example_at"] = ISO8601DateFormatter().string(from: oldest)
-                if product == .voice && hours > 48 {
-                    throw DomainError(.ticketTooOld, "oldest_example_at: calls older than 48 hours can't be investigated because carriers no longer hold their records; give examples from the last 24 hours.")
-                } else if product == .voice && hours > 24 {
-                    warnings.append("Calls 24-48 hours old are investigated on a best-effort basis: many carriers keep records for 24 hours only.")
-                } else if hours > Double(window) {
-                    warnings.append("Examples older than \(window) hours may no longer be in our providers' records; add more recent ones if you can.")
+                if oldest > now.addingTimeInterval(300) {
+                    checks.add(DomainError(.invalidParameter, "oldest_example_at: the time is in the future; give when the oldest example happened."))
+                } else if product == .voice && hours > 48 {
+                    checks.add(DomainError(.ticketTooOld, "oldest_example_at: calls older than 48 hours can't be investigated because carriers no longer hold their records; give examples from the last 24 hours."))
+                } else {
+                    details["oldest_example_at"] = ISO8601DateFormatter().string(from: oldest)
+                    if product == .voice && hours > 24 {
+                        warnings.append("Calls 24-48 hours old are investigated on a best-effort basis: many carriers keep records for 24 hours only.")
+                    } else if hours > Double(window) {
+                        warnings.append("Examples older than \(window) hours may no longer be in our providers' records; add more recent ones if you can.")
+                    }
                 }
             } else if !sids.isEmpty || product == .voice || product == .messaging {
                 warnings.append("Say when the oldest example happened: providers keep records for \(window) hours\(product == .voice ? " (48 at best)" : "").")
@@ -154,9 +157,8 @@ public enum Intake {
             let countries = Set(form.countries.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "/" })
                 .map { String($0).trimmingWhitespace().uppercased() }.filter { !$0.isEmpty })
             if countries.count > 1 {
-                throw DomainError(.oneCountryPerTicket, "countries: one country per voice ticket; open separate tickets for \(countries.sorted().joined(separator: ", ")).")
-            }
-            if let country = countries.first {
+                checks.add(DomainError(.oneCountryPerTicket, "countries: one country per voice ticket; open separate tickets for \(countries.sorted().joined(separator: ", "))."))
+            } else if let country = countries.first {
                 details["country"] = String(country.prefix(64))
             } else {
                 warnings.append("Name the country the calls were to or from: routes differ per country.")
@@ -168,7 +170,7 @@ public enum Intake {
             } else if direction == "inbound" || direction == "outbound" {
                 details["direction"] = direction
             } else {
-                throw DomainError(.invalidParameter, "direction: use inbound or outbound.")
+                checks.add(DomainError(.invalidParameter, "direction: use inbound or outbound."))
             }
         case .video:
             let sdk = form.sdk.trimmingWhitespace(), version = form.sdkVersion.trimmingWhitespace()
@@ -182,11 +184,12 @@ public enum Intake {
             } else if emailAreas[area] != nil {
                 details["email_area"] = area
             } else {
-                throw DomainError(.invalidParameter, "email_area: use smtp_api, marketing_campaigns or ui.")
+                checks.add(DomainError(.invalidParameter, "email_area: use smtp_api, marketing_campaigns or ui."))
             }
         case .flex, .authy, .other:
             break
         }
+        try checks.finish()
         return IntakeResult(sids: sids, details: details, warnings: warnings)
     }
 

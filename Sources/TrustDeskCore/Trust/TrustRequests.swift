@@ -61,14 +61,23 @@ public enum TrustRequestPolicy {
     }
 
     /// Inclusive UTC days `startsOn...endsOn`: at most 90 days, not over before today.
+    /// Each date that can't be read is reported on its own field.
     public static func range(startsOn: String?, endsOn: String?, now: Date) throws(DomainError) -> (start: Date, end: Date) {
-        guard let start = startsOn.flatMap(UTCDay.parse), let end = endsOn.flatMap(UTCDay.parse) else {
-            throw DomainError(.invalidParameter, "starts_on, ends_on: dates as YYYY-MM-DD.")
-        }
-        guard start <= end, end.timeIntervalSince(start) <= Double(maximumRangeDays) * 86_400, end >= UTCDay.start(of: now) else {
+        var checks = FieldChecks()
+        let start = checks.run { () throws(DomainError) in try day(startsOn, field: "starts_on") }
+        let end = checks.run { () throws(DomainError) in try day(endsOn, field: "ends_on") }
+        try checks.finish()
+        guard let start, let end, start <= end, end.timeIntervalSince(start) <= Double(maximumRangeDays) * 86_400, end >= UTCDay.start(of: now) else {
             throw DomainError(.invalidParameter, "ends_on: on or after starts_on and today, at most \(maximumRangeDays) days after starts_on.")
         }
         return (start, end)
+    }
+
+    private static func day(_ text: String?, field: String) throws(DomainError) -> Date {
+        guard let day = text.flatMap(UTCDay.parse) else {
+            throw DomainError(.invalidParameter, "\(field): a date as YYYY-MM-DD.")
+        }
+        return day
     }
 
     public static func score(_ value: Int?) throws(DomainError) -> ReputationScore {

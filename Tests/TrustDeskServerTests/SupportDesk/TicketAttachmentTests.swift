@@ -130,7 +130,7 @@ struct TicketAttachmentTests {
             let world = try await SupportWorld.make(app)
             let avery = try await SupportWorld.customerBrowser(app, "avery")
             let form = try await avery.get("/console/support/new?product=voice")
-            #expect(form.text.contains("id=\"ticket-attachments\"") && form.text.contains("enctype=\"multipart/form-data\""))
+            #expect(form.text.contains("id=\"attachments\"") && form.text.contains("enctype=\"multipart/form-data\""))
             let fields = ["product": "voice", "account_sid": world.acme.account.sid, "priority": "2", "topic": "",
                           "subject": "Choppy audio on conference calls", "description": "Callers hear choppy audio after joining.",
                           "sids": "\(SupportWorld.call1)\n\(SupportWorld.call2)", "oldest_example_hours_ago": "2", "countries": "US"]

@@ -35,33 +35,37 @@ struct PublicPagesController: RouteCollection {
 
     // MARK: Sign-up (ACC-3)
 
-    struct SignUpBody: Encodable {
-        var fullName = "", email = "", username = "", accountName = "", country = "", phone = ""
+    func signUpPage(request: Request) async throws -> Response {
+        try await request.page("accounts/signup", title: "Sign up", EmptyBody())
     }
 
-    func signUpPage(request: Request) async throws -> Response {
-        try await request.page("accounts/signup", title: "Sign up", SignUpBody())
+    struct SentBody: Encodable {
+        let email: String
     }
 
     func signUp(request: Request) async throws -> Response {
-        let form = request.form(SignUpForm.self, empty: SignUpForm())
-        let echo = SignUpBody(fullName: form.fullName ?? "", email: form.email ?? "", username: form.username ?? "", accountName: form.accountName ?? "",
-                              country: String((form.country ?? "").prefix(8)), phone: String((form.phone ?? "").prefix(32)))
-        do {
-            let valid = try Registrations.validate(.init(
-                fullName: form.fullName ?? "", email: form.email ?? "", username: form.username ?? "",
-                password: form.password ?? "", accountName: form.accountName ?? "",
-                country: form.country ?? "", phone: form.phone ?? "", network: request.signupNetwork
+        let form = request.pageForm()
+        var errors = FormErrors()
+        let valid = errors.check { () throws(DomainError) in
+            try Registrations.validate(.init(
+                fullName: form.text("full_name"), email: form.text("email"), username: form.text("username"),
+                password: form.text("password"), accountName: form.text("account_name"),
+                country: form.text("country"), phone: form.text("phone"), network: request.signupNetwork
             ))
-            let throttle = Throttle(database: request.db, now: request.now)
-            try await throttle.check("signup:ip:\(request.clientAddress)", .recoveryPerAddress)
-            try await throttle.recordFailure("signup:ip:\(request.clientAddress)")
-            let hash = try await request.password.async.hash(valid.password)
-            try await Registrations(database: request.db, now: request.now, publicURL: config(request).publicURL).register(valid, passwordHash: hash)
-            return try await request.page("accounts/signup-sent", title: "Check your email", echo)
-        } catch let error as DomainError {
-            return try await request.page("accounts/signup", title: "Sign up", echo, error: error)
         }
+        if let valid {
+            try await errors.attempt {
+                let throttle = Throttle(database: request.db, now: request.now)
+                try await throttle.check("signup:ip:\(request.clientAddress)", .recoveryPerAddress)
+                try await throttle.recordFailure("signup:ip:\(request.clientAddress)")
+                let hash = try await request.password.async.hash(valid.password)
+                try await Registrations(database: request.db, now: request.now, publicURL: config(request).publicURL).register(valid, passwordHash: hash)
+            }
+        }
+        guard let valid, errors.isEmpty else {
+            return try await request.page("accounts/signup", title: "Sign up", EmptyBody(), form: form, errors: errors)
+        }
+        return try await request.page("accounts/signup-sent", title: "Check your email", SentBody(email: valid.email))
     }
 
     struct ConfirmBody: Encodable {
@@ -85,7 +89,7 @@ struct PublicPagesController: RouteCollection {
     }
 
     func confirm(request: Request) async throws -> Response {
-        let token = request.form(TokenForm.self, empty: TokenForm()).token ?? ""
+        let token = request.pageForm().text("token")
         let (account, user, authToken) = try await Registrations(database: request.db, now: request.now, publicURL: config(request).publicURL,
                                                                  vettingPolicy: config(request).vettingPolicy).confirm(token: token)
         request.logger.info("account created", metadata: ["account_sid": "\(account.sid)", "user_sid": "\(user.sid)"])
@@ -95,21 +99,16 @@ struct PublicPagesController: RouteCollection {
 
     // MARK: Sign-in (ACC-8, SEC-2)
 
-    struct SignInBody: Encodable {
-        var username = ""
-    }
-
     func signInPage(request: Request) async throws -> Response {
         if request.signedIn != nil { return try await home(request: request) }
-        return try await request.page("accounts/signin", title: "Sign in", SignInBody())
+        return try await request.page("accounts/signin", title: "Sign in", EmptyBody())
     }
 
     func signIn(request: Request) async throws -> Response {
-        let form = request.form(SignInForm.self, empty: SignInForm())
-        let username = form.username ?? ""
+        let form = request.pageForm()
         do {
             let user = try await SignIn(database: request.db, now: request.now, hasher: request.password.async, dormancy: request.application.trustDeskConfiguration.dormancyPolicy)
-                .checkPassword(username: username, password: form.password ?? "", clientAddress: request.clientAddress)
+                .checkPassword(username: form.text("username"), password: form.text("password"), clientAddress: request.clientAddress)
             let response = request.redirect(user.twoFactorEnabled ? "/signin/two-factor" : (user.isStaff ? "/security" : "/console"))
             try await Sessions.start(for: user, stage: user.twoFactorEnabled ? .twoFactorPending : .signedIn, request: request, response: response)
             if !user.twoFactorEnabled {
@@ -117,7 +116,7 @@ struct PublicPagesController: RouteCollection {
             }
             return response
         } catch let error as DomainError {
-            return try await request.page("accounts/signin", title: "Sign in", SignInBody(username: String(username.prefix(64))), error: error)
+            return try await request.page("accounts/signin", title: "Sign in", EmptyBody(), form: form, errors: FormErrors(error))
         }
     }
 
@@ -132,12 +131,13 @@ struct PublicPagesController: RouteCollection {
         guard let session = request.browserSession, session.session.stage == .twoFactorPending else {
             return request.redirect("/signin")
         }
-        let code = request.form(CodeForm.self, empty: CodeForm()).code ?? ""
+        let form = request.pageForm()
         do {
             try await SignIn(database: request.db, now: request.now, hasher: request.password.async)
-                .checkSecondFactor(user: session.user, code: code, box: request.application.secretBox)
+                .checkSecondFactor(user: session.user, code: form.text("code"), box: request.application.secretBox)
         } catch let error as DomainError {
-            return try await request.page("accounts/signin-two-factor", title: "Two-factor authentication", EmptyBody(), error: error)
+            return try await request.page("accounts/signin-two-factor", title: "Two-factor authentication", EmptyBody(),
+                                          form: form, errors: FormErrors(error, field: "code"))
         }
         // A fresh session ID once fully signed in, for the same reason as at password time.
         let response = request.redirect(session.user.isStaff ? "/staff" : "/console")
@@ -165,23 +165,35 @@ struct PublicPagesController: RouteCollection {
     }
 
     struct EmailBody: Encodable {
-        var email = ""
+        let email: String
     }
 
     func forgotPasswordPage(request: Request) async throws -> Response {
-        try await request.page("accounts/password-forgot", title: "Reset your password", EmailBody())
+        try await request.page("accounts/password-forgot", title: "Reset your password", EmptyBody())
     }
 
     func forgotPassword(request: Request) async throws -> Response {
-        let raw = request.form(EmailForm.self, empty: EmailForm()).email ?? ""
-        do {
-            let email = try Validate.email(raw)
-            try await throttleRecovery(request, email: email)
+        try await recovery(request, form: "accounts/password-forgot", title: "Reset your password", sent: "accounts/password-requested") { email in
             try await Passwords(database: request.db, now: request.now, publicURL: config(request).publicURL).requestReset(email: email)
-            return try await request.page("accounts/password-requested", title: "Check your email", EmailBody(email: email))
-        } catch let error as DomainError {
-            return try await request.page("accounts/password-forgot", title: "Reset your password", EmailBody(email: String(raw.prefix(254))), error: error)
         }
+    }
+
+    /// A recovery form (ACC-5, ACC-6): one email field; the answer is the same for every address.
+    private func recovery(_ request: Request, form template: String, title: String, sent: String,
+                          _ send: (String) async throws -> Void) async throws -> Response {
+        let form = request.pageForm()
+        var errors = FormErrors()
+        let email = errors.check { () throws(DomainError) in try Validate.email(form.text("email")) }
+        if let email {
+            try await errors.attempt {
+                try await throttleRecovery(request, email: email)
+                try await send(email)
+            }
+            if errors.isEmpty {
+                return try await request.page(sent, title: "Check your email", EmailBody(email: email))
+            }
+        }
+        return try await request.page(template, title: title, EmptyBody(), form: form, errors: errors)
     }
 
     struct ResetBody: Encodable {
@@ -196,39 +208,34 @@ struct PublicPagesController: RouteCollection {
     }
 
     func reset(request: Request) async throws -> Response {
-        let form = request.form(ResetForm.self, empty: ResetForm())
-        let token = form.token ?? ""
+        let form = request.pageForm()
+        let token = form.text("token")
         let passwords = Passwords(database: request.db, now: request.now, publicURL: config(request).publicURL)
         _ = try await passwords.pendingReset(token: token)
-        do {
-            let password = try Validate.password(form.password ?? "")
-            guard password == form.passwordConfirmation else {
-                throw DomainError(.invalidParameter, "password_confirmation: the two passwords are not the same.")
-            }
-            let hash = try await request.password.async.hash(password)
-            let user = try await passwords.reset(token: token, newPasswordHash: hash)
-            request.logger.info("password reset", metadata: ["user_sid": "\(user.sid)"])
-            let response = try await request.page("accounts/password-changed", title: "Password changed", ResetBody(token: "", warning: AccountMail.integrationsWarning))
-            try await Sessions.end(request: request, response: response)
-            return response
-        } catch let error as DomainError {
-            return try await request.page("accounts/password-reset", title: "Choose a new password", ResetBody(token: token, warning: AccountMail.integrationsWarning), error: error)
+        var errors = FormErrors()
+        let password = errors.check { () throws(DomainError) in try Validate.password(form.text("password")) }
+        if password != nil, form.text("password") != form.text("password_confirmation") {
+            errors.add(DomainError(.invalidParameter, "password_confirmation: the two passwords are not the same."))
         }
+        guard let password, errors.isEmpty else {
+            return try await request.page("accounts/password-reset", title: "Choose a new password", ResetBody(token: token, warning: AccountMail.integrationsWarning),
+                                          form: form, errors: errors)
+        }
+        let hash = try await request.password.async.hash(password)
+        let user = try await passwords.reset(token: token, newPasswordHash: hash)
+        request.logger.info("password reset", metadata: ["user_sid": "\(user.sid)"])
+        let response = try await request.page("accounts/password-changed", title: "Password changed", ResetBody(token: "", warning: AccountMail.integrationsWarning))
+        try await Sessions.end(request: request, response: response)
+        return response
     }
 
     func forgotUsernamePage(request: Request) async throws -> Response {
-        try await request.page("accounts/username-forgot", title: "Find your username", EmailBody())
+        try await request.page("accounts/username-forgot", title: "Find your username", EmptyBody())
     }
 
     func forgotUsername(request: Request) async throws -> Response {
-        let raw = request.form(EmailForm.self, empty: EmailForm()).email ?? ""
-        do {
-            let email = try Validate.email(raw)
-            try await throttleRecovery(request, email: email)
+        try await recovery(request, form: "accounts/username-forgot", title: "Find your username", sent: "accounts/username-requested") { email in
             try await Passwords(database: request.db, now: request.now, publicURL: config(request).publicURL).remindUsernames(email: email)
-            return try await request.page("accounts/username-requested", title: "Check your email", EmailBody(email: email))
-        } catch let error as DomainError {
-            return try await request.page("accounts/username-forgot", title: "Find your username", EmailBody(email: String(raw.prefix(254))), error: error)
         }
     }
 
@@ -249,16 +256,14 @@ struct PublicPagesController: RouteCollection {
         let role: String
         let email: String
         let signedInAs: String?
-        var fullName = "", username = ""
     }
 
-    private func invitationBody(_ request: Request, token: String, form: AcceptInvitationForm? = nil) async throws -> (Invitation, InvitationBody) {
+    private func invitationBody(_ request: Request, token: String) async throws -> (Invitation, InvitationBody) {
         let invitation = try await Team(database: request.db, now: request.now, publicURL: config(request).publicURL).pendingInvitation(token: token)
         let account = try await Account.find(invitation.accountSID, on: request.db)
         let body = InvitationBody(
             token: token, accountName: account?.friendlyName ?? "", role: TeammateRole(rawValue: invitation.roleRaw)?.displayName ?? "",
-            email: invitation.email, signedInAs: request.signedIn.flatMap { $0.user.isStaff ? nil : $0.user.username },
-            fullName: form?.fullName ?? "", username: form?.username ?? ""
+            email: invitation.email, signedInAs: request.signedIn.flatMap { $0.user.isStaff ? nil : $0.user.username }
         )
         return (invitation, body)
     }
@@ -269,31 +274,31 @@ struct PublicPagesController: RouteCollection {
     }
 
     func acceptInvitation(request: Request) async throws -> Response {
-        let form = request.form(AcceptInvitationForm.self, empty: AcceptInvitationForm())
-        let (invitation, body) = try await invitationBody(request, token: form.token ?? "", form: form)
+        let form = request.pageForm()
+        let (invitation, body) = try await invitationBody(request, token: form.text("token"))
         let team = Team(database: request.db, now: request.now, publicURL: config(request).publicURL)
         if let session = request.signedIn, !session.user.isStaff {
             try await team.accept(invitation, as: session.user)
             return request.redirect("/console/accounts/\(invitation.accountSID)")
         }
-        do {
-            let fullName = try Validate.displayName(form.fullName ?? "", field: "full_name", maximum: 100)
-            let username = try Validate.username(form.username ?? "")
-            let password = try Validate.password(form.password ?? "")
-            if try await User.query(on: request.db).filter(\.$username == username).first() != nil {
-                throw DomainError(.conflict, "username: \"\(username)\" is taken. Choose another username.")
-            }
-            let hash = try await request.password.async.hash(password)
-            let user = User(sid: SID.generate(.user), username: username, email: invitation.email, fullName: fullName, passwordHash: hash, now: request.now)
-            try await request.db.transaction { db in
-                try await user.create(on: db)
-                try await Team(database: db, now: request.now, publicURL: config(request).publicURL).accept(invitation, as: user)
-            }
-            let response = request.redirect("/console/accounts/\(invitation.accountSID)")
-            try await Sessions.start(for: user, stage: .signedIn, request: request, response: response)
-            return response
-        } catch let error as DomainError {
-            return try await request.page("accounts/invitation", title: "Join \(body.accountName)", body, error: error)
+        var errors = FormErrors()
+        let fullName = errors.check { () throws(DomainError) in try Validate.displayName(form.text("full_name"), field: "full_name", maximum: 100) }
+        let username = errors.check { () throws(DomainError) in try Validate.username(form.text("username")) }
+        let password = errors.check { () throws(DomainError) in try Validate.password(form.text("password")) }
+        if let username, try await User.query(on: request.db).filter(\.$username == username).first() != nil {
+            errors.add(DomainError(.conflict, "username: \"\(username)\" is taken. Choose another username."))
         }
+        guard let fullName, let username, let password, errors.isEmpty else {
+            return try await request.page("accounts/invitation", title: "Join \(body.accountName)", body, form: form, errors: errors)
+        }
+        let hash = try await request.password.async.hash(password)
+        let user = User(sid: SID.generate(.user), username: username, email: invitation.email, fullName: fullName, passwordHash: hash, now: request.now)
+        try await request.db.transaction { db in
+            try await user.create(on: db)
+            try await Team(database: db, now: request.now, publicURL: config(request).publicURL).accept(invitation, as: user)
+        }
+        let response = request.redirect("/console/accounts/\(invitation.accountSID)")
+        try await Sessions.start(for: user, stage: .signedIn, request: request, response: response)
+        return response
     }
 }

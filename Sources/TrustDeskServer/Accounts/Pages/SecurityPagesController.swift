@@ -55,9 +55,9 @@ struct SecurityPagesController: RouteCollection {
     func confirm(request: Request) async throws -> Response {
         let user = try session(request).user
         let twoFactor = TwoFactor(database: request.db, now: request.now, box: request.application.secretBox)
-        let code = request.form(CodeForm.self, empty: CodeForm()).code ?? ""
+        let form = request.pageForm()
         do {
-            let codes = try await twoFactor.confirm(for: user, code: code)
+            let codes = try await twoFactor.confirm(for: user, code: form.text("code"))
             var page = try await body(request, user: user)
             page.recoveryCodes = codes
             return try await request.page("accounts/security", title: "Two-factor authentication is on", page,
@@ -68,22 +68,23 @@ struct SecurityPagesController: RouteCollection {
                 page.secret = Base32.encode(pending.secret)
                 page.provisioningURI = pending.provisioningURI(issuer: "TrustDesk", account: user.username)
             }
-            return try await request.page("accounts/security", title: "Set up two-factor authentication", page, error: error)
+            return try await request.page("accounts/security", title: "Set up two-factor authentication", page, form: form, errors: FormErrors(error, field: "code"))
         }
     }
 
     func disable(request: Request) async throws -> Response {
         let user = try session(request).user
-        let code = request.form(CodeForm.self, empty: CodeForm()).code ?? ""
+        let form = request.pageForm()
         do {
             // Turning protection off takes the same proof as signing in with it.
             try await SignIn(database: request.db, now: request.now, hasher: request.password.async)
-                .checkSecondFactor(user: user, code: code, box: request.application.secretBox)
+                .checkSecondFactor(user: user, code: form.text("code"), box: request.application.secretBox)
             try await TwoFactor(database: request.db, now: request.now, box: request.application.secretBox).disable(for: user)
             return try await request.page("accounts/security", title: "Security", try await body(request, user: user),
                                           notice: "Two-factor authentication is off.")
         } catch let error as DomainError {
-            return try await request.page("accounts/security", title: "Security", try await body(request, user: user), error: error)
+            return try await request.page("accounts/security", title: "Security", try await body(request, user: user),
+                                          form: form, errors: FormErrors(error, field: "code"), scope: "disable")
         }
     }
 }

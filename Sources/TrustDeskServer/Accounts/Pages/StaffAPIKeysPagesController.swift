@@ -26,7 +26,6 @@ struct StaffAPIKeysPagesController: RouteCollection {
         let role: String
         var newKeySid: String? = nil
         var newSecret: String? = nil
-        var friendlyName = ""
     }
 
     private func staff(_ request: Request) throws -> User {
@@ -47,29 +46,25 @@ struct StaffAPIKeysPagesController: RouteCollection {
         return try await request.page("staff/api-keys", title: "Staff API keys", try await body(request, staff))
     }
 
-    struct CreateForm: Content {
-        var friendlyName: String?
-        enum CodingKeys: String, CodingKey { case friendlyName = "friendly_name" }
-    }
-
     func create(request: Request) async throws -> Response {
         let staff = try staff(request)
-        let name = request.form(CreateForm.self, empty: CreateForm()).friendlyName ?? ""
+        let form = request.pageForm()
         let now = request.now
-        do {
-            let (key, secret) = try await request.db.transaction { db in
-                try await StaffCredentials(database: db, now: now).create(for: staff, friendlyName: name)
+        var errors = FormErrors()
+        let created = try await errors.attempt {
+            try await request.db.transaction { db in
+                try await StaffCredentials(database: db, now: now).create(for: staff, friendlyName: form.text("friendly_name"))
             }
-            var body = try await body(request, staff)
-            body.newKeySid = key.sid
-            body.newSecret = secret
-            return try await request.page("staff/api-keys", title: "Staff API keys", body,
-                                          notice: "Key \(key.sid) created. Copy the secret now: it is shown only once.")
-        } catch let error as DomainError {
-            var body = try await body(request, staff)
-            body.friendlyName = String(name.prefix(64))
-            return try await request.page("staff/api-keys", title: "Staff API keys", body, error: error)
         }
+        var body = try await body(request, staff)
+        guard let created else {
+            return try await request.page("staff/api-keys", title: "Staff API keys", body, form: form, errors: errors)
+        }
+        let (key, secret) = created
+        body.newKeySid = key.sid
+        body.newSecret = secret
+        return try await request.page("staff/api-keys", title: "Staff API keys", body,
+                                      notice: "Key \(key.sid) created. Copy the secret now: it is shown only once.")
     }
 
     func revoke(request: Request) async throws -> Response {

@@ -42,7 +42,8 @@ struct StaffPagesController: RouteCollection {
                 results: results.map { ResultDTO(sid: $0.sid, friendlyName: $0.friendlyName, status: $0.standing, ownerAccountSid: $0.ownerAccountSID, dateCreated: DateDisplay.utc($0.createdAt)) }
             ))
         } catch let error as DomainError {
-            return try await request.page("staff/accounts", title: "Find accounts", SearchBody(query: String(query.prefix(254)), searched: false, results: []), error: error)
+            return try await request.page("staff/accounts", title: "Find accounts", SearchBody(query: String(query.prefix(254)), searched: false, results: []),
+                                          errors: FormErrors(error, field: "q"))
         }
     }
 

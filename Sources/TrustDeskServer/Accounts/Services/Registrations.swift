@@ -23,18 +23,22 @@ struct Registrations {
         var network: String? = nil
     }
 
-    /// Validated sign-up fields; nothing is stored until they all pass.
+    /// Validated sign-up fields; nothing is stored until they all pass. Every field is
+    /// checked, so the form shows all of its problems at once.
     static func validate(_ form: SignUp) throws(DomainError) -> SignUp {
-        SignUp(
-            fullName: try Validate.displayName(form.fullName, field: "full_name", maximum: 100),
-            email: try Validate.email(form.email),
-            username: try Validate.username(form.username),
-            password: try Validate.password(form.password),
-            accountName: try Validate.displayName(form.accountName, field: "account_name"),
-            country: try SignupContact.country(form.country) ?? "",
-            phone: try SignupContact.phone(form.phone) ?? "",
+        var checks = FieldChecks()
+        let valid = SignUp(
+            fullName: checks.run { () throws(DomainError) in try Validate.displayName(form.fullName, field: "full_name", maximum: 100) } ?? "",
+            email: checks.run { () throws(DomainError) in try Validate.email(form.email) } ?? "",
+            username: checks.run { () throws(DomainError) in try Validate.username(form.username) } ?? "",
+            password: checks.run { () throws(DomainError) in try Validate.password(form.password) } ?? "",
+            accountName: checks.run { () throws(DomainError) in try Validate.displayName(form.accountName, field: "account_name") } ?? "",
+            country: checks.run { () throws(DomainError) in try SignupContact.country(form.country) }.flatMap { $0 } ?? "",
+            phone: checks.run { () throws(DomainError) in try SignupContact.phone(form.phone) }.flatMap { $0 } ?? "",
             network: form.network
         )
+        try checks.finish()
+        return valid
     }
 
     /// Stores a pending registration and mails its confirmation link. An address that

@@ -41,8 +41,10 @@ struct Team {
 
     /// Invites `email` with `role`; returns the invitation (its link is mailed).
     func invite(email rawEmail: String, role: TeammateRole, to account: Account, by actor: User, actorRole: TeammateRole) async throws {
-        try TeamPolicy.checkInvite(actor: actorRole, role: role)
-        let email = try Validate.email(rawEmail)
+        var checks = FieldChecks()
+        checks.run { () throws(DomainError) in try TeamPolicy.checkInvite(actor: actorRole, role: role) }
+        let validEmail = checks.run { () throws(DomainError) in try Validate.email(rawEmail) }
+        let email = try checks.finish(with: validEmail)
         let existing = try await members(of: account.sid)
         if existing.contains(where: { $0.user.email == email }) {
             throw DomainError(.conflict, "email: someone with this address is already on the team.")

@@ -13,6 +13,10 @@ struct PageMeta: Encodable {
     let error: PageErrorDTO?
     /// Field name -> value as typed; empty on a first visit.
     let form: [String: String]
+    /// The form that was sent back with problems (its scope, or "form"); nil on a first visit.
+    /// Templates use it where a field has a default that a person may have changed (a
+    /// checkbox ticked by default, say).
+    let submitted: String?
     /// Field name -> what is wrong with it.
     let fieldErrors: [String: String]
     /// Every problem, in form order, for the summary at the top.
@@ -30,6 +34,9 @@ struct ViewerDTO: Encodable {
     let fullName: String
     let isStaff: Bool
     let staffRole: String?
+    /// Staff page -> whether this viewer's role may open it (`StaffPage`): every link to a
+    /// staff page asks this first (`#if(meta.viewer.mayOpen.progressive_trust)`).
+    let mayOpen: [String: Bool]
 }
 
 struct Page<Body: Encodable>: Encodable {
@@ -42,27 +49,48 @@ struct EmptyBody: Encodable {}
 extension Request {
     /// Renders `template` inside the layout. Pass `error` to show a form's problem next to it
     /// with the status that matches the error code; pass the submitted `form` and its `errors`
-    /// to show every field again as typed, each error beside its field.
+    /// to show every field again as typed, each error beside its field. On a page with several
+    /// forms whose fields share names, `scope` names the one that was sent: its values and
+    /// errors are then keyed `<scope>_<field>` (`meta.form.status_reason`).
     func page<Body: Encodable>(
         _ template: String, title: String, _ body: Body,
         notice: String? = nil, error: DomainError? = nil, status: HTTPResponseStatus? = nil,
-        form: PageForm? = nil, errors: FormErrors? = nil
+        form: PageForm? = nil, errors: FormErrors? = nil, scope: String? = nil
     ) async throws -> Response {
         var errors = errors ?? FormErrors()
         if let error { errors.add(error) }
+        errors = errors.scoped(scope)
         let viewer = signedIn.map { session in
             ViewerDTO(sid: session.user.sid, username: session.user.username, fullName: session.user.fullName,
-                      isStaff: session.user.isStaff, staffRole: session.user.staffRole?.displayName)
+                      isStaff: session.user.isStaff, staffRole: session.user.staffRole?.displayName,
+                      mayOpen: Dictionary(uniqueKeysWithValues: StaffPage.allCases.map { page in
+                          (page.rawValue, session.user.staffRole.map(page.mayOpen) ?? false)
+                      }))
         }
-        let first = errors.first
         let meta = PageMeta(
-            title: title, csrfToken: csrfToken, viewer: viewer, notice: notice,
-            error: first.map { PageErrorDTO(code: $0.code, message: errors.items.count > 1 ? "\(errors.items.count) problems need your attention." : $0.message) },
-            form: form?.redisplay ?? [:], fieldErrors: errors.byField, errors: errors.items.count > 1 ? errors.items : []
+            title: title, csrfToken: csrfToken, viewer: viewer, notice: notice, error: Self.summary(errors),
+            form: form?.redisplay(scope: scope) ?? [:], submitted: form.map { _ in scope ?? "form" },
+            fieldErrors: errors.byField, errors: Self.summaryItems(errors)
         )
         let view = try await self.view.render(template, Page(meta: meta, body: body))
-        let resolved = status ?? first.flatMap { ErrorCode(rawValue: $0.code) }.map { HTTPResponseStatus(statusCode: $0.httpStatus) } ?? .ok
+        let resolved = status ?? errors.first.flatMap { ErrorCode(rawValue: $0.code) }.map { HTTPResponseStatus(statusCode: $0.httpStatus) } ?? .ok
         return try await view.encodeResponse(status: resolved, for: self)
+    }
+
+    /// The line at the top of the summary: the error itself when it is the only one and
+    /// about the whole form, else how many problems the list below names.
+    private static func summary(_ errors: FormErrors) -> PageErrorDTO? {
+        guard let first = errors.first else { return nil }
+        let items = summaryItems(errors)
+        guard !items.isEmpty else { return PageErrorDTO(code: first.code, message: first.message) }
+        let count = errors.items.count
+        return PageErrorDTO(code: first.code, message: count == 1 ? "1 problem needs your attention:" : "\(count) problems need your attention:")
+    }
+
+    /// The summary's list, each linking to its field: empty when the only problem is about
+    /// the whole form (the line above says it all).
+    private static func summaryItems(_ errors: FormErrors) -> [FormErrors.Item] {
+        errors.items.count > 1 || errors.first?.field != nil ? errors.items : []
     }
 
     func redirect(_ location: String) -> Response {

@@ -38,14 +38,22 @@ struct PageForm: Sendable {
     func files(named name: String) -> [PageUpload] { files.filter { $0.field == name } }
 
     /// What the page shows again after an error: every text field as typed (never a password
-    /// or a one-time code), and, for a file input that carried files, their names, because a
-    /// browser cannot be told to choose them again.
-    var redisplay: [String: String] {
+    /// or a one-time code), and, for a file input that carried files, their names under
+    /// `<field>_chosen`, because a browser cannot be told to choose them again. With a
+    /// `scope`, every key is `<scope>_<field>` (see `Request.page`).
+    func redisplay(scope: String? = nil) -> [String: String] {
         var values = fields.filter { !Self.neverRedisplayed.contains($0.key) }
         for (field, uploads) in Dictionary(grouping: files, by: \.field) {
             values["\(field)_chosen"] = uploads.map(\.filename).joined(separator: ", ")
         }
-        return values
+        guard let scope else { return values }
+        return Dictionary(uniqueKeysWithValues: values.map { ("\(scope)_\($0.key)", $0.value) })
+    }
+
+    /// The field as typed when this form was sent, else `stored`: for inputs that show a
+    /// saved value until a person changes it.
+    func shown(_ name: String, else stored: String) -> String {
+        fields[name] ?? stored
     }
 
     /// Secrets are not echoed into HTML, whatever the form.

@@ -80,11 +80,6 @@ struct ConsumerTrustDeskController: RouteCollection {
             expectation: ConsumerTrustTopic.expectation))
     }
 
-    struct DecisionForm: Content {
-        var decision: String?
-        var justification: String?
-    }
-
     struct DecisionErrorBody: Encodable {
         let number: Int
         let subject: String
@@ -97,25 +92,33 @@ struct ConsumerTrustDeskController: RouteCollection {
         let staff = try staff(request)
         guard let text = request.parameters.get("number"), let number = Int(text), number > 0 else { throw DomainError.notFound("ticket") }
         let ticket = try await Tickets(database: request.db, now: request.now).find(number)
-        let form = request.form(DecisionForm.self, empty: DecisionForm())
+        let form = request.pageForm()
         let configuration = request.application.trustDeskConfiguration
         let now = request.now
-        do {
-            guard let decision = form.decision, ["uphold", "reinstate"].contains(decision) else {
+        var errors = FormErrors()
+        let decision = errors.check { () throws(DomainError) in
+            guard let decision = form["decision"], ["uphold", "reinstate"].contains(decision) else {
                 throw DomainError(.invalidParameter, "decision: uphold or reinstate.")
             }
-            try await request.db.transaction { db in
-                guard let review = try await ReviewRequest.query(on: db).filter(\.$ticketNumber == number)
-                    .filter(\.$status == ReviewRequest.Status.open.rawValue).first()
-                else { throw DomainError(.conflict, "This ticket has no open review request; it may have been decided already.") }
-                try await StandingReviews(standing: StandingService(database: db, now: now, configuration: configuration))
-                    .decide(review, reinstate: decision == "reinstate", by: staff, justification: form.justification ?? "")
-            }
-            return request.redirect("/staff/support/tickets/\(number)#standing-panel")
-        } catch let error as DomainError {
-            let panel = try await StandingTicketPanel.build(request, ticket: ticket, justification: form.justification ?? "")
-            return try await request.page("standing/ticket-review", title: "Ticket #\(number)",
-                                          DecisionErrorBody(number: number, subject: ticket.subject, standing: panel), error: error)
+            return decision
         }
+        errors.check { () throws(DomainError) in _ = try ConsumerTrustDesk.reviewJustification(form.text("justification")) }
+        if let decision, errors.isEmpty {
+            try await errors.attempt {
+                try await request.db.transaction { db in
+                    guard let review = try await ReviewRequest.query(on: db).filter(\.$ticketNumber == number)
+                        .filter(\.$status == ReviewRequest.Status.open.rawValue).first()
+                    else { throw DomainError(.conflict, "This ticket has no open review request; it may have been decided already.") }
+                    try await StandingReviews(standing: StandingService(database: db, now: now, configuration: configuration))
+                        .decide(review, reinstate: decision == "reinstate", by: staff, justification: form.text("justification"))
+                }
+            }
+        }
+        guard errors.isEmpty else {
+            let panel = try await StandingTicketPanel.build(request, ticket: ticket, justification: form.text("justification"))
+            return try await request.page("standing/ticket-review", title: "Ticket #\(number)",
+                                          DecisionErrorBody(number: number, subject: ticket.subject, standing: panel), form: form, errors: errors)
+        }
+        return request.redirect("/staff/support/tickets/\(number)#standing-panel")
     }
 }

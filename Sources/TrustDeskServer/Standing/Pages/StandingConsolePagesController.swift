@@ -14,101 +14,91 @@ struct StandingConsolePagesController: RouteCollection {
     }
 
     struct Body: Encodable {
+        let account: ConsolePagesController.AccountNavView
         let sid: String
         let friendlyName: String
         let standing: String
-        let banner: String?
         let records: [RecordView]
+        /// The review form shows only when a request can succeed: the standing allows one
+        /// (`ConsolePolicy`), there is a decision to review and none is open.
         let canRequestReview: Bool
+        /// Why not, in words, when the form is not shown.
+        let reviewUnavailable: String?
         let openReview: ReviewView?
         let expectation: String
-        var canClose = false
     }
 
-    private func context(_ request: Request) async throws -> (User, Account) {
-        let (user, account, _) = try await contextWithRole(request)
-        return (user, account)
-    }
-
-    private func contextWithRole(_ request: Request) async throws -> (User, Account, TeammateRole) {
-        guard let session = request.signedIn else { throw Abort.redirect(to: "/signin") }
-        let sid = try request.sidParameter("accountSid", .account)
-        let team = Team(database: request.db, now: request.now, publicURL: request.application.trustDeskConfiguration.publicURL)
-        guard let account = try await Account.find(sid.rawValue, on: request.db),
-              let role = try await team.role(of: session.user.sid, on: account)
-        else { throw DomainError.notFound("account") }
-        if Standing(stored: account.standing) == .banned, let refusal = Standing.banned.refusal(accountSID: account.sid) { throw refusal }
-        return (session.user, account, role)
-    }
-
-    /// Whether the viewer may close the account (STD-10): its owner, from a standing that allows it.
-    private func mayClose(_ account: Account, role: TeammateRole) -> Bool {
-        role == .owner && StandingPolicy.paths.contains { $0.reason == .ownerRequest && $0.from.contains(Standing(stored: account.standing)) }
-    }
-
-    private func body(_ request: Request, _ account: Account) async throws -> Body {
+    private func body(_ request: Request, _ context: ConsoleAccount) async throws -> Body {
+        let account = context.account
         let service = StandingService(database: request.db, now: request.now, configuration: request.application.trustDeskConfiguration)
         let records = try await service.history(of: account.sid)
         let open = try await ReviewRequest.query(on: request.db).filter(\.$accountSID == account.sid)
             .filter(\.$status == ReviewRequest.Status.open.rawValue).first()
-        let standing = Standing(stored: account.standing)
+        let unavailable: String? = if let refusal = context.refusal(.requestReview) {
+            refusal.message
+        } else if open != nil {
+            nil
+        } else if records.isEmpty {
+            "There is no decision on this account to review."
+        } else {
+            nil
+        }
         return Body(
+            account: try await ConsolePagesController.nav(request, context),
             sid: account.sid, friendlyName: account.friendlyName, standing: account.standing,
-            banner: try await StandingBanner.text(for: account, on: request.db),
             records: records.map { RecordView($0, forStaff: false) },
-            canRequestReview: open == nil && standing != .active && standing != .banned && !records.isEmpty,
+            canRequestReview: unavailable == nil && open == nil, reviewUnavailable: unavailable,
             openReview: open.map(ReviewView.init), expectation: ConsumerTrustTopic.expectation
         )
     }
 
-    func show(request: Request) async throws -> Response {
-        let (_, account, role) = try await contextWithRole(request)
-        var body = try await body(request, account)
-        body.canClose = mayClose(account, role: role)
-        return try await request.page("standing/console", title: "Account standing", body)
+    private func render(_ request: Request, _ context: ConsoleAccount, notice: String? = nil,
+                        form: PageForm? = nil, errors: FormErrors? = nil) async throws -> Response {
+        try await request.page("standing/console", title: "Account standing", try await body(request, context),
+                               notice: notice, form: form, errors: errors)
     }
 
-    struct CloseForm: Content { var confirm: String? }
+    func show(request: Request) async throws -> Response {
+        try await render(request, try await request.consoleAccount(for: .viewStanding))
+    }
 
     /// STD-10: the owner closes the account; typing its SID confirms it.
     func close(request: Request) async throws -> Response {
-        let (user, account, role) = try await contextWithRole(request)
-        let confirm = (request.form(CloseForm.self, empty: CloseForm()).confirm ?? "").trimmingCharacters(in: .whitespaces)
+        let context = try await request.consoleAccount(for: .closeAccount)
+        let form = request.pageForm()
+        let account = context.account
         let configuration = request.application.trustDeskConfiguration
         let now = request.now
-        do {
-            guard role == .owner else { throw DomainError(.permissionDenied, "Only the account's owner can close it.") }
-            guard confirm == account.sid else { throw DomainError(.invalidParameter, "confirm: type the account SID \(account.sid) to close it.") }
+        var errors = FormErrors()
+        guard form.text("confirm").trimmingCharacters(in: .whitespaces) == account.sid else {
+            errors.add(DomainError(.invalidParameter, "confirm: type the account SID \(account.sid) to close it."))
+            return try await render(request, context, form: form, errors: errors)
+        }
+        try await errors.attempt {
             try await request.db.transaction { db in
                 guard let fresh = try await Account.find(account.sid, on: db) else { throw DomainError.notFound("account") }
                 try await StandingService(database: db, now: now, configuration: configuration)
-                    .apply(StandingDecision(to: .closed, reason: .ownerRequest, decider: .owner(sid: user.sid), evidence: "Closed from the console by its owner."), to: fresh)
+                    .apply(StandingDecision(to: .closed, reason: .ownerRequest, decider: .owner(sid: context.user.sid), evidence: "Closed from the console by its owner."), to: fresh)
             }
-            let closed = try await Account.find(account.sid, on: request.db) ?? account
-            return try await request.page("standing/console", title: "Account standing", try await body(request, closed), notice: "The account is closed.")
-        } catch let error as DomainError {
-            var body = try await body(request, account)
-            body.canClose = mayClose(account, role: role)
-            return try await request.page("standing/console", title: "Account standing", body, error: error)
         }
+        guard errors.isEmpty else { return try await render(request, context, form: form, errors: errors) }
+        let closed = try await Account.find(account.sid, on: request.db) ?? account
+        return try await render(request, ConsoleAccount(user: context.user, account: closed, role: context.role), notice: "The account is closed.")
     }
 
-    struct ReviewForm: Content { var message: String? }
-
     func requestReview(request: Request) async throws -> Response {
-        let (user, account) = try await context(request)
-        let message = request.form(ReviewForm.self, empty: ReviewForm()).message ?? ""
+        let context = try await request.consoleAccount(for: .requestReview)
+        let form = request.pageForm()
         let configuration = request.application.trustDeskConfiguration
         let now = request.now
-        do {
+        var errors = FormErrors()
+        try await errors.attempt {
             try await request.db.transaction { db in
                 _ = try await StandingReviews(standing: StandingService(database: db, now: now, configuration: configuration))
-                    .request(for: account, by: user, message: message)
+                    .request(for: context.account, by: context.user, message: form.text("message"))
             }
-            return try await request.page("standing/console", title: "Account standing", try await body(request, account),
-                                          notice: "Your review request was sent to Consumer Trust. \(ConsumerTrustTopic.expectation)")
-        } catch let error as DomainError {
-            return try await request.page("standing/console", title: "Account standing", try await body(request, account), error: error)
         }
+        guard errors.isEmpty else { return try await render(request, context, form: form, errors: errors) }
+        return try await render(request, context, notice: "Your review request was sent to Consumer Trust. \(ConsumerTrustTopic.expectation)")
     }
 }

@@ -10,7 +10,7 @@ enum StandingBanner {
         let latest = try await EnforcementRecord.query(on: database).filter(\.$accountSID == account.sid)
             .sort(\.$decidedAt, .descending).first()
         let why = latest?.standingReason.map { " because \($0.explanation)" } ?? ""
-        let effect = standing.console == .readOnly ? " Its API requests are refused and this console is read-only." : ""
+        let effect = ConsolePolicy.allows(.view, in: standing) ? " Its API requests are refused and this console is read-only." : ""
         let review = latest?.isAutomated == true ? " This was an automated decision: you can ask for a human review." : ""
         return "This account is \(standing.displayName.lowercased())\(why).\(effect)\(review)"
     }

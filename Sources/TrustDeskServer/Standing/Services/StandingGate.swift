@@ -34,7 +34,7 @@ struct StandingGate {
         let memberships = try await Membership.query(on: database).filter(\.$userSID == user.sid).all()
         guard !memberships.isEmpty else { return }
         let accounts = try await Account.query(on: database).filter(\.$id ~~ memberships.map(\.accountSID)).sort(\.$id).all()
-        let usable = accounts.filter { Standing(stored: $0.standing).console != ConsoleAccess.none }
+        let usable = accounts.filter { ConsolePolicy.allows(.view, in: Standing(stored: $0.standing)) }
         guard !usable.isEmpty else {
             let account = accounts.first
             let standing = Standing(stored: account?.standing ?? Standing.banned.rawValue)

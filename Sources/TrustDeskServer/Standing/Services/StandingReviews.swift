@@ -16,7 +16,7 @@ struct StandingReviews {
         guard !message.isEmpty, message.count <= Self.maximumMessage else {
             throw DomainError(.invalidParameter, "message: say in up to \(Self.maximumMessage) characters why the decision should be reviewed.")
         }
-        guard Standing(stored: account.standing) != .active, Standing(stored: account.standing) != .banned,
+        guard ConsolePolicy.allows(.requestReview, in: Standing(stored: account.standing)),
               let record = try await standing.latestRecord(of: account.sid), let recordID = record.id
         else { throw DomainError(.conflict, "There is no decision on this account to review. Banned accounts reply to the ban email instead.") }
         let open = try await ReviewRequest.query(on: database).filter(\.$accountSID == account.sid)

@@ -21,15 +21,18 @@ struct SupportConsolePagesController: RouteCollection {
 
     struct Viewer {
         let user: User
+        /// Every account the viewer is on, whatever its standing.
+        let accounts: [ConsoleAccount]
         let organisations: [Account]
     }
 
-    /// Signed-in customers only (SUP-2): the guard sends anyone else to sign in.
+    /// Signed-in customers only (SUP-2): the guard sends anyone else to sign in. Their
+    /// organisations are the accounts whose tickets they may open and answer: their role must
+    /// allow it, and the account's standing (`ConsolePolicy`: not a banned one).
     private func viewer(_ request: Request) async throws -> Viewer {
         guard let user = request.signedIn?.user else { throw Abort.redirect(to: "/signin") }
-        let team = Team(database: request.db, now: request.now, publicURL: request.application.trustDeskConfiguration.publicURL)
-        let organisations = try await team.accounts(of: user.sid).filter { $0.1.can(.openSupportTickets) }.map(\.0)
-        return Viewer(user: user, organisations: organisations)
+        let accounts = try await request.consoleAccounts()
+        return Viewer(user: user, accounts: accounts, organisations: accounts.filter { $0.may(.supportTickets) }.map(\.account))
     }
 
     private func ticketNumber(_ request: Request) throws -> Int {
@@ -83,24 +86,31 @@ struct SupportConsolePagesController: RouteCollection {
         let accounts: [OptionDTO]
         let priorities: [OptionDTO]
         let topics: [OptionDTO]
+        let directions: [OptionDTO]
+        let emailAreas: [OptionDTO]
         let isVoice: Bool
         let isMessaging: Bool
         let isVideo: Bool
         let isEmail: Bool
         let asksAge: Bool
-        var form: [String: String]
     }
 
-    private func newBody(_ viewer: Viewer, product: SupportProduct, form: [String: String] = [:]) -> NewBody {
-        NewBody(
+    /// The form for `product`; each select shows what `form` chose, or its default.
+    private func newBody(_ viewer: Viewer, product: SupportProduct, form: PageForm = .empty) -> NewBody {
+        func options(_ choices: [(String, String)], field: String, default fallback: String = "") -> [OptionDTO] {
+            let chosen = form.shown(field, else: fallback)
+            return choices.map { OptionDTO(value: $0.0, title: $0.1, selected: $0.0 == chosen) }
+        }
+        return NewBody(
             product: product.rawValue, productTitle: product.title, guidance: product.guidance,
             products: SupportProduct.allCases.map { OptionDTO(value: $0.rawValue, title: $0.title, selected: $0 == product) },
-            accounts: viewer.organisations.map { OptionDTO(value: $0.sid, title: "\($0.friendlyName) (\($0.sid))", selected: $0.sid == form["account_sid"]) },
-            priorities: TicketPriority.allCases.map { OptionDTO(value: String($0.rawValue), title: $0.title, selected: String($0.rawValue) == (form["priority"] ?? "3")) },
-            topics: [OptionDTO(value: "", title: "No: a technical question", selected: (form["topic"] ?? "").isEmpty)]
-                + ConsumerTrustTopic.allCases.map { OptionDTO(value: $0.rawValue, title: $0.title, selected: $0.rawValue == form["topic"]) },
+            accounts: options(viewer.organisations.map { ($0.sid, "\($0.friendlyName) (\($0.sid))") }, field: "account_sid"),
+            priorities: options(TicketPriority.allCases.map { (String($0.rawValue), $0.title) }, field: "priority", default: String(TicketPriority.generalIssue.rawValue)),
+            topics: options([("", "No: a technical question")] + ConsumerTrustTopic.allCases.map { ($0.rawValue, $0.title) }, field: "topic"),
+            directions: options([("", "Choose"), ("inbound", "Inbound"), ("outbound", "Outbound")], field: "direction"),
+            emailAreas: options([("", "Choose")] + Intake.emailAreas.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, field: "email_area"),
             isVoice: product == .voice, isMessaging: product == .messaging, isVideo: product == .video, isEmail: product == .email,
-            asksAge: product.ageWindowHours != nil, form: form
+            asksAge: product.ageWindowHours != nil
         )
     }
 
@@ -112,45 +122,58 @@ struct SupportConsolePagesController: RouteCollection {
 
     func create(request: Request) async throws -> Response {
         let viewer = try await viewer(request)
-        let submitted = PageReplyForm(request)
-        let form = submitted.fields
-        let product = (try? SupportProduct.parse(form["product"] ?? "")) ?? .other
-        do {
-            let productChecked = try SupportProduct.parse(form["product"] ?? "")
+        let form = request.pageForm()
+        var errors = FormErrors()
+        let product = errors.check { () throws(DomainError) in try SupportProduct.parse(form.text("product")) }
+        let account = errors.check("account_sid") { () throws(DomainError) in
+            // An account the viewer is on but may not open tickets about says why (STD-2).
+            if let other = viewer.accounts.first(where: { $0.account.sid == form["account_sid"] }), let refusal = other.refusal(.supportTickets) {
+                throw refusal
+            }
             guard let account = viewer.organisations.first(where: { $0.sid == form["account_sid"] }) ?? (viewer.organisations.count == 1 ? viewer.organisations.first : nil) else {
                 throw DomainError(.invalidParameter, "account_sid: choose the account the ticket is about.")
             }
-            var oldest: Date?
-            if let hoursText = form["oldest_example_hours_ago"], !hoursText.isEmpty {
+            return account
+        }
+        var oldest: Date?
+        if let hoursText = form.trimmed("oldest_example_hours_ago") {
+            oldest = errors.check { () throws(DomainError) in
                 guard let hours = Double(hoursText), hours >= 0, hours < 24 * 365 else {
                     throw DomainError(.invalidParameter, "oldest_example_hours_ago: give a number of hours, like 3 or 30.")
                 }
-                oldest = request.now.addingTimeInterval(-hours * 3600)
+                return request.now.addingTimeInterval(-hours * 3600)
             }
-            let intake = IntakeForm(product: productChecked, sidsText: form["sids"] ?? "", oldestExampleAt: oldest, countries: form["countries"] ?? "",
-                                    direction: form["direction"] ?? "", sdk: form["sdk"] ?? "", sdkVersion: form["sdk_version"] ?? "",
-                                    username: form["username"] ?? "", emailArea: form["email_area"] ?? "")
-            let newTicket = NewTicket(subject: form["subject"] ?? "", description: form["description"] ?? "", priority: form["priority"] ?? "",
-                                      topic: form["topic"] ?? "", intake: intake)
-            let actor = TicketActor(user: viewer.user)
-            let now = request.now
-            let uploads = submitted.uploads
-            let opened = try await request.db.transaction { db in
-                let tickets = Tickets(database: db, now: now)
-                let opened = try await tickets.open(newTicket, about: account, by: actor)
-                // Files ride on a first comment (attachments belong to comments); a bad file
-                // undoes the whole ticket rather than opening it without what was sent.
-                if !uploads.isEmpty {
-                    try await tickets.reply(to: opened.ticket, by: actor, body: "Files sent with this ticket.", isPublic: true, attachments: uploads)
-                }
-                return opened
-            }
-            return request.redirect("/console/support/tickets/\(opened.ticket.number)")
-        } catch let error as DomainError {
-            var kept = form
-            kept["csrf_token"] = nil
-            return try await request.page("support/customer-new", title: "Open a support ticket", newBody(viewer, product: product, form: kept), error: error)
         }
+        let uploads = form.attachmentUploads
+        errors.check { () throws(DomainError) in _ = try Tickets.check(uploads) }
+        let intake = IntakeForm(product: product ?? .other, sidsText: form.text("sids"), oldestExampleAt: oldest, countries: form.text("countries"),
+                                direction: form.text("direction"), sdk: form.text("sdk"), sdkVersion: form.text("sdk_version"),
+                                username: form.text("username"), emailArea: form.text("email_area"))
+        let newTicket = NewTicket(subject: form.text("subject"), description: form.text("description"), priority: form.text("priority"),
+                                  topic: form.text("topic"), intake: intake)
+        errors.check(renaming: ["oldest_example_at": "oldest_example_hours_ago"]) { () throws(DomainError) in _ = try Tickets.check(newTicket, now: request.now) }
+        let actor = TicketActor(user: viewer.user)
+        let now = request.now
+        var opened: Tickets.Opened?
+        if errors.isEmpty, let account {
+            opened = try await errors.attempt {
+                try await request.db.transaction { db in
+                    let tickets = Tickets(database: db, now: now)
+                    let opened = try await tickets.open(newTicket, about: account, by: actor)
+                    // Files ride on a first comment (attachments belong to comments); a bad file
+                    // undoes the whole ticket rather than opening it without what was sent.
+                    if !uploads.isEmpty {
+                        try await tickets.reply(to: opened.ticket, by: actor, body: "Files sent with this ticket.", isPublic: true, attachments: uploads)
+                    }
+                    return opened
+                }
+            }
+        }
+        guard let opened else {
+            return try await request.page("support/customer-new", title: "Open a support ticket",
+                                          newBody(viewer, product: product ?? .other, form: form), form: form, errors: errors)
+        }
+        return request.redirect("/console/support/tickets/\(opened.ticket.number)")
     }
 
     // MARK: Ticket
@@ -205,33 +228,42 @@ struct SupportConsolePagesController: RouteCollection {
     /// A reply; on a closed ticket it opens a follow-up that links to it (SUP-6).
     func reply(request: Request) async throws -> Response {
         let viewer = try await viewer(request)
-        let form = PageReplyForm(request)
+        let form = request.pageForm()
+        let uploads = form.attachmentUploads
         let actor = TicketActor(user: viewer.user)
         let now = request.now
         let ticket = try await visibleTicket(request, viewer)
-        do {
-            let destination: Int = try await request.db.transaction { db in
-                let tickets = Tickets(database: db, now: now)
-                guard let fresh = try await Ticket.find(ticket.number, on: db) else { throw DomainError.notFound("ticket") }
-                if fresh.ticketStatus == .closed {
-                    guard let account = try await Account.find(fresh.accountSID, on: db) else { throw DomainError.notFound("account") }
-                    let followUp = NewTicket(subject: "Follow-up: \(fresh.subject)".prefix(Tickets.maximumSubject).description,
-                                             description: form.fields["body"] ?? "", priority: String(fresh.priority),
-                                             intake: IntakeForm(product: fresh.supportProduct, sidsText: fresh.sids), followUpOf: fresh.number)
-                    let opened = try await tickets.open(followUp, about: account, by: actor).ticket
-                    // Files sent with the reply travel with it to the follow-up.
-                    if !form.uploads.isEmpty {
-                        try await tickets.reply(to: opened, by: actor, body: "Files sent with this follow-up.", isPublic: true, attachments: form.uploads)
+        var errors = FormErrors()
+        let body = errors.check { () throws(DomainError) in try Tickets.text(form.text("body"), field: "body") }
+        errors.check { () throws(DomainError) in _ = try Tickets.check(uploads) }
+        var destination: Int?
+        if body != nil, errors.isEmpty {
+            destination = try await errors.attempt {
+                try await request.db.transaction { db in
+                    let tickets = Tickets(database: db, now: now)
+                    guard let fresh = try await Ticket.find(ticket.number, on: db) else { throw DomainError.notFound("ticket") }
+                    if fresh.ticketStatus == .closed {
+                        guard let account = try await Account.find(fresh.accountSID, on: db) else { throw DomainError.notFound("account") }
+                        let followUp = NewTicket(subject: "Follow-up: \(fresh.subject)".prefix(Tickets.maximumSubject).description,
+                                                 description: form.text("body"), priority: String(fresh.priority),
+                                                 intake: IntakeForm(product: fresh.supportProduct, sidsText: fresh.sids), followUpOf: fresh.number)
+                        let opened = try await tickets.open(followUp, about: account, by: actor).ticket
+                        // Files sent with the reply travel with it to the follow-up.
+                        if !uploads.isEmpty {
+                            try await tickets.reply(to: opened, by: actor, body: "Files sent with this follow-up.", isPublic: true, attachments: uploads)
+                        }
+                        return opened.number
                     }
-                    return opened.number
+                    try await tickets.reply(to: fresh, by: actor, body: form.text("body"), isPublic: true, attachments: uploads)
+                    return fresh.number
                 }
-                try await tickets.reply(to: fresh, by: actor, body: form.fields["body"] ?? "", isPublic: true, attachments: form.uploads)
-                return fresh.number
             }
-            return request.redirect("/console/support/tickets/\(destination)")
-        } catch let error as DomainError {
-            return try await request.page("support/customer-ticket", title: "Ticket #\(ticket.number)", try await ticketBody(request, ticket), error: error)
         }
+        guard let destination else {
+            return try await request.page("support/customer-ticket", title: "Ticket #\(ticket.number)", try await ticketBody(request, ticket),
+                                          form: form, errors: errors)
+        }
+        return request.redirect("/console/support/tickets/\(destination)")
     }
 
     /// One file of a comment the customer can see, as a download.

@@ -27,10 +27,6 @@ struct SupportStaffPagesController: RouteCollection {
         return user
     }
 
-    private func form(_ request: Request) -> [String: String] {
-        (try? request.content.decode([String: String].self)) ?? [:]
-    }
-
     // MARK: Queues
 
     enum Queue: String, CaseIterable {
@@ -109,7 +105,7 @@ struct SupportStaffPagesController: RouteCollection {
 
     func availability(request: Request) async throws -> Response {
         let staff = try staff(request)
-        let available = form(request)["available"] == "true"
+        let available = request.pageForm()["available"] == "true"
         try await SupportDirectory(database: request.db, now: request.now).setAvailability(of: staff, available: available)
         return request.redirect("/staff/support")
     }
@@ -146,12 +142,27 @@ struct SupportStaffPagesController: RouteCollection {
         let trustRequest: TrustRequestPanel?
     }
 
+    /// What the ticket page's forms show: as typed when one of them was sent back with
+    /// problems (`scope` names which), else their defaults.
+    struct TicketForms {
+        var form: PageForm?
+        var errors: FormErrors?
+        var scope: String?
+
+        static let fresh = TicketForms()
+
+        func shown(_ scope: String, _ field: String, else stored: String) -> String {
+            guard scope == self.scope, let form else { return stored }
+            return form.shown(field, else: stored)
+        }
+    }
+
     private func number(_ request: Request) throws -> Int {
         guard let text = request.parameters.get("number"), let number = Int(text), number > 0 else { throw DomainError.notFound("ticket") }
         return number
     }
 
-    func body(_ request: Request, _ ticket: Ticket) async throws -> StaffTicketBody {
+    func body(_ request: Request, _ ticket: Ticket, forms: TicketForms = .fresh) async throws -> StaffTicketBody {
         let tickets = Tickets(database: request.db, now: request.now)
         let directory = SupportDirectory(database: request.db, now: request.now)
         let (calendar, owner) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
@@ -168,10 +179,15 @@ struct SupportStaffPagesController: RouteCollection {
             comments: try await CommentViewDTO.conversation(try await tickets.comments(of: ticket.number, includeInternal: true),
                                                             on: request.db, ticketPath: "/staff/support/tickets/\(ticket.number)"),
             history: try await tickets.history(of: ticket.number, includeInternal: true).map(EventViewDTO.init),
-            statuses: status.staffMoves.sorted { $0.rawValue < $1.rawValue }.map { QueueLinkDTO(value: $0.rawValue, title: $0.title, current: false) },
-            priorities: TicketPriority.allCases.map { QueueLinkDTO(value: String($0.rawValue), title: $0.title, current: $0 == ticket.ticketPriority) },
-            standing: try await StandingTicketPanel.build(request, ticket: ticket),
-            trustRequest: try await TrustRequestPanel.build(request, ticket: ticket)
+            statuses: status.staffMoves.sorted { $0.rawValue < $1.rawValue }.map {
+                QueueLinkDTO(value: $0.rawValue, title: $0.title, current: forms.shown("status", "status", else: "") == $0.rawValue)
+            },
+            priorities: TicketPriority.allCases.map {
+                QueueLinkDTO(value: String($0.rawValue), title: $0.title,
+                             current: forms.shown("priority", "priority", else: String(ticket.priority)) == String($0.rawValue))
+            },
+            standing: try await StandingTicketPanel.build(request, ticket: ticket, justification: forms.shown("review", "justification", else: "")),
+            trustRequest: try await TrustRequestPanel.build(request, ticket: ticket, forms: forms)
         )
     }
 
@@ -182,32 +198,46 @@ struct SupportStaffPagesController: RouteCollection {
         return try await request.page("support/staff-ticket", title: "Ticket #\(ticket.number)", try await body(request, ticket))
     }
 
-    /// Runs a change in a transaction, then shows the ticket again, with the error if any.
-    private func change(_ request: Request, notice: String, _ work: @escaping @Sendable (Tickets, Ticket, TicketActor) async throws -> Void) async throws -> Response {
+    /// The ticket page; after a refused change, with that form's values and errors.
+    func render(_ request: Request, _ number: Int, notice: String? = nil, forms: TicketForms = .fresh) async throws -> Response {
+        let ticket = try await Tickets(database: request.db, now: request.now).find(number)
+        return try await request.page("support/staff-ticket", title: "Ticket #\(number)", try await body(request, ticket, forms: forms),
+                                      notice: notice, form: forms.form, errors: forms.errors, scope: forms.scope)
+    }
+
+    /// Runs a change in a transaction, then shows the ticket again, with its problems beside
+    /// the fields of the form (`scope`) that was sent.
+    private func change(_ request: Request, form sent: PageForm? = nil, notice: String, scope: String,
+                        _ work: @escaping @Sendable (Tickets, Ticket, TicketActor, PageForm) async throws -> Void) async throws -> Response {
         let staff = try staff(request)
         let number = try number(request)
         let actor = TicketActor(user: staff)
         let now = request.now
-        do {
+        let form = sent ?? request.pageForm()
+        var errors = FormErrors()
+        try await errors.attempt {
             try await request.db.transaction { db in
                 let tickets = Tickets(database: db, now: now)
                 let ticket = try await tickets.find(number)
-                try await work(tickets, ticket, actor)
+                try await work(tickets, ticket, actor, form)
                 try await StaffAuditEvent(staff: staff.sid, action: "change_ticket", account: ticket.accountSID, detail: "#\(number): \(notice)", at: now).create(on: db)
             }
-            let ticket = try await Tickets(database: request.db, now: request.now).find(number)
-            return try await request.page("support/staff-ticket", title: "Ticket #\(number)", try await body(request, ticket), notice: notice)
-        } catch let error as DomainError {
-            let ticket = try await Tickets(database: request.db, now: request.now).find(number)
-            return try await request.page("support/staff-ticket", title: "Ticket #\(number)", try await body(request, ticket), error: error)
         }
+        guard errors.isEmpty else {
+            return try await render(request, number, forms: TicketForms(form: form, errors: errors, scope: scope))
+        }
+        return try await render(request, number, notice: notice)
     }
 
     func comment(request: Request) async throws -> Response {
-        let form = PageReplyForm(request)
-        let isPublic = form.fields["public"] == "true"
-        return try await change(request, notice: isPublic ? "Reply sent." : "Internal note added.") { tickets, ticket, actor in
-            try await tickets.reply(to: ticket, by: actor, body: form.fields["body"] ?? "", isPublic: isPublic, attachments: form.uploads)
+        let form = request.pageForm()
+        let isPublic = form["public"] == "true"
+        return try await change(request, form: form, notice: isPublic ? "Reply sent." : "Internal note added.", scope: "comment") { tickets, ticket, actor, form in
+            var checks = FieldChecks()
+            checks.run { () throws(DomainError) in _ = try Tickets.text(form.text("body"), field: "body") }
+            checks.run { () throws(DomainError) in _ = try Tickets.check(form.attachmentUploads) }
+            try checks.finish()
+            try await tickets.reply(to: ticket, by: actor, body: form.text("body"), isPublic: isPublic, attachments: form.attachmentUploads)
         }
     }
 
@@ -222,10 +252,9 @@ struct SupportStaffPagesController: RouteCollection {
     }
 
     func assign(request: Request) async throws -> Response {
-        let form = form(request)
         let staff = try staff(request)
-        let username = (form["assignee"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        return try await change(request, notice: "Assignment changed.") { tickets, ticket, actor in
+        return try await change(request, notice: "Assignment changed.", scope: "assign") { tickets, ticket, actor, form in
+            let username = form.text("assignee").trimmingCharacters(in: .whitespaces).lowercased()
             var assignee: User?
             if username == "me" {
                 assignee = staff
@@ -240,41 +269,56 @@ struct SupportStaffPagesController: RouteCollection {
     }
 
     func status(request: Request) async throws -> Response {
-        let form = form(request)
-        return try await change(request, notice: "Status changed.") { tickets, ticket, actor in
-            try await tickets.changeStatus(ticket, to: try TicketStatus.parse(form["status"] ?? ""), by: actor, reason: form["reason"] ?? "")
+        try await change(request, notice: "Status changed.", scope: "status") { tickets, ticket, actor, form in
+            var checks = FieldChecks()
+            let target = checks.run { () throws(DomainError) in try TicketStatus.parse(form.text("status")) }
+            checks.run { () throws(DomainError) in _ = try Tickets.reason(form.text("reason")) }
+            try await tickets.changeStatus(ticket, to: try checks.finish(with: target), by: actor, reason: form.text("reason"))
         }
     }
 
     func priority(request: Request) async throws -> Response {
-        let form = form(request)
-        return try await change(request, notice: "Priority changed.") { tickets, ticket, actor in
-            try await tickets.changePriority(ticket, to: form["priority"] ?? "", by: actor, reason: form["reason"] ?? "")
+        try await change(request, notice: "Priority changed.", scope: "priority") { tickets, ticket, actor, form in
+            try await tickets.changePriority(ticket, to: form.text("priority"), by: actor, reason: form.text("reason"))
         }
     }
 
     // MARK: Calendars (SUP-4)
 
-    struct CalendarDTO: Encodable {
+    struct CalendarView: Encodable {
         let id: String
         let name: String
+        /// As saved, or as typed when this calendar's change was refused.
         let timeZone: String
         let weeklyHours: String
         let holidays: String
         let group: String?
+        /// Field -> problem, for this calendar's form only.
+        let errors: [String: String]
     }
 
     struct CalendarsBody: Encodable {
-        let calendars: [CalendarDTO]
+        let calendars: [CalendarView]
         let canEdit: Bool
     }
 
-    private func calendarsPage(_ request: Request, notice: String? = nil, error: DomainError? = nil) async throws -> Response {
+    /// The calendars; after a refused change, calendar `edited` shows what was typed and its
+    /// problems beside its fields.
+    private func calendarsPage(_ request: Request, notice: String? = nil, edited: UUID? = nil, form: PageForm? = nil, errors: FormErrors? = nil) async throws -> Response {
         let staff = try staff(request)
         let records = try await SupportCalendarRecord.query(on: request.db).sort(\.$name).limit(500).all()
+        let scope = edited.map { "calendar_\($0.uuidString.lowercased())" }
         return try await request.page("support/staff-calendars", title: "Support calendars", CalendarsBody(
-            calendars: records.map { CalendarDTO(id: $0.id?.uuidString ?? "", name: $0.name, timeZone: $0.timeZone, weeklyHours: $0.weeklyHours, holidays: $0.holidays, group: $0.groupName) },
-            canEdit: staff.staffRole == .admin), notice: notice, error: error)
+            calendars: records.map { record in
+                let isEdited = record.id != nil && record.id == edited
+                let typed = isEdited ? form : nil
+                return CalendarView(id: record.id?.uuidString.lowercased() ?? "", name: record.name,
+                                    timeZone: typed?.shown("time_zone", else: record.timeZone) ?? record.timeZone,
+                                    weeklyHours: typed?.shown("weekly_hours", else: record.weeklyHours) ?? record.weeklyHours,
+                                    holidays: typed?.shown("holidays", else: record.holidays) ?? record.holidays,
+                                    group: record.groupName, errors: isEdited ? errors?.byField ?? [:] : [:])
+            },
+            canEdit: staff.staffRole == .admin), notice: notice, errors: errors, scope: scope)
     }
 
     func calendars(request: Request) async throws -> Response {
@@ -284,14 +328,14 @@ struct SupportStaffPagesController: RouteCollection {
     func updateCalendar(request: Request) async throws -> Response {
         let staff = try staff(request)
         guard let text = request.parameters.get("id"), let id = UUID(uuidString: text) else { throw DomainError.notFound("calendar") }
-        let form = form(request)
-        do {
-            let record = try await SupportDirectory(database: request.db, now: request.now)
-                .updateCalendar(id, timeZone: form["time_zone"] ?? "", weekly: form["weekly_hours"] ?? "", holidays: form["holidays"] ?? "", by: staff)
-            return try await calendarsPage(request, notice: "Calendar \(record.name) saved.")
-        } catch let error as DomainError {
-            return try await calendarsPage(request, error: error)
+        let form = request.pageForm()
+        var errors = FormErrors()
+        let saved = try await errors.attempt(renaming: ["hours": "weekly_hours"]) {
+            try await SupportDirectory(database: request.db, now: request.now)
+                .updateCalendar(id, timeZone: form.text("time_zone"), weekly: form.text("weekly_hours"), holidays: form.text("holidays"), by: staff)
         }
+        guard let saved else { return try await calendarsPage(request, edited: id, form: form, errors: errors) }
+        return try await calendarsPage(request, notice: "Calendar \(saved.name) saved.")
     }
 }
 

@@ -123,8 +123,13 @@ struct SupportDirectory {
     func updateCalendar(_ id: UUID, timeZone: String, weekly: String, holidays: String, by staff: User) async throws -> SupportCalendarRecord {
         guard staff.staffRole == .admin else { throw DomainError(.permissionDenied, "Only staff admins edit calendars.") }
         guard let record = try await SupportCalendarRecord.find(id, on: database) else { throw DomainError.notFound("calendar") }
-        let calendar = try BusinessCalendar(name: record.name, timeZone: timeZone.trimmingCharacters(in: .whitespaces),
-                                            intervals: BusinessCalendar.parseWeekly(weekly), holidays: BusinessCalendar.parseHolidays(holidays))
+        var checks = FieldChecks()
+        let intervals = checks.run { () throws(DomainError) in try BusinessCalendar.parseWeekly(weekly) }
+        let days = checks.run { () throws(DomainError) in try BusinessCalendar.parseHolidays(holidays) }
+        let checked = checks.run { () throws(DomainError) in
+            try BusinessCalendar(name: record.name, timeZone: timeZone.trimmingCharacters(in: .whitespaces), intervals: intervals ?? [], holidays: days ?? [])
+        }
+        let calendar = try checks.finish(with: checked)
         record.timeZone = calendar.timeZone.identifier
         record.weeklyHours = calendar.weeklyText
         record.holidays = calendar.holidaysText

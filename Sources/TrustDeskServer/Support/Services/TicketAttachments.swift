@@ -58,19 +58,3 @@ struct TicketAttachments {
         bytes < 1024 ? "\(bytes) bytes" : "\((bytes + 1023) / 1024) KB"
     }
 }
-
-/// A ticket or reply posted from a page: the form (`PageForm`) and its `attachments` files as
-/// ticket uploads.
-struct PageReplyForm {
-    let form: PageForm
-    var fields: [String: String] { form.fields }
-    var uploads: [Tickets.AttachmentUpload] {
-        form.files(named: "attachments").map {
-            Tickets.AttachmentUpload(filename: $0.filename, contentType: $0.contentType, contentBase64: $0.data.base64EncodedString())
-        }
-    }
-
-    init(_ request: Request) {
-        form = request.pageForm()
-    }
-}

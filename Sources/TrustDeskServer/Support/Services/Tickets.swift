@@ -111,13 +111,33 @@ struct Tickets {
         let decision: RoutingDecision
     }
 
+    /// A new ticket's fields once checked.
+    struct CheckedTicket {
+        let subject: String
+        let description: String
+        let priority: TicketPriority
+        let topic: ConsumerTrustTopic?
+        let intake: IntakeResult
+    }
+
+    /// Checks every field of a new ticket before the first problem is reported, so a form
+    /// shows them all. Reads nothing: a page can ask before it opens anything.
+    static func check(_ request: NewTicket, now: Date) throws(DomainError) -> CheckedTicket {
+        var checks = FieldChecks()
+        let subject = checks.run { () throws(DomainError) in try Validate.displayName(request.subject, field: "subject", maximum: Self.maximumSubject) } ?? ""
+        let description = checks.run { () throws(DomainError) in try Self.text(request.description, field: "description") } ?? ""
+        let priority = checks.run { () throws(DomainError) in try TicketPriority(parsing: request.priority) }
+        let topic = checks.run { () throws(DomainError) in try ConsumerTrustTopic.parse(request.topic) }.flatMap { $0 }
+        let intake = checks.run { () throws(DomainError) in try Intake.check(request.intake, now: now) }
+        return CheckedTicket(subject: subject, description: description, priority: try checks.finish(with: priority), topic: topic,
+                             intake: try checks.finish(with: intake))
+    }
+
     /// Opens a ticket about `account` for `requester`. Call inside a transaction.
     func open(_ request: NewTicket, about account: Account, by requester: TicketActor) async throws -> Opened {
-        let subject = try Validate.displayName(request.subject, field: "subject", maximum: Self.maximumSubject)
-        let description = try Self.text(request.description, field: "description")
-        let priority = try TicketPriority(parsing: request.priority)
-        let topic = try ConsumerTrustTopic.parse(request.topic)
-        let checked = try Intake.check(request.intake, now: now)
+        let fields = try Self.check(request, now: now)
+        let subject = fields.subject, description = fields.description, priority = fields.priority, topic = fields.topic
+        let checked = fields.intake
         // Consumer Trust matters are about the account, not about calls or messages: the
         // product's asks for examples would only confuse.
         let intake = topic == nil && request.trustTopic == nil ? checked : IntakeResult(sids: checked.sids, details: checked.details, warnings: [])
@@ -254,8 +274,10 @@ struct Tickets {
     /// SUP-3: staff may change the priority, with a recorded reason; running targets are
     /// re-measured against the new priority's target.
     func changePriority(_ ticket: Ticket, to raw: String, by actor: TicketActor, reason: String) async throws {
-        let priority = try TicketPriority(parsing: raw)
-        let why = try Self.reason(reason)
+        var checks = FieldChecks()
+        let parsed = checks.run { () throws(DomainError) in try TicketPriority(parsing: raw) }
+        let why = checks.run { () throws(DomainError) in try Self.reason(reason) } ?? ""
+        let priority = try checks.finish(with: parsed)
         guard priority != ticket.ticketPriority else { return }
         let old = ticket.ticketPriority
         ticket.priority = priority.rawValue

@@ -13,16 +13,6 @@ struct TrustConsolePagesController: RouteCollection {
         messaging.post("requests", use: createRequest)
     }
 
-    private func account(_ request: Request) async throws -> (User, Account) {
-        guard let session = request.signedIn else { throw Abort.redirect(to: "/signin") }
-        let sid = try request.sidParameter("accountSid", .account)
-        guard let account = try await Account.find(sid.rawValue, on: request.db),
-              try await Team(database: request.db, now: request.now, publicURL: request.application.trustDeskConfiguration.publicURL)
-                .role(of: session.user.sid, on: account) != nil
-        else { throw DomainError.notFound("account") }
-        return (session.user, account)
-    }
-
     struct FactorDTO: Encodable {
         let name: String
         let value: String
@@ -39,6 +29,7 @@ struct TrustConsolePagesController: RouteCollection {
     }
 
     struct Body: Encodable {
+        let account: ConsolePagesController.AccountNavView
         let sid: String
         let friendlyName: String
         let score: Int
@@ -64,11 +55,12 @@ struct TrustConsolePagesController: RouteCollection {
     }
 
     func show(request: Request) async throws -> Response {
-        try await render(request, notice: nil, error: nil)
+        try await render(request, try await request.consoleAccount(for: .view))
     }
 
-    private func render(_ request: Request, notice: String?, error: DomainError?) async throws -> Response {
-        let (_, account) = try await account(request)
+    private func render(_ request: Request, _ context: ConsoleAccount, notice: String? = nil,
+                        form: PageForm? = nil, errors: FormErrors? = nil) async throws -> Response {
+        let account = context.account
         let scores = request.application.trustScores(now: request.now, database: request.db)
         let (profile, usage) = try await TrustPolicies(database: request.db, now: request.now, scores: scores).usage(account, outstanding: request.application.admissionDesk.outstanding(account.sid))
         let window = MessageLimitRule.averageWindow(endingBefore: request.now)
@@ -81,6 +73,7 @@ struct TrustConsolePagesController: RouteCollection {
         let requests = try await TrustRequest.query(on: request.db).filter(\.$accountSID == account.sid)
             .sort(\.$createdAt, .descending).limit(20).all()
         let body = Body(
+            account: try await ConsolePagesController.nav(request, context),
             sid: account.sid, friendlyName: account.friendlyName, score: usage.score,
             limit: usage.limit.map { DailyLimit.messages($0).description } ?? "unlimited", used: usage.used,
             remaining: usage.remaining.map { DailyLimit.messages($0).description } ?? "unlimited",
@@ -94,36 +87,26 @@ struct TrustConsolePagesController: RouteCollection {
             },
             statusCallback: profile.callbackURL
         )
-        return try await request.page("trust/messaging", title: "Messaging limits", body, notice: notice, error: error)
+        return try await request.page("trust/messaging", title: "Messaging limits", body, notice: notice, form: form, errors: errors)
     }
 
-    struct RequestForm: Content {
-        var kind: String?
-        var amount: String?
-        var startsOn: String?
-        var endsOn: String?
-        var reason: String?
-        enum CodingKeys: String, CodingKey { case kind, amount, startsOn = "starts_on", endsOn = "ends_on", reason }
-    }
-
+    /// PT-10: only an account that may send can ask for more (`ConsolePolicy`).
     func createRequest(request: Request) async throws -> Response {
-        let (user, account) = try await account(request)
-        let form = request.form(RequestForm.self, empty: RequestForm())
-        do {
-            var amount: Int?
-            if form.kind == "more_messages" {
-                guard let parsed = Int(form.amount?.replacingOccurrences(of: ",", with: "") ?? "") else {
-                    throw DomainError(.invalidParameter, "amount: the daily limit you need, a whole number.")
-                }
-                amount = parsed
-            }
-            let created = try await TrustPolicies(database: request.db, now: request.now, scores: request.application.trustScores(now: request.now, database: request.db))
-                .request(account, kind: form.kind ?? "", amount: amount, startsOn: form.startsOn, endsOn: form.endsOn, reason: form.reason ?? "",
-                         by: user.sid, ticketFor: TicketActor(user: user))
-            let number = created.ticketNumber.map { " as ticket #\($0)" } ?? ""
-            return try await render(request, notice: "Your request was sent to Trust & Safety\(number). \(TrustSafetyTopic.expectation)", error: nil)
-        } catch let error as DomainError {
-            return try await render(request, notice: nil, error: error)
+        let context = try await request.consoleAccount(for: .requestMessagingChange)
+        let form = request.pageForm()
+        var errors = FormErrors()
+        // Not a whole number reads as none: the request's own check then says what is wanted,
+        // together with every other problem of the form.
+        let amount = Int(form.text("amount").replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces))
+        let policies = TrustPolicies(database: request.db, now: request.now, scores: request.application.trustScores(now: request.now, database: request.db))
+        let created = try await errors.attempt {
+            try await policies.request(context.account, kind: form.text("kind"), amount: amount, startsOn: form["starts_on"], endsOn: form["ends_on"],
+                                       reason: form.text("reason"), by: context.user.sid, ticketFor: TicketActor(user: context.user))
         }
+        guard let created else {
+            return try await render(request, context, form: form, errors: errors)
+        }
+        let number = created.ticketNumber.map { " as ticket #\($0)" } ?? ""
+        return try await render(request, context, notice: "Your request was sent to Trust & Safety\(number). \(TrustSafetyTopic.expectation)")
     }
 }

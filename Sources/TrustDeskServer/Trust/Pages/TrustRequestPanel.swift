@@ -25,12 +25,20 @@ struct TrustRequestPanel: Encodable {
     let decision: String?
     let canDecide: Bool
     let role: String
-    /// Form defaults: the request's own amount and dates.
-    let limitDefault: Int?
-    let scores: [Int]
+    /// What the approval form shows: the request's own amount and dates (and the current
+    /// score) until a decision is sent back with problems, then what was typed.
+    let limitShown: String
+    let startsOnShown: String
+    let endsOnShown: String
+    let scores: [ScoreOption]
+
+    struct ScoreOption: Encodable {
+        let value: Int
+        let selected: Bool
+    }
 
     /// The panel for `ticket` when a trust request opened it, else nil.
-    static func build(_ request: Request, ticket: Ticket) async throws -> TrustRequestPanel? {
+    static func build(_ request: Request, ticket: Ticket, forms: SupportStaffPagesController.TicketForms = .fresh) async throws -> TrustRequestPanel? {
         guard let row = try await TrustRequest.query(on: request.db).filter(\.$ticketNumber == ticket.number).first(),
               let id = row.id else { return nil }
         let role = request.signedIn?.user.staffRole
@@ -41,16 +49,23 @@ struct TrustRequestPanel: Encodable {
             let granted = row.grantedLimit.map { ": daily limit \(DailyLimit.messages($0).description)" } ?? row.grantedScore.map { ": score \($0)" } ?? ""
             decision = "\(row.status.capitalized)\(granted) by \(decider?.fullName ?? row.decidedBy ?? "staff") on \(row.decidedAt.map(DateDisplay.utc) ?? ""). Note: \(row.decisionNote ?? "")"
         }
+        let currentScore = profile.map { $0.overrideActive(at: request.now) ? ($0.overrideScore ?? $0.score) : $0.score }
         return TrustRequestPanel(
             id: id.uuidString.lowercased(), ticketNumber: ticket.number, accountSid: row.accountSID,
             kind: row.kind, kindTitle: row.topic.title, isMoreMessages: row.topic == .moreMessages,
             amount: row.amount.map { DailyLimit.messages($0).description },
             startsOn: row.startsOn.map(UTCDay.key), endsOn: row.endsOn.map(UTCDay.key),
             reason: row.reason, status: row.status, isOpen: row.requestStatus == .open, created: DateDisplay.utc(row.createdAt),
-            currentScore: profile.map { $0.overrideActive(at: request.now) ? ($0.overrideScore ?? $0.score) : $0.score },
+            currentScore: currentScore,
             currentLimit: profile.map { $0.effectiveLimit(at: request.now).map { DailyLimit.messages($0).description } ?? "unlimited" },
             decision: decision, canDecide: TrustRequestPolicy.canDecide(role) && row.requestStatus == .open,
-            role: role?.displayName ?? "", limitDefault: row.amount, scores: Array(ReputationScore.best.rawValue...ReputationScore.worst.rawValue)
+            role: role?.displayName ?? "",
+            limitShown: forms.shown("approve", "limit", else: row.amount.map(String.init) ?? ""),
+            startsOnShown: forms.shown("approve", "starts_on", else: row.startsOn.map(UTCDay.key) ?? ""),
+            endsOnShown: forms.shown("approve", "ends_on", else: row.endsOn.map(UTCDay.key) ?? ""),
+            scores: (ReputationScore.best.rawValue...ReputationScore.worst.rawValue).map {
+                ScoreOption(value: $0, selected: forms.shown("approve", "score", else: currentScore.map(String.init) ?? "") == String($0))
+            }
         )
     }
 }

@@ -8,8 +8,6 @@ import Vapor
 /// account the score history with explanations, limit, overrides and usage. Every view and
 /// decision is recorded (SEC-3).
 struct TrustStaffPagesController: RouteCollection {
-    static let roles: Set<StaffRole> = TrustRequestPolicy.deciders
-
     func boot(routes: any RoutesBuilder) throws {
         let trust = routes.grouped("staff", "trust")
         trust.get(use: overview)
@@ -21,7 +19,7 @@ struct TrustStaffPagesController: RouteCollection {
 
     private func staff(_ request: Request) throws -> User {
         guard let user = request.signedIn?.user, let role = user.staffRole else { throw DomainError.notFound("page") }
-        guard Self.roles.contains(role) else { throw DomainError(.permissionDenied, "Progressive Trust pages are for Trust & Safety staff.") }
+        guard StaffPage.progressiveTrust.mayOpen(role) else { throw DomainError(.permissionDenied, "Progressive Trust pages are for Trust & Safety staff.") }
         return user
     }
 
@@ -47,7 +45,15 @@ struct TrustStaffPagesController: RouteCollection {
         let created: String
         let ticketNumber: Int?
         let status: String
+        /// The row's decision form: as typed when it was sent back with problems.
+        let form: [String: String]
+        /// Field -> problem, for this row's form only.
+        let errors: [String: String]
     }
+
+    /// A row's decision form is scoped by its request, so its fields and their problems
+    /// never show on another row's form.
+    static func rowScope(_ id: UUID) -> String { "request_\(id.uuidString.lowercased())" }
 
     struct OverviewBody: Encodable {
         let nearCap: [NearCapDTO]
@@ -83,10 +89,17 @@ struct TrustStaffPagesController: RouteCollection {
     }
 
     static func requestDTO(_ row: TrustRequest) -> RequestDTO {
-        RequestDTO(id: row.id?.uuidString.lowercased() ?? "", accountSid: row.accountSID,
-                   kind: row.kind, amount: row.amount,
-                   dates: row.startsOn.map { "\(UTCDay.key($0)) to \(row.endsOn.map(UTCDay.key) ?? "")" } ?? "",
-                   reason: row.reason, created: DateDisplay.utc(row.createdAt), ticketNumber: row.ticketNumber, status: row.status)
+        requestDTO(row, sent: nil)
+    }
+
+    static func requestDTO(_ row: TrustRequest, sent: (PageForm, FormErrors)?) -> RequestDTO {
+        var form = ["limit": row.amount.map(String.init) ?? ""]
+        if let sent { form = sent.0.redisplay() }
+        return RequestDTO(id: row.id?.uuidString.lowercased() ?? "", accountSid: row.accountSID,
+                          kind: row.kind, amount: row.amount,
+                          dates: row.startsOn.map { "\(UTCDay.key($0)) to \(row.endsOn.map(UTCDay.key) ?? "")" } ?? "",
+                          reason: row.reason, created: DateDisplay.utc(row.createdAt), ticketNumber: row.ticketNumber, status: row.status,
+                          form: form, errors: sent?.1.byField ?? [:])
     }
 
     struct HistoryDTO: Encodable {
@@ -113,10 +126,10 @@ struct TrustStaffPagesController: RouteCollection {
     }
 
     func account(request: Request) async throws -> Response {
-        try await renderAccount(request, notice: nil, error: nil)
+        try await renderAccount(request)
     }
 
-    private func renderAccount(_ request: Request, notice: String?, error: DomainError?) async throws -> Response {
+    private func renderAccount(_ request: Request, notice: String? = nil, form: PageForm? = nil, errors: FormErrors? = nil) async throws -> Response {
         let user = try staff(request)
         let sid = try request.sidParameter("accountSid", .account)
         guard let account = try await Account.find(sid.rawValue, on: request.db) else { throw DomainError.notFound("account") }
@@ -146,15 +159,8 @@ struct TrustStaffPagesController: RouteCollection {
             requests: requests.filter { $0.status == "open" }.map(Self.requestDTO),
             decided: requests.filter { $0.status != "open" }.map(Self.requestDTO)
         )
-        return try await request.page("trust/staff-account", title: "Progressive Trust: \(account.friendlyName)", body, notice: notice, error: error)
-    }
-
-    struct OverrideForm: Content {
-        var limit: String?
-        var startsOn: String?
-        var endsOn: String?
-        var note: String?
-        enum CodingKeys: String, CodingKey { case limit, startsOn = "starts_on", endsOn = "ends_on", note }
+        return try await request.page("trust/staff-account", title: "Progressive Trust: \(account.friendlyName)", body, notice: notice,
+                                      form: form, errors: errors, scope: "override")
     }
 
     /// A direct limit override by staff (the same audit as an approved request).
@@ -162,57 +168,60 @@ struct TrustStaffPagesController: RouteCollection {
         let user = try staff(request)
         let sid = try request.sidParameter("accountSid", .account)
         guard let account = try await Account.find(sid.rawValue, on: request.db) else { throw DomainError.notFound("account") }
-        let form = request.form(OverrideForm.self, empty: OverrideForm())
-        do {
-            let policies = self.policies(request)
+        let form = request.pageForm()
+        var errors = FormErrors()
+        // Not a whole number reads as none; the request's own check then says what is wanted,
+        // with every other problem of the form, in the form's own field names.
+        let limit = form.trimmed("limit").flatMap { Int($0.replacingOccurrences(of: ",", with: "")) }
+        let policies = self.policies(request)
+        try await errors.attempt(renaming: ["amount": "limit", "reason": "note"]) {
             // A staff-initiated override has no customer conversation, so no ticket.
-            let created = try await policies.request(account, kind: TrustSafetyTopic.moreMessages.rawValue, amount: Int(form.limit ?? ""), startsOn: form.startsOn,
-                                                     endsOn: form.endsOn, reason: form.note ?? "", by: user.sid, ticketFor: nil)
-            try await policies.decide(created, .init(approve: true, limit: created.amount, note: form.note ?? ""), staff: user)
-            return try await renderAccount(request, notice: "Override applied; every node uses it within seconds.", error: nil)
-        } catch let error as DomainError {
-            return try await renderAccount(request, notice: nil, error: error)
+            let created = try await policies.request(account, kind: TrustSafetyTopic.moreMessages.rawValue, amount: limit, startsOn: form["starts_on"],
+                                                     endsOn: form["ends_on"], reason: form.text("note"), by: user.sid, ticketFor: nil)
+            try await policies.decide(created, .init(approve: true, limit: created.amount, note: form.text("note")), staff: user)
         }
+        guard errors.isEmpty else { return try await renderAccount(request, form: form, errors: errors) }
+        return try await renderAccount(request, notice: "Override applied; every node uses it within seconds.")
     }
 
-    struct DecisionForm: Content {
-        var decision: String?
-        var limit: String?
-        var startsOn: String?
-        var endsOn: String?
-        var score: String?
-        var note: String?
-        enum CodingKeys: String, CodingKey { case decision, limit, startsOn = "starts_on", endsOn = "ends_on", score, note }
-
-        func parsed() throws(DomainError) -> TrustPolicies.Decision {
-            guard let decision, ["approve", "decline"].contains(decision) else {
+    /// A decision form as typed: approve or decline, and for an approval what it grants.
+    /// Every field is checked; the decision's own checks (note, dates, score) follow in
+    /// `TrustPolicies.decide`.
+    static func decision(_ form: PageForm) throws(DomainError) -> TrustPolicies.Decision {
+        var checks = FieldChecks()
+        let decision = checks.run { () throws(DomainError) in
+            guard let decision = form["decision"], ["approve", "decline"].contains(decision) else {
                 throw DomainError(.invalidParameter, "decision: approve or decline.")
             }
-            var limitValue: Int?
-            if let text = limit?.replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces), !text.isEmpty {
-                guard let parsed = Int(text) else { throw DomainError(.invalidParameter, "limit: the granted daily limit, a whole number.") }
-                limitValue = parsed
-            }
-            return TrustPolicies.Decision(approve: decision == "approve", limit: limitValue, startsOn: startsOn, endsOn: endsOn,
-                                          score: score.flatMap { Int($0) }, note: note ?? "")
+            return decision
         }
+        var limit: Int?
+        if let text = form.trimmed("limit")?.replacingOccurrences(of: ",", with: "") {
+            limit = checks.run { () throws(DomainError) in
+                guard let parsed = Int(text) else { throw DomainError(.invalidParameter, "limit: the granted daily limit, a whole number.") }
+                return parsed
+            }
+        }
+        try checks.finish()
+        return TrustPolicies.Decision(approve: decision == "approve", limit: limit, startsOn: form["starts_on"], endsOn: form["ends_on"],
+                                      score: form["score"].flatMap { Int($0) }, note: form.text("note"))
     }
 
     func decide(request: Request) async throws -> Response {
         let user = try staff(request)
         guard let id = request.parameters.get("requestID").flatMap(UUID.init(uuidString:)),
               let row = try await TrustRequest.find(id, on: request.db) else { throw DomainError.notFound("request") }
-        let form = request.form(DecisionForm.self, empty: DecisionForm())
-        let policies = self.policies(request)
-        do {
-            try await policies.decide(row, try form.parsed(), staff: user)
-            return request.redirect("/staff/trust/accounts/\(row.accountSID)")
-        } catch let error as DomainError {
+        let form = request.pageForm()
+        var errors = FormErrors()
+        try await errors.attempt { try await policies(request).decide(row, try Self.decision(form), staff: user) }
+        guard errors.isEmpty else {
+            let open = try await TrustRequest.query(on: request.db).filter(\.$status == "open").sort(\.$createdAt).limit(200).all()
             return try await request.page("trust/staff-overview", title: "Progressive Trust", OverviewBody(
                 nearCap: try await nearCap(request.db, now: request.now),
-                requests: try await TrustRequest.query(on: request.db).filter(\.$status == "open").sort(\.$createdAt).limit(200).all().map(Self.requestDTO)
-            ), error: error)
+                requests: open.map { Self.requestDTO($0, sent: $0.id == id ? (form, errors) : nil) }
+            ), errors: errors, scope: Self.rowScope(id))
         }
+        return request.redirect("/staff/trust/accounts/\(row.accountSID)")
     }
 
     /// PT-10 from the ticket page: decides the request the ticket carries, then back to the
@@ -221,18 +230,16 @@ struct TrustStaffPagesController: RouteCollection {
     func decideOnTicket(request: Request) async throws -> Response {
         guard let user = request.signedIn?.user, user.isStaff else { throw DomainError.notFound("page") }
         guard let number = request.parameters.get("number").flatMap({ Int($0) }),
-              let ticket = try await Ticket.find(number, on: request.db),
+              try await Ticket.find(number, on: request.db) != nil,
               let row = try await TrustRequest.query(on: request.db).filter(\.$ticketNumber == number).first()
         else { throw DomainError.notFound("ticket") }
-        let form = request.form(DecisionForm.self, empty: DecisionForm())
-        let policies = self.policies(request)
-        do {
-            try await policies.decide(row, try form.parsed(), staff: user)
-            return request.redirect("/staff/support/tickets/\(number)#trust-request-panel")
-        } catch let error as DomainError {
-            let fresh = try await Ticket.find(number, on: request.db) ?? ticket
-            return try await request.page("support/staff-ticket", title: "Ticket #\(number)",
-                                          try await SupportStaffPagesController().body(request, fresh), error: error)
+        let form = request.pageForm()
+        var errors = FormErrors()
+        try await errors.attempt { try await policies(request).decide(row, try Self.decision(form), staff: user) }
+        guard errors.isEmpty else {
+            let scope = form["decision"] == "decline" ? "decline" : "approve"
+            return try await SupportStaffPagesController().render(request, number, forms: .init(form: form, errors: errors, scope: scope))
         }
+        return request.redirect("/staff/support/tickets/\(number)#trust-request-panel")
     }
 }

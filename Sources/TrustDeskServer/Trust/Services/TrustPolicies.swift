@@ -60,28 +60,30 @@ struct TrustPolicies {
     /// transaction; staff's direct overrides pass nil.
     func request(_ account: Account, kind: String, amount: Int?, startsOn: String?, endsOn: String?, reason: String,
                  by requester: String, ticketFor actor: TicketActor?) async throws -> TrustRequest {
-        let topic = try TrustSafetyTopic.parse(kind)
-        let reason = try TrustRequestPolicy.text(reason, field: "reason", purpose: "say why")
+        var checks = FieldChecks()
+        let topic = checks.run { () throws(DomainError) in try TrustSafetyTopic.parse(kind) }
+        let reason = checks.run { () throws(DomainError) in try TrustRequestPolicy.text(reason, field: "reason", purpose: "say why") } ?? ""
         let request = TrustRequest()
         request.id = UUID()
         request.accountSID = account.sid
-        request.kind = topic.rawValue
         request.reason = reason
         request.requestedBy = requester
         request.status = TrustRequestStatus.open.rawValue
         request.createdAt = now
         if topic == .moreMessages {
-            request.amount = try TrustRequestPolicy.amount(amount, field: "amount")
-            let range = try TrustRequestPolicy.range(startsOn: startsOn, endsOn: endsOn, now: now)
-            request.startsOn = range.start
-            request.endsOn = range.end
+            request.amount = checks.run { () throws(DomainError) in try TrustRequestPolicy.amount(amount, field: "amount") }
+            let range = checks.run { () throws(DomainError) in try TrustRequestPolicy.range(startsOn: startsOn, endsOn: endsOn, now: now) }
+            request.startsOn = range?.start
+            request.endsOn = range?.end
         }
+        let checkedTopic = try checks.finish(with: topic)
+        request.kind = checkedTopic.rawValue
         try await database.transaction { db in
             if let actor {
                 let ticket = NewTicket(
-                    subject: String(TrustRequestPolicy.ticketSubject(topic, accountName: account.friendlyName).prefix(Tickets.maximumSubject)),
-                    description: TrustRequestPolicy.ticketDescription(topic, amount: request.amount, startsOn: request.startsOn, endsOn: request.endsOn, reason: reason),
-                    priority: String(TicketPriority.generalIssue.rawValue), intake: IntakeForm(product: .messaging), trustTopic: topic)
+                    subject: String(TrustRequestPolicy.ticketSubject(checkedTopic, accountName: account.friendlyName).prefix(Tickets.maximumSubject)),
+                    description: TrustRequestPolicy.ticketDescription(checkedTopic, amount: request.amount, startsOn: request.startsOn, endsOn: request.endsOn, reason: reason),
+                    priority: String(TicketPriority.generalIssue.rawValue), intake: IntakeForm(product: .messaging), trustTopic: checkedTopic)
                 request.ticketNumber = try await Tickets(database: db, now: now).open(ticket, about: account, by: actor).ticket.number
             }
             try await request.create(on: db)
@@ -119,9 +121,13 @@ struct TrustPolicies {
 
     private func decide(_ request: TrustRequest, _ decision: Decision, decider staffSID: String, actor: TicketActor) async throws {
         guard request.requestStatus == .open else { throw TrustRequestPolicy.alreadyDecided(request.requestStatus) }
-        let note = try TrustRequestPolicy.text(decision.note, field: "note", purpose: "write the reason for the decision; the customer reads it")
+        var checks = FieldChecks()
+        let note = checks.run { () throws(DomainError) in
+            try TrustRequestPolicy.text(decision.note, field: "note", purpose: "write the reason for the decision; the customer reads it")
+        } ?? ""
+        let granted = checks.run { () throws(DomainError) in try grant(decision, for: request) }
+        let (grantedLimit, range, grantedScore) = try checks.finish(with: granted)
         guard let id = request.id, let account = try await Account.find(request.accountSID, on: database) else { throw DomainError.notFound("account") }
-        let (grantedLimit, range, grantedScore) = try grant(decision, for: request)
         let status: TrustRequestStatus = decision.approve ? .approved : .declined
         try await database.transaction { db in
             let claimed = try await db.sql.update(TrustRequest.schema)
@@ -161,10 +167,13 @@ struct TrustPolicies {
         guard decision.approve else { return (nil, nil, nil) }
         switch request.topic {
         case .moreMessages:
-            let limit = try TrustRequestPolicy.amount(decision.limit ?? request.amount, field: "limit")
-            let range = try TrustRequestPolicy.range(startsOn: nonEmpty(decision.startsOn) ?? request.startsOn.map(UTCDay.key),
-                                                     endsOn: nonEmpty(decision.endsOn) ?? request.endsOn.map(UTCDay.key), now: now)
-            return (limit, range, nil)
+            var checks = FieldChecks()
+            let limit = checks.run { () throws(DomainError) in try TrustRequestPolicy.amount(decision.limit ?? request.amount, field: "limit") }
+            let range = checks.run { () throws(DomainError) in
+                try TrustRequestPolicy.range(startsOn: nonEmpty(decision.startsOn) ?? request.startsOn.map(UTCDay.key),
+                                             endsOn: nonEmpty(decision.endsOn) ?? request.endsOn.map(UTCDay.key), now: now)
+            }
+            return (try checks.finish(with: limit), try checks.finish(with: range), nil)
         case .scoreReview:
             return (nil, nil, try TrustRequestPolicy.score(decision.score))
         }
