@@ -17,6 +17,7 @@ struct StandingConsolePagesController: RouteCollection {
         let sid: String
         let friendlyName: String
         let standing: String
+        let standingTitle: String
         let banner: String?
         let records: [RecordView]
         let canRequestReview: Bool
@@ -53,9 +54,9 @@ struct StandingConsolePagesController: RouteCollection {
             .filter(\.$status == ReviewRequest.Status.open.rawValue).first()
         let standing = Standing(stored: account.standing)
         return Body(
-            sid: account.sid, friendlyName: account.friendlyName, standing: account.standing,
+            sid: account.sid, friendlyName: account.friendlyName, standing: account.standing, standingTitle: standing.displayName,
             banner: try await StandingBanner.text(for: account, on: request.db),
-            records: records.map { RecordView($0, forStaff: false) },
+            records: RecordView.forCustomer(records),
             canRequestReview: open == nil && standing != .active && standing != .banned && !records.isEmpty,
             openReview: open.map(ReviewView.init), expectation: ConsumerTrustTopic.expectation
         )
