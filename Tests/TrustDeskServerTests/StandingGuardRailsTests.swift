@@ -211,6 +211,8 @@ struct StandingGuardRailsPageTests {
             #expect(!history.contains(staffUser.sid) && !history.contains("banned:ban") && !history.contains(">banned<"))
             let sub = try await staff.get("/staff/accounts/\(target.subaccounts[0].sid)/standing")
             #expect(sub.text.contains("Main account banned") && sub.text.contains("Automated: ban of the main account"))
+            let accountPage = try await staff.get("/staff/accounts/\(target.parent.account.sid)")
+            #expect(accountPage.text.contains(#"<dd id="account-status">Banned</dd>"#), "the staff account page names the standing too")
         }
     }
 
