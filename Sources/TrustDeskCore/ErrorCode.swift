@@ -29,6 +29,9 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
     case accountPendingVetting = 20306
     case standingChangeNotAllowed = 20307
     case invalidSignature = 20308
+    case justificationNeeded = 20309
+    case evidenceNeeded = 20310
+    case confirmationMismatch = 20311
     case unknownProduct = 21001
     case unknownPriority = 21002
     case ticketTransitionNotAllowed = 21003
@@ -58,6 +61,7 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .accountSuspended, .accountDormant, .accountTerminated, .accountBanned, .accountClosed, .accountPendingVetting: 403
         case .standingChangeNotAllowed: 409
         case .invalidSignature: 401
+        case .justificationNeeded, .evidenceNeeded, .confirmationMismatch: 400
         }
     }
 
@@ -92,6 +96,9 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .accountPendingVetting: "Account pending vetting"
         case .standingChangeNotAllowed: "Standing change not allowed"
         case .invalidSignature: "Invalid signature"
+        case .justificationNeeded: "Justification needed"
+        case .evidenceNeeded: "Evidence needed"
+        case .confirmationMismatch: "Confirmation does not match"
         case .messageCapReached: "Daily message cap reached"
         case .unknownProduct: "Unknown product"
         case .unknownPriority: "Unknown priority"
@@ -136,6 +143,9 @@ extension ErrorCode {
         case .accountPendingVetting: "The account is waiting for its sign-up vetting review; Consumer Trust usually answers within 24-48 hours."
         case .standingChangeNotAllowed: "That standing change is not allowed from the account's current standing; the message lists the changes that are."
         case .invalidSignature: "The request was not signed, or its signature did not verify against a configured key. Nothing was changed."
+        case .justificationNeeded: "Every staff change of an account's standing needs a written justification of 10 to 2,000 characters (20 or more to lift a ban); the account holder is told it. Nothing was changed."
+        case .evidenceNeeded: "A ban, termination or closing needs evidence of 10 to 2,000 characters: the ticket, report, invoice or link it rests on. Evidence is never longer than 2,000 characters. Nothing was changed."
+        case .confirmationMismatch: "A ban, termination or closing is confirmed with the account's name exactly as shown (its SID when it has no name): `confirm` on the API, the confirmation step on the staff page. Nothing was changed."
         case .messageCapReached: "The account reached its daily outbound SMS limit (Progressive Trust). The message was not sent or billed."
         case .unknownProduct: "Use one of the support products: voice, messaging, flex, video, email, authy, other."
         case .unknownPriority: "Use priority 1 (Business Critical), 2 (Degraded Service) or 3 (General Issue)."

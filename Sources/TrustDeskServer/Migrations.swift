@@ -51,5 +51,7 @@ enum TrustDeskMigrations {
         CreateStaffAPIKeys(),
         AddDedicatedIPHeldUnique(),
         BackfillAccountActivity(),
+        // 10. Account standing, continued: enforcement guard rails (issue 9, part 3)
+        AddDecidedByRoleToEnforcementRecords(),
     ]
 }

@@ -48,20 +48,21 @@ struct StandingRulesTests {
         #expect(terminated == [.endSessions, .notify, .offerReview])
         let rejected = try StandingPolicy.check(StandingChange(from: .pendingVetting, to: .closed, reason: .vettingRejected, decider: .rule(StandingRule.signupVetting)))
         #expect(rejected.contains(.offerReview))
-        let staff = try StandingPolicy.check(StandingChange(from: .active, to: .suspended, reason: .fraud, decider: safety))
+        let staff = try StandingPolicy.check(StandingChange(from: .active, to: .suspended, reason: .fraud, decider: safety, justification: "Card testing from this account."))
         #expect(staff == [.notify])
     }
 
     @Test("STD-3: upholding a review keeps the standing and is decided by reviewers only")
     func upheld() throws {
-        #expect(try StandingPolicy.check(StandingChange(from: .dormant, to: .dormant, reason: .reviewUpheld, decider: consumerTrust)) == [.notify])
+        #expect(try StandingPolicy.check(StandingChange(from: .dormant, to: .dormant, reason: .reviewUpheld, decider: consumerTrust, justification: "No usage in 200 days.")) == [.notify])
         #expect(throws: DomainError.self) { try StandingPolicy.check(StandingChange(from: .dormant, to: .dormant, reason: .reviewUpheld, decider: agent)) }
         #expect(throws: DomainError.self) { try StandingPolicy.check(StandingChange(from: .active, to: .active, reason: .reviewUpheld, decider: consumerTrust)) }
     }
 
     @Test("STD-4: a takeover suspension is for the fraud team and ends sessions")
     func takeover() throws {
-        let effects = try StandingPolicy.check(StandingChange(from: .active, to: .suspended, reason: .accountTakeover, decider: safety))
+        let effects = try StandingPolicy.check(StandingChange(from: .active, to: .suspended, reason: .accountTakeover, decider: safety,
+                                                              justification: "The owner reported a login from abroad.", caseReference: "FR-1"))
         #expect(effects.contains(.endSessions))
         #expect(throws: DomainError.self) {
             try StandingPolicy.check(StandingChange(from: .active, to: .suspended, reason: .accountTakeover, decider: agent))
@@ -70,7 +71,8 @@ struct StandingRulesTests {
 
     @Test("STD-5: reinstating after exposed credentials needs new credentials")
     func exposedReinstatement() throws {
-        var change = StandingChange(from: .suspended, to: .active, reason: .reinstated, decider: consumerTrust, currentReason: .exposedCredentials)
+        var change = StandingChange(from: .suspended, to: .active, reason: .reinstated, decider: consumerTrust,
+                                    justification: "The owner rotated every key.", currentReason: .exposedCredentials)
         do {
             _ = try StandingPolicy.check(change)
             Issue.record("reinstated without new credentials")
@@ -88,7 +90,9 @@ struct StandingRulesTests {
 
     @Test("STD-9: a ban ends sessions, cascades and releases IPs; a cascaded ban does not cascade again")
     func banEffects() throws {
-        let effects = try StandingPolicy.check(StandingChange(from: .active, to: .banned, reason: .ban, decider: safety))
+        let effects = try StandingPolicy.check(StandingChange(from: .active, to: .banned, reason: .ban, decider: safety,
+                                                              justification: "Phishing after two warnings.", evidence: "Carrier report CR-77 and ticket #12.",
+                                                              confirmation: "Acme", accountName: "Acme"))
         #expect(Set(effects) == [.endSessions, .cascadeBan, .releaseDedicatedIPs, .notify])
         let cascaded = try StandingPolicy.check(StandingChange(from: .suspended, to: .banned, reason: .banCascade, decider: .rule(StandingRule.banCascade)))
         #expect(!cascaded.contains(.cascadeBan))

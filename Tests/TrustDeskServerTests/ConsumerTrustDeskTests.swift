@@ -99,14 +99,15 @@ struct ConsumerTrustDeskTests {
 
             let (ct, ctUser) = try await StandingTestKit.staffBrowser(app, role: .consumerTrust)
             let page = try await ct.get("/staff/support/tickets/\(number)")
-            #expect(page.text.contains("<dd id=\"panel-standing\">dormant</dd>"))
-            #expect(page.text.contains("No usage for 180 days.") && page.text.contains("rule:dormancy"))
-            #expect(page.text.contains("id=\"panel-actions\"") && page.text.contains("Active (reinstated)"))
+            #expect(page.text.contains("<dd id=\"panel-standing\" data-standing=\"dormant\">Dormant</dd>"))
+            #expect(page.text.contains("No usage for 180 days.") && page.text.contains("Automated: dormancy check"))
+            #expect(!page.text.contains("rule:dormancy"), "who decided is named, not coded")
+            #expect(page.text.contains("id=\"panel-actions\"") && page.text.contains("<li>Reinstate</li>"))
             #expect(page.text.contains("id=\"panel-review-form\"") && page.text.contains("We still need this account."))
 
             let missing = try await ct.post("/staff/support/tickets/\(number)/standing-review", ["decision": "reinstate", "justification": "ok"])
-            #expect(missing.errorCode == 20001)
-            #expect(missing.text.contains("justification:"))
+            #expect(missing.errorCode == 20309)
+            #expect(missing.text.contains("id=\"panel-justification-error\""), "the error sits beside the justification")
             #expect(missing.text.contains(">ok</textarea>"), "what the reviewer typed is kept")
             #expect(try await StandingTestKit.reload(app, cy.account).standing == "dormant")
 
@@ -124,7 +125,8 @@ struct ConsumerTrustDeskTests {
             #expect(audit == 1)
 
             let after = try await ct.get("/staff/support/tickets/\(number)")
-            #expect(after.text.contains("<dd id=\"panel-standing\">active</dd>"))
+            #expect(after.text.contains("<dd id=\"panel-standing\" data-standing=\"active\">Active</dd>"))
+            #expect(after.text.contains("\(ctUser.fullName) (Consumer Trust)"), "the history names who decided, with their role")
             #expect(!after.text.contains("id=\"panel-review-form\""))
             let customerTicket = try await customer.get("/console/support/tickets/\(number)")
             #expect(customerTicket.text.contains("reinstated it") && customerTicket.text.contains("The customer confirmed monthly usage."))

@@ -43,7 +43,7 @@ struct SignupVettingInputTests {
             #expect(page.text.contains("Score 40: review"))
             #expect(page.text.contains("Country FR, phone +15550100123"))
             #expect(page.text.contains("Pending vetting") || page.text.contains("pending_vetting"))
-            #expect(page.text.contains("Active (vetting_approved)"), "Consumer Trust may approve the sign-up")
+            #expect(page.text.contains("<li>Approve the sign-up</li>"), "Consumer Trust may approve the sign-up")
         }
     }
 

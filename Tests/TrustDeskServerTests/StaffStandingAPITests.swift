@@ -7,8 +7,8 @@ import VaporTesting
 @testable import TrustDeskServer
 
 /// A staff member with a personal API key; returns Basic headers for it.
-private func staffKey(_ app: Application, role: StaffRole) async throws -> (User, HTTPHeaders) {
-    let staff = try await TestData.staff(app, "api.\(role.rawValue)", role: role)
+func staffKey(_ app: Application, role: StaffRole, _ username: String? = nil) async throws -> (User, HTTPHeaders) {
+    let staff = try await TestData.staff(app, username ?? "api.\(role.rawValue)", role: role)
     let (key, secret) = try await StaffCredentials(database: app.db, now: app.now).create(for: staff, friendlyName: "script")
     return (staff, TestData.json(key.sid, secret))
 }
@@ -95,7 +95,7 @@ struct StaffStandingAPITests {
     func change() async throws {
         try await withTrustDesk { app in
             let acme = try await TestData.customer(app, "dee")
-            try await StandingTestKit.apply(app, StandingDecision(to: .banned, reason: .ban, decider: .staff(sid: "US00000000000000000000000000000009", role: .trustSafety)), to: acme.account)
+            try await StandingTestKit.ban(app, acme.account)
             let path = "/v1/Staff/Accounts/\(acme.account.sid)/Standing"
             let before = try await StandingTestKit.records(app, acme.account).count
 
@@ -109,7 +109,7 @@ struct StaffStandingAPITests {
 
             let (lead, leadHeaders) = try await staffKey(app, role: .trustSafetyLead)
             let short = try await post(app, path, leadHeaders, #"{"to":"active","reason":"ban_lifted","justification":"mistake"}"#)
-            #expect(short.errorCode == 20001 && short.text.contains("justification"))
+            #expect(short.errorCode == 20309 && short.text.contains("justification"))
             let wrong = try await post(app, path, leadHeaders, #"{"to":"dormant","reason":"dormancy"}"#)
             #expect(wrong.errorCode == 20307)
             let unknown = try await post(app, path, leadHeaders, #"{"to":"active","reason":"ban_lifted","note":"x"}"#)

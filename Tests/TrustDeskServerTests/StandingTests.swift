@@ -32,6 +32,14 @@ enum StandingTestKit {
         }
     }
 
+    /// A complete staff ban, as trust and safety would make it: justified, evidenced and
+    /// confirmed by the account's name (STD-9).
+    static func ban(_ app: Application, _ account: Account, by decider: StandingDecider = .staff(sid: "US00000000000000000000000000000009", role: .trustSafety)) async throws {
+        try await apply(app, StandingDecision(to: .banned, reason: .ban, decider: decider,
+                                              justification: "Phishing links sent after two warnings.", evidence: "Carrier complaint CR-2026-77.",
+                                              confirmation: account.friendlyName), to: account)
+    }
+
     static func reload(_ app: Application, _ account: Account) async throws -> Account {
         try #require(try await Account.find(account.sid, on: app.db))
     }
@@ -83,7 +91,7 @@ struct StandingEffectsTests {
         try await withTrustDesk { app in
             let parent = try await TestData.customer(app, "bea")
             let (sub, subToken) = try await Accounts(database: app.db, now: app.now).createSubaccount(of: parent.account, named: "Bea EU")
-            try await StandingTestKit.apply(app, StandingDecision(to: .banned, reason: .ban, decider: .staff(sid: "US00000000000000000000000000000009", role: .trustSafety)), to: sub)
+            try await StandingTestKit.ban(app, sub)
             let viaParent = try await app.testing().sendRequest(.GET, "/v1/Accounts/\(sub.sid)", headers: TestData.basic(parent.account.sid, parent.authToken))
             #expect(viaParent.errorCode == 20304)
             #expect(try await app.testing().sendRequest(.GET, "/v1/Accounts/\(parent.account.sid)", headers: TestData.basic(parent.account.sid, parent.authToken)).status == .ok)
@@ -129,7 +137,7 @@ struct StandingEffectsTests {
             #expect(wrong.errorCode == 20003, "a wrong password says nothing about the standing")
 
             let banned = try await TestData.customer(app, "eli")
-            try await StandingTestKit.apply(app, StandingDecision(to: .banned, reason: .ban, decider: .staff(sid: "US00000000000000000000000000000009", role: .trustSafety)), to: banned.account)
+            try await StandingTestKit.ban(app, banned.account)
             let bannedSignIn = try await Browser(app).signIn("eli")
             #expect(bannedSignIn.errorCode == 20304)
             #expect(bannedSignIn.text.contains("banned"))
@@ -158,7 +166,10 @@ struct StandingBanTests {
             let page = try await staff.get("/staff/accounts/\(parent.account.sid)/standing")
             #expect(page.text.contains("banned:ban"))
             #expect(page.text.contains("192.0.2.10"))
-            let done = try await staff.post("/staff/accounts/\(parent.account.sid)/standing", ["action": "banned:ban", "evidence": "phishing campaign"])
+            let done = try await staff.post("/staff/accounts/\(parent.account.sid)/standing", [
+                "action": "banned:ban", "justification": "Phishing links sent after two warnings.", "evidence": "phishing campaign",
+                "confirm": parent.account.friendlyName,
+            ])
             #expect(done.errorCode == nil)
             #expect(done.text.contains("now banned"))
 
@@ -185,7 +196,7 @@ struct StandingBanTests {
     func lift() async throws {
         try await withTrustDesk { app in
             let acme = try await TestData.customer(app, "gus")
-            try await StandingTestKit.apply(app, StandingDecision(to: .banned, reason: .ban, decider: .staff(sid: "US00000000000000000000000000000009", role: .trustSafety)), to: acme.account)
+            try await StandingTestKit.ban(app, acme.account)
             let (agent, _) = try await StandingTestKit.staffBrowser(app, role: .agent)
             let page = try await agent.get("/staff/accounts/\(acme.account.sid)/standing")
             #expect(page.text.contains("id=\"no-actions\""))
@@ -196,7 +207,7 @@ struct StandingBanTests {
 
             let (lead, _) = try await StandingTestKit.staffBrowser(app, role: .trustSafetyLead)
             let short = try await lead.post("/staff/accounts/\(acme.account.sid)/standing", ["action": "active:ban_lifted", "justification": "ok"])
-            #expect(short.errorCode == 20001)
+            #expect(short.errorCode == 20309)
             let lifted = try await lead.post("/staff/accounts/\(acme.account.sid)/standing", ["action": "active:ban_lifted", "justification": "Traffic came from a compromised partner, now removed."])
             #expect(lifted.errorCode == nil)
             #expect(try await StandingTestKit.reload(app, acme.account).standing == "active")
@@ -320,7 +331,8 @@ struct ExposedCredentialsTests {
             let acme = try await TestData.customer(app, "max")
             let (staff, _) = try await StandingTestKit.staffBrowser(app, role: .consumerTrust)
             try await staff.get("/staff/accounts/\(acme.account.sid)/standing")
-            let reported = try await staff.post("/staff/accounts/\(acme.account.sid)/standing/exposed", ["credential": "primary", "url": "https://pastebin.example.com/abc"])
+            let reported = try await staff.post("/staff/accounts/\(acme.account.sid)/standing/exposed", ["credential": "primary", "url": "https://pastebin.example.com/abc",
+                                                                                                              "exposed_justification": "Our own scan found the token in a public paste."])
             #expect(reported.errorCode == nil)
             #expect(try await StandingTestKit.reload(app, acme.account).standing == "suspended")
             #expect(try await StandingTestKit.records(app, acme.account).last?.evidence.contains("pastebin.example.com") == true)
@@ -396,7 +408,8 @@ struct StandingReviewTests {
             #expect(!agentPage.text.contains("id=\"takeover-form\""))
             let (staff, _) = try await StandingTestKit.staffBrowser(app, role: .trustSafety)
             try await staff.get("/staff/accounts/\(acme.account.sid)/standing")
-            let done = try await staff.post("/staff/accounts/\(acme.account.sid)/standing/takeover", ["case_reference": "FR-2026-0042", "revoke_credentials": "on"])
+            let done = try await staff.post("/staff/accounts/\(acme.account.sid)/standing/takeover", ["case_reference": "FR-2026-0042", "revoke_credentials": "on",
+                                                                                                           "takeover_justification": "The owner called the hotline: logins from an unknown country."])
             #expect(done.errorCode == nil)
             #expect(try await StandingTestKit.reload(app, acme.account).standing == "suspended")
             #expect(try await UserSession.query(on: app.db).filter(\.$userSID == acme.user.sid).count() == 0)
@@ -406,6 +419,7 @@ struct StandingReviewTests {
             let mail = try #require(try await TestData.mail(app, to: acme.user.email).last)
             #expect(mail.body.contains("FR-2026-0042"))
             #expect(mail.body.contains(app.trustDeskConfiguration.fraudHotline))
+            #expect(mail.body.contains("Our reason: The owner called the hotline: logins from an unknown country."), "STD-3: the notice carries the justification")
             #expect(try await StandingTestKit.records(app, acme.account).last?.caseReference == "FR-2026-0042")
         }
     }

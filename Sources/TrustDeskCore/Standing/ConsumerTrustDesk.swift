@@ -18,17 +18,10 @@ public enum ConsumerTrustDesk {
         }
     }
 
-    /// A review decision is sent to the customer with its reasons, so it needs them written.
-    public static let minimumReviewJustification = 10
-    public static let maximumReviewJustification = 2_000
-
-    /// The justification, trimmed; throws when it is missing, too short or too long.
+    /// A review decision is sent to the customer with its reasons, so it needs them written
+    /// (`StandingGuardRails`, the same rule as every staff decision).
     public static func reviewJustification(_ text: String) throws(DomainError) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.count >= minimumReviewJustification, trimmed.count <= maximumReviewJustification else {
-            throw DomainError(.invalidParameter, "justification: write why you decide so, in \(minimumReviewJustification) to \(maximumReviewJustification) characters; the customer is sent it.")
-        }
-        return trimmed
+        try StandingGuardRails.justification(text, for: .review)
     }
 
     /// The public reply that tells the customer the decision on their review (STD-3).

@@ -110,6 +110,15 @@ public enum StandingDecider: Equatable, Sendable {
         case let .staff(sid, _), let .owner(sid): sid
         }
     }
+
+    /// The decider's role as recorded beside the name: the staff role, `owner`, or nil for a rule.
+    public var recordedRole: String? {
+        switch self {
+        case .rule: nil
+        case let .staff(_, role): role.rawValue
+        case .owner: "owner"
+        }
+    }
 }
 
 /// The named automated rules that may change a standing.
@@ -136,25 +145,40 @@ public enum StandingEffect: String, Sendable, CaseIterable {
     case offerReview = "offer_review"
 }
 
-/// A change someone asks for.
+/// A change someone asks for, with everything they put in writing for it.
 public struct StandingChange: Sendable, Equatable {
     public var from: Standing
     public var to: Standing
     public var reason: StandingReason
     public var decider: StandingDecider
+    /// Why, in the decider's words; the account holder is told it (STD-3).
     public var justification: String
+    /// What the decision rests on.
+    public var evidence: String
+    /// The fraud team's case reference (STD-4).
+    public var caseReference: String?
+    /// What the decider typed to confirm; compared with `accountName`.
+    public var confirmation: String?
+    /// The name that confirms a final change (`StandingGuardRails.confirmationName`).
+    public var accountName: String
     /// The reason of the record that put the account in `from` (to check reinstatements).
     public var currentReason: StandingReason?
     /// Whether a credential newer than the exposure exists (STD-5).
     public var hasNewCredentials: Bool
 
     public init(from: Standing, to: Standing, reason: StandingReason, decider: StandingDecider,
-                justification: String = "", currentReason: StandingReason? = nil, hasNewCredentials: Bool = false) {
+                justification: String = "", evidence: String = "", caseReference: String? = nil,
+                confirmation: String? = nil, accountName: String = "",
+                currentReason: StandingReason? = nil, hasNewCredentials: Bool = false) {
         self.from = from
         self.to = to
         self.reason = reason
         self.decider = decider
         self.justification = justification
+        self.evidence = evidence
+        self.caseReference = caseReference
+        self.confirmation = confirmation
+        self.accountName = accountName
         self.currentReason = currentReason
         self.hasNewCredentials = hasNewCredentials
     }

@@ -19,9 +19,6 @@ public enum StandingPolicy {
     /// Staff who decide reviews: Consumer Trust and trust and safety. Support agents, TAMs
     /// and PSEs never change a standing (the sources: support can't reactivate).
     public static let reviewers: Set<StaffRole> = [.consumerTrust, .trustSafety, .trustSafetyLead, .admin]
-    /// A lifted ban needs a written justification at least this long (STD-9).
-    public static let minimumJustification = 20
-
     private static let notBanned = Set(Standing.allCases).subtracting([.banned])
 
     public static let paths: [Path] = [
@@ -45,10 +42,21 @@ public enum StandingPolicy {
         Path(from: [.active, .suspended, .dormant, .pendingVetting], to: .closed, reason: .ownerRequest, rules: [], roles: [.admin], owner: true),
     ]
 
-    /// Checks `change` and returns its effects; throws a `DomainError` that says why not.
+    /// Checks `change`, confirmation included, and returns its effects; throws a `DomainError`
+    /// that says why not.
     public static func check(_ change: StandingChange) throws(DomainError) -> [StandingEffect] {
+        let effects = try preview(change)
+        try StandingGuardRails.checkConfirmed(change)
+        return effects
+    }
+
+    /// Checks everything but the confirmation and returns what the change would set off, so a
+    /// person can be shown the consequences before they confirm (STD-9: the subaccounts a ban
+    /// cascades to, the addresses it releases).
+    public static func preview(_ change: StandingChange) throws(DomainError) -> [StandingEffect] {
         if change.reason == .reviewUpheld {
             try checkUpheld(change)
+            try StandingGuardRails.checkWritten(change)
             return [.notify]
         }
         if change.from == .closed, change.to == .closed {
@@ -63,9 +71,7 @@ public enum StandingPolicy {
             )
         }
         try checkDecider(change, path)
-        if change.reason == .banLifted, change.justification.trimmingCharacters(in: .whitespacesAndNewlines).count < minimumJustification {
-            throw DomainError(.invalidParameter, "justification: lifting a ban needs a written justification of at least \(minimumJustification) characters.")
-        }
+        try StandingGuardRails.checkWritten(change)
         if change.reason == .reinstated, change.currentReason == .exposedCredentials, !change.hasNewCredentials {
             throw DomainError(.standingChangeNotAllowed, "The account was suspended for exposed credentials: it needs a new auth token or API key, created after the exposure, before it is reinstated (STD-5).")
         }

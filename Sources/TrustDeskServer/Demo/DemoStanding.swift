@@ -57,8 +57,12 @@ enum DemoStanding {
             if sample.reason == .ban, let riley = try await User.query(on: db).filter(\.$username == "staff.riley").first() {
                 decider = .staff(sid: riley.sid, role: .trustSafety)
             }
-            let change = StandingChange(from: from, to: sample.to, reason: sample.reason, decider: decider)
-            let record = EnforcementRecord(account: account.sid, change: change, evidence: sample.evidence, caseReference: nil, at: now.addingTimeInterval(-86_400))
+            // A person's decision carries its justification (StandingGuardRails), as it would on the staff page.
+            let justification = decider.isAutomated || sample.reason == .ownerRequest ? ""
+                : "Confirmed phishing: the account sent lookalike bank login links to thousands of numbers after two warnings."
+            let change = StandingChange(from: from, to: sample.to, reason: sample.reason, decider: decider,
+                                        justification: justification, evidence: sample.evidence)
+            let record = EnforcementRecord(account: account.sid, change: change, at: now.addingTimeInterval(-86_400))
             try await record.create(on: db)
             let tickets = Tickets(database: db, now: now)
             if sample.to == .dormant, let recordID = record.id {

@@ -39,7 +39,7 @@ struct StaffPagesController: RouteCollection {
             let results = try await StaffDirectory(database: request.db, now: request.now).search(query, by: staff)
             return try await request.page("staff/accounts", title: "Find accounts", SearchBody(
                 query: String(query.prefix(254)), searched: !query.isEmpty,
-                results: results.map { ResultDTO(sid: $0.sid, friendlyName: $0.friendlyName, status: $0.standing, ownerAccountSid: $0.ownerAccountSID, dateCreated: DateDisplay.utc($0.createdAt)) }
+                results: results.map { ResultDTO(sid: $0.sid, friendlyName: $0.friendlyName, status: Standing(stored: $0.standing).displayName, ownerAccountSid: $0.ownerAccountSID, dateCreated: DateDisplay.utc($0.createdAt)) }
             ))
         } catch let error as DomainError {
             return try await request.page("staff/accounts", title: "Find accounts", SearchBody(query: String(query.prefix(254)), searched: false, results: []),
@@ -78,12 +78,12 @@ struct StaffPagesController: RouteCollection {
         let subs = try await Accounts(database: request.db, now: request.now).subaccounts(of: account.sid, after: nil, limit: Paging.maximumPageSize)
         let keys = try await APIKey.query(on: request.db).filter(\.$accountSID == account.sid).filter(\.$revokedAt == nil).count()
         let body = AccountBody(
-            sid: account.sid, friendlyName: account.friendlyName, status: account.standing,
+            sid: account.sid, friendlyName: account.friendlyName, status: Standing(stored: account.standing).displayName,
             ownerAccountSid: account.ownerAccountSID, dateCreated: DateDisplay.utc(account.createdAt),
             users: members.map { UserDTO(sid: $0.user.sid, username: $0.user.username, fullName: $0.user.fullName, email: $0.user.email,
                                          role: $0.membership.role.displayName, twoFactor: $0.user.twoFactorEnabled,
                                          lastSignIn: $0.user.lastSignInAt.map(DateDisplay.utc) ?? "never") },
-            subaccounts: subs.map { ResultDTO(sid: $0.sid, friendlyName: $0.friendlyName, status: $0.standing, ownerAccountSid: $0.ownerAccountSID, dateCreated: DateDisplay.utc($0.createdAt)) },
+            subaccounts: subs.map { ResultDTO(sid: $0.sid, friendlyName: $0.friendlyName, status: Standing(stored: $0.standing).displayName, ownerAccountSid: $0.ownerAccountSID, dateCreated: DateDisplay.utc($0.createdAt)) },
             keyCount: keys
         )
         return try await request.page("staff/account", title: account.friendlyName, body)

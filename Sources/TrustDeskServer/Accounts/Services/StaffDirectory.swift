@@ -43,6 +43,13 @@ struct StaffDirectory {
         return results
     }
 
+    /// People by user SID, for pages that name who did something rather than show a SID.
+    func people(_ sids: Set<String>) async throws -> [String: User] {
+        guard !sids.isEmpty else { return [:] }
+        let users = try await User.query(on: database).filter(\.$id ~~ Array(sids)).all()
+        return Dictionary(users.map { ($0.sid, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     func record(_ staff: User, action: String, account: String?, detail: String) async throws {
         try await StaffAuditEvent(staff: staff.sid, action: action, account: account, detail: detail, at: now).create(on: database)
     }

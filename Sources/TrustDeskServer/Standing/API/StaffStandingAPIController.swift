@@ -14,10 +14,6 @@ struct StaffStandingAPIController: RouteCollection {
         routes.methodNotAllowed("Accounts", ":accountSid", "Standing", except: [.GET, .POST])
     }
 
-    private func service(_ request: Request, _ db: any Database) -> StandingService {
-        StandingService(database: db, now: request.now, configuration: request.application.trustDeskConfiguration)
-    }
-
     private func account(_ request: Request) async throws -> Account {
         let sid = try request.sidParameter("accountSid", .account)
         guard let account = try await Account.find(sid.rawValue, on: request.db) else { throw DomainError.notFound("account") }
@@ -28,18 +24,25 @@ struct StaffStandingAPIController: RouteCollection {
         try await StaffAuditEvent(staff: user.sid, action: action, account: account, detail: detail, at: request.now).create(on: request.db)
     }
 
-    private func respond(_ request: Request, _ account: Account, role: StaffRole) async throws -> Response {
-        let records = try await service(request, request.db).history(of: account.sid)
+    private func respond(_ request: Request, _ account: Account, staff user: User, role: StaffRole) async throws -> Response {
+        let records = try await request.standing.history(of: account.sid)
+        let people = try await StaffDirectory(database: request.db, now: request.now).people(Set(records.filter { !$0.isAutomated }.map(\.decidedBy)))
         let open = try await ReviewRequest.query(on: request.db).filter(\.$accountSID == account.sid)
             .filter(\.$status == ReviewRequest.Status.open.rawValue).count()
+        let subaccounts = try await Accounts(database: request.db, now: request.now).subaccounts(of: account.sid, after: nil, limit: 1_000)
+        let ips = try await DedicatedIPs(database: request.db, now: request.now).held(by: account.sid)
+        let decider = StandingDecider.staff(sid: user.sid, role: role)
         let actions = StandingPolicy.actions(from: Standing(stored: account.standing), role: role)
             .filter { $0.reason != .exposedCredentials }
-            .map { StandingActionDTO(to: $0.to.rawValue, reason: $0.reason.rawValue, justificationRequired: $0.reason == .banLifted,
-                                     caseReferenceRequired: $0.reason == .accountTakeover) }
+            .map { StandingActionDTO($0, decider: decider) }
         let response = Response(status: .ok)
         try response.content.encode(StaffStandingDTO(
             accountSid: account.sid, friendlyName: account.friendlyName, ownerAccountSid: account.ownerAccountSID, standing: account.standing,
-            reviewRequestOpen: open > 0, allowedActions: actions, records: records.map { EnforcementRecordDTO($0, forStaff: true) }), using: JSONEncoder.trustDesk)
+            reviewRequestOpen: open > 0,
+            confirmationName: StandingGuardRails.confirmationName(friendlyName: account.friendlyName, sid: account.sid),
+            subaccounts: subaccounts.map { StaffSubaccountDTO(accountSid: $0.sid, friendlyName: $0.friendlyName, standing: $0.standing) },
+            dedicatedIps: ips.map(\.address), allowedActions: actions,
+            records: records.map { EnforcementRecordDTO(forStaff: $0, person: people[$0.decidedBy]) }), using: JSONEncoder.trustDesk)
         return response
     }
 
@@ -48,7 +51,7 @@ struct StaffStandingAPIController: RouteCollection {
         do {
             let account = try await account(request)
             try await audit(request, user, "api_view_standing", account: account.sid, detail: "")
-            return try await respond(request, account, role: role)
+            return try await respond(request, account, staff: user, role: role)
         } catch let error as DomainError {
             try await audit(request, user, "api_view_standing", account: nil, detail: "refused \(error.code.rawValue): \(request.url.path.prefix(120))")
             throw error
@@ -71,19 +74,24 @@ struct StaffStandingAPIController: RouteCollection {
             guard reason != .exposedCredentials else {
                 throw DomainError(.standingChangeNotAllowed, "reason: exposed credentials are reported on the staff standing page, which revokes the credential too.")
             }
-            let reference = body.caseReference?.trimmingCharacters(in: .whitespaces)
-            if reason == .accountTakeover, (reference ?? "").isEmpty || (reference ?? "").count > 64 {
-                throw DomainError(.invalidParameter, "case_reference: a takeover needs the fraud case's reference (up to 64 characters).")
+            var expected: Standing?
+            if let text = body.expectedStanding {
+                guard let standing = Standing(rawValue: text) else {
+                    throw DomainError(.invalidParameter, "expected_standing: \"\(text.prefix(32))\" is not a standing; use one of \(Standing.allCases.map(\.rawValue).joined(separator: ", ")).")
+                }
+                expected = standing
             }
+            // Justification, evidence, case reference and confirmation are the policy's to check
+            // (StandingGuardRails), with the same codes as the staff page.
             let decision = StandingDecision(to: to, reason: reason, decider: .staff(sid: user.sid, role: role),
                                             justification: body.justification ?? "", evidence: body.evidence ?? "",
-                                            caseReference: reason == .accountTakeover ? reference : nil)
+                                            caseReference: body.caseReference, confirmation: body.confirm, expectedFrom: expected)
             try await request.db.transaction { db in
-                guard let locked = try await Account.find(account.sid, on: db) else { throw DomainError.notFound("account") }
-                try await service(request, db).apply(decision, to: locked)
+                let standing = request.standing(on: db)
+                try await standing.apply(decision, to: try await standing.lockedAccount(account.sid))
             }
             try await audit(request, user, "api_change_standing", account: account.sid, detail: "\(to.rawValue):\(reason.rawValue) applied")
-            return try await respond(request, try await Account.find(account.sid, on: request.db) ?? account, role: role)
+            return try await respond(request, try await Account.find(account.sid, on: request.db) ?? account, staff: user, role: role)
         } catch let error as DomainError {
             try await audit(request, user, "api_change_standing", account: accountSID, detail: "refused \(error.code.rawValue)")
             throw error

@@ -2,16 +2,44 @@ import Foundation
 import TrustDeskCore
 import Vapor
 
-/// A change the caller's role may make: post `to` and `reason` to make it.
+/// A change the caller's role may make: post `to` and `reason` to make it, with what it needs
+/// in writing (`StandingGuardRails`).
 struct StandingActionDTO: Content {
     let to: String
     let reason: String
+    let title: String
     let justificationRequired: Bool
+    let minimumJustification: Int
+    let evidenceRequired: Bool
+    let confirmationRequired: Bool
     let caseReferenceRequired: Bool
 
     enum CodingKeys: String, CodingKey {
-        case to, reason, justificationRequired = "justification_required", caseReferenceRequired = "case_reference_required"
+        case to, reason, title, justificationRequired = "justification_required", minimumJustification = "minimum_justification"
+        case evidenceRequired = "evidence_required", confirmationRequired = "confirmation_required"
+        case caseReferenceRequired = "case_reference_required"
     }
+
+    init(_ path: StandingPolicy.Path, decider: StandingDecider) {
+        let needs = StandingGuardRails.requirements(to: path.to, reason: path.reason, decider: decider)
+        to = path.to.rawValue
+        reason = path.reason.rawValue
+        title = path.title
+        justificationRequired = needs.minimumJustification != nil
+        minimumJustification = needs.minimumJustification ?? 0
+        evidenceRequired = needs.evidence
+        confirmationRequired = needs.confirmation
+        caseReferenceRequired = needs.caseReference
+    }
+}
+
+/// A subaccount as the staff API lists it: a ban of the main account bans those not banned yet.
+struct StaffSubaccountDTO: Content {
+    let accountSid: String
+    let friendlyName: String
+    let standing: String
+
+    enum CodingKeys: String, CodingKey { case accountSid = "account_sid", friendlyName = "friendly_name", standing }
 }
 
 struct StaffStandingDTO: Content {
@@ -20,24 +48,34 @@ struct StaffStandingDTO: Content {
     let ownerAccountSid: String?
     let standing: String
     let reviewRequestOpen: Bool
+    /// The name to send as `confirm` for a ban, termination or closing.
+    let confirmationName: String
+    let subaccounts: [StaffSubaccountDTO]
+    /// Addresses the account holds; a ban releases them (and its subaccounts').
+    let dedicatedIps: [String]
     let allowedActions: [StandingActionDTO]
     let records: [EnforcementRecordDTO]
 
     enum CodingKeys: String, CodingKey {
         case accountSid = "account_sid", friendlyName = "friendly_name", ownerAccountSid = "owner_account_sid", standing
-        case reviewRequestOpen = "review_request_open", allowedActions = "allowed_actions", records
+        case reviewRequestOpen = "review_request_open", confirmationName = "confirmation_name", subaccounts
+        case dedicatedIps = "dedicated_ips", allowedActions = "allowed_actions", records
     }
 }
 
 struct StandingChangeBody: StrictContent, Content {
-    static let allowedFields: Set<String> = ["to", "reason", "justification", "evidence", "case_reference"]
+    static let allowedFields: Set<String> = ["to", "reason", "justification", "evidence", "case_reference", "confirm", "expected_standing"]
     let to: String
     let reason: String
     let justification: String?
     let evidence: String?
     let caseReference: String?
+    /// The account's name, confirming a ban, termination or closing.
+    let confirm: String?
+    /// The standing the caller decided from; another one now answers 409 and changes nothing.
+    let expectedStanding: String?
 
     enum CodingKeys: String, CodingKey {
-        case to, reason, justification, evidence, caseReference = "case_reference"
+        case to, reason, justification, evidence, caseReference = "case_reference", confirm, expectedStanding = "expected_standing"
     }
 }

@@ -7,6 +7,9 @@ struct EnforcementRecordDTO: Content {
     let toStanding: String
     let reason: String
     let decidedBy: String
+    /// Staff only: the decider's name and role at the time, as the staff pages show them.
+    let decidedByName: String?
+    let decidedByRole: String?
     let evidence: String
     /// Staff only (the staff API); left out of customers' answers.
     let justification: String?
@@ -14,19 +17,31 @@ struct EnforcementRecordDTO: Content {
     let dateDecided: Date
 
     enum CodingKeys: String, CodingKey {
-        case fromStanding = "from_standing", toStanding = "to_standing", reason, decidedBy = "decided_by", evidence, justification
+        case fromStanding = "from_standing", toStanding = "to_standing", reason, decidedBy = "decided_by"
+        case decidedByName = "decided_by_name", decidedByRole = "decided_by_role", evidence, justification
         case caseReference = "case_reference", dateDecided = "date_decided"
     }
 
     /// Customers see whether a rule or a person decided, not which staff member, and no
     /// justification; staff see both.
-    init(_ record: EnforcementRecord, forStaff: Bool = false) {
+    init(_ record: EnforcementRecord) {
+        self.init(record, staffView: nil)
+    }
+
+    /// The staff API's record: `decider` is how the staff pages name the person.
+    init(forStaff record: EnforcementRecord, person: User?) {
+        self.init(record, staffView: (RecordView.decider(of: record, person: person), record.decidedByRole ?? person?.staffRoleRaw))
+    }
+
+    private init(_ record: EnforcementRecord, staffView: (name: String, role: String?)?) {
         fromStanding = record.fromStanding
         toStanding = record.toStanding
         reason = record.reason
-        decidedBy = forStaff || record.isAutomated ? record.decidedBy : "staff"
+        decidedBy = staffView != nil || record.isAutomated ? record.decidedBy : "staff"
+        decidedByName = staffView?.name
+        decidedByRole = staffView?.role
         evidence = record.evidence
-        justification = forStaff ? record.justification : nil
+        justification = staffView != nil ? record.justification : nil
         caseReference = record.caseReference
         dateDecided = record.decidedAt
     }

@@ -16,6 +16,9 @@ final class EnforcementRecord: Model, @unchecked Sendable {
     @Field(key: "evidence") var evidence: String
     /// `rule:<name>` or the deciding user's SID.
     @Field(key: "decided_by") var decidedBy: String
+    /// The decider's role when they decided: a staff role, or `owner`; nil for a rule and for
+    /// records older than the column (pages then show the person's current role).
+    @OptionalField(key: "decided_by_role") var decidedByRole: String?
     @Field(key: "justification") var justification: String
     /// The fraud team's case reference (STD-4), when there is one.
     @OptionalField(key: "case_reference") var caseReference: String?
@@ -23,20 +26,25 @@ final class EnforcementRecord: Model, @unchecked Sendable {
 
     init() {}
 
-    init(account: String, change: StandingChange, evidence: String, caseReference: String?, at now: Date) {
+    /// The record of a change the policy accepted. What a person wrote was checked to fit
+    /// (`StandingGuardRails`); a rule's evidence is kept to its first 2,000 characters.
+    init(account: String, change: StandingChange, at now: Date) {
         self.id = UUID()
         self.accountSID = account
         self.fromStanding = change.from.rawValue
         self.toStanding = change.to.rawValue
         self.reason = change.reason.rawValue
-        self.evidence = String(evidence.prefix(2_000))
+        self.evidence = String(change.evidence.trimmingCharacters(in: .whitespacesAndNewlines).prefix(StandingGuardRails.evidenceLength.upperBound))
         self.decidedBy = change.decider.recordedName
-        self.justification = String(change.justification.prefix(2_000))
-        self.caseReference = caseReference
+        self.decidedByRole = change.decider.recordedRole
+        self.justification = String(change.justification.trimmingCharacters(in: .whitespacesAndNewlines).prefix(StandingGuardRails.justificationLength.upperBound))
+        self.caseReference = change.caseReference?.trimmingCharacters(in: .whitespacesAndNewlines)
         self.decidedAt = now
     }
 
     var standingReason: StandingReason? { StandingReason(rawValue: reason) }
+    /// The rule's name for an automated record (`rule:dormancy` -> `dormancy`).
+    var ruleName: String? { decidedBy.hasPrefix("rule:") ? String(decidedBy.dropFirst(5)) : nil }
     var isAutomated: Bool { decidedBy.hasPrefix("rule:") }
 }
 
@@ -59,5 +67,16 @@ struct CreateEnforcementRecords: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(EnforcementRecord.schema).delete()
+    }
+}
+
+/// Who decided, by role, next to who decided by SID (STD-1: the history names people and roles).
+struct AddDecidedByRoleToEnforcementRecords: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(EnforcementRecord.schema).field("decided_by_role", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(EnforcementRecord.schema).deleteField("decided_by_role").update()
     }
 }

@@ -64,8 +64,9 @@ struct ConsumerTrustDeskController: RouteCollection {
         let rows = try await query.sort(\.$id, ConsumerTrustDesk.oldestFirst ? .ascending : .descending).limit(Self.pageSize + 1).all()
         let page = Array(rows.prefix(Self.pageSize))
         let assignees = Set(page.compactMap(\.assigneeSID))
-        let names = Dictionary(uniqueKeysWithValues: try await User.query(on: request.db).filter(\.$id ~~ Array(assignees)).all().map { ($0.sid, $0.fullName) })
-        try await StaffDirectory(database: request.db, now: request.now).record(staff, action: "view_consumer_trust_desk", account: nil, detail: topic?.rawValue ?? "all")
+        let directory = StaffDirectory(database: request.db, now: request.now)
+        let names = try await directory.people(assignees).mapValues(\.fullName)
+        try await directory.record(staff, action: "view_consumer_trust_desk", account: nil, detail: topic?.rawValue ?? "all")
         return try await request.page("standing/desk", title: "Consumer Trust desk", DeskBody(
             topic: topic?.rawValue, topicTitle: topic?.title ?? "All open cases",
             topics: ConsumerTrustTopic.allCases.map { TopicView(value: $0.rawValue, title: $0.title, count: counts[$0] ?? 0, current: $0 == topic) },
@@ -87,38 +88,38 @@ struct ConsumerTrustDeskController: RouteCollection {
     }
 
     /// Upholds or reinstates the review this ticket belongs to; back to the ticket when done,
-    /// or the panel again with the error and what was typed.
+    /// or the panel again with the error beside the justification, as typed.
     func decide(request: Request) async throws -> Response {
         let staff = try staff(request)
         guard let text = request.parameters.get("number"), let number = Int(text), number > 0 else { throw DomainError.notFound("ticket") }
         let ticket = try await Tickets(database: request.db, now: request.now).find(number)
         let form = request.pageForm()
-        let configuration = request.application.trustDeskConfiguration
-        let now = request.now
         var errors = FormErrors()
-        let decision = errors.check { () throws(DomainError) in
+        _ = errors.check { () throws(DomainError) in try StandingReviews.reviewerRole(of: staff) }
+        let decision = errors.check("decision") { () throws(DomainError) -> String in
             guard let decision = form["decision"], ["uphold", "reinstate"].contains(decision) else {
                 throw DomainError(.invalidParameter, "decision: uphold or reinstate.")
             }
             return decision
         }
-        errors.check { () throws(DomainError) in _ = try ConsumerTrustDesk.reviewJustification(form.text("justification")) }
-        if let decision, errors.isEmpty {
-            try await errors.attempt {
+        let justification = errors.check("justification") { () throws(DomainError) in try ConsumerTrustDesk.reviewJustification(form.text("justification")) }
+        if errors.isEmpty, let decision, let justification {
+            do {
                 try await request.db.transaction { db in
                     guard let review = try await ReviewRequest.query(on: db).filter(\.$ticketNumber == number)
                         .filter(\.$status == ReviewRequest.Status.open.rawValue).first()
                     else { throw DomainError(.conflict, "This ticket has no open review request; it may have been decided already.") }
-                    try await StandingReviews(standing: StandingService(database: db, now: now, configuration: configuration))
-                        .decide(review, reinstate: decision == "reinstate", by: staff, justification: form.text("justification"))
+                    try await StandingReviews(standing: request.standing(on: db))
+                        .decide(review, reinstate: decision == "reinstate", by: staff, justification: justification)
                 }
+                return request.redirect("/staff/support/tickets/\(number)#standing-panel")
+            } catch let error as DomainError {
+                errors.add(error)
             }
         }
-        guard errors.isEmpty else {
-            let panel = try await StandingTicketPanel.build(request, ticket: ticket, justification: form.text("justification"))
-            return try await request.page("standing/ticket-review", title: "Ticket #\(number)",
-                                          DecisionErrorBody(number: number, subject: ticket.subject, standing: panel), form: form, errors: errors)
-        }
-        return request.redirect("/staff/support/tickets/\(number)#standing-panel")
+        let panel = try await StandingTicketPanel.build(request, ticket: ticket, justification: form.text("justification"),
+                                                        justificationError: errors.byField["justification"])
+        return try await request.page("standing/ticket-review", title: "Ticket #\(number)",
+                                      DecisionErrorBody(number: number, subject: ticket.subject, standing: panel), form: form, errors: errors)
     }
 }

@@ -18,6 +18,7 @@ struct StandingConsolePagesController: RouteCollection {
         let sid: String
         let friendlyName: String
         let standing: String
+        let standingTitle: String
         let records: [RecordView]
         /// The review form shows only when a request can succeed: the standing allows one
         /// (`ConsolePolicy`), there is a decision to review and none is open.
@@ -46,7 +47,8 @@ struct StandingConsolePagesController: RouteCollection {
         return Body(
             account: try await ConsolePagesController.nav(request, context),
             sid: account.sid, friendlyName: account.friendlyName, standing: account.standing,
-            records: records.map { RecordView($0, forStaff: false) },
+            standingTitle: Standing(stored: account.standing).displayName,
+            records: RecordView.forCustomer(records),
             canRequestReview: unavailable == nil && open == nil, reviewUnavailable: unavailable,
             openReview: open.map(ReviewView.init), expectation: ConsumerTrustTopic.expectation
         )

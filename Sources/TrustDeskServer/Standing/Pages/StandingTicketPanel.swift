@@ -18,17 +18,19 @@ struct StandingTicketPanel: Encodable {
     let hasActions: Bool
     let review: ReviewView?
     let canDecide: Bool
-    /// What the reviewer typed, kept when a decision was refused.
+    /// What the reviewer typed, kept when a decision was refused, and why it was refused.
     let justification: String
+    let justificationError: String?
     let minimumJustification: Int
+    let maximumJustification: Int
+    let justificationRange = StandingGuardRails.justificationRangeText
     let vetting: VettingView?
 
     /// The panel for `ticket`, or nil when the ticket's account no longer exists or the viewer
     /// is not staff.
-    static func build(_ request: Request, ticket: Ticket, justification: String = "") async throws -> StandingTicketPanel? {
+    static func build(_ request: Request, ticket: Ticket, justification: String = "", justificationError: String? = nil) async throws -> StandingTicketPanel? {
         guard let role = request.signedIn?.user.staffRole,
               let account = try await Account.find(ticket.accountSID, on: request.db) else { return nil }
-        let service = StandingService(database: request.db, now: request.now, configuration: request.application.trustDeskConfiguration)
         let review = try await ReviewRequest.query(on: request.db).filter(\.$ticketNumber == ticket.number)
             .filter(\.$status == ReviewRequest.Status.open.rawValue).first()
         let standing = Standing(stored: account.standing)
@@ -36,10 +38,11 @@ struct StandingTicketPanel: Encodable {
         return StandingTicketPanel(
             ticketNumber: ticket.number, accountSid: account.sid, friendlyName: account.friendlyName,
             standing: standing.rawValue, standingTitle: standing.displayName, role: role.displayName,
-            records: try await service.history(of: account.sid).map { RecordView($0, forStaff: true) },
+            records: try await RecordView.forStaff(request.standing.history(of: account.sid), on: request.db, now: request.now),
             actions: actions, hasActions: !actions.isEmpty,
             review: review.map(ReviewView.init), canDecide: StandingPolicy.reviewers.contains(role),
-            justification: justification, minimumJustification: ConsumerTrustDesk.minimumReviewJustification,
+            justification: justification, justificationError: justificationError,
+            minimumJustification: StandingGuardRails.justificationLength.lowerBound, maximumJustification: StandingGuardRails.justificationLength.upperBound,
             vetting: try await VettingView.latest(for: account.sid, ticket: ticket, on: request.db)
         )
     }

@@ -2,12 +2,15 @@ import Fluent
 import Foundation
 import TrustDeskCore
 
-/// One enforcement record as pages show it. Customers see who decided only as "automated"
-/// or "staff"; staff see the rule name or the staff SID.
+/// One enforcement record as pages show it, in words: standings and reasons by their labels,
+/// who decided by name and role. Customers see who decided only as an automated rule, our
+/// staff, or the account's owner; staff see the person.
 struct RecordView: Encodable {
     let at: String
     let from: String
     let to: String
+    /// The standing code the record moved to, for styling and for scripts reading the page.
+    let toCode: String
     let reason: String
     let explanation: String
     let decidedBy: String
@@ -16,17 +19,52 @@ struct RecordView: Encodable {
     let justification: String
     let caseReference: String?
 
-    init(_ record: EnforcementRecord, forStaff: Bool) {
+    init(_ record: EnforcementRecord, decidedBy: String, showJustification: Bool) {
         at = DateDisplay.utc(record.decidedAt)
-        from = record.fromStanding
-        to = record.toStanding
-        reason = record.reason
+        from = Standing(stored: record.fromStanding).displayName
+        to = Standing(stored: record.toStanding).displayName
+        toCode = record.toStanding
+        reason = record.standingReason?.title ?? record.reason
         explanation = record.standingReason?.explanation ?? ""
         automated = record.isAutomated
-        decidedBy = forStaff ? record.decidedBy : (record.isAutomated ? "automated rule" : "our staff")
+        self.decidedBy = decidedBy
         evidence = record.evidence
-        justification = forStaff ? record.justification : ""
+        justification = showJustification ? record.justification : ""
         caseReference = record.caseReference
+    }
+
+    /// The history as staff read it: every decider named with their role at the time.
+    static func forStaff(_ records: [EnforcementRecord], on database: any Database, now: Date) async throws -> [RecordView] {
+        let sids = Set(records.filter { !$0.isAutomated }.map(\.decidedBy))
+        let people = try await StaffDirectory(database: database, now: now).people(sids)
+        return records.map { RecordView($0, decidedBy: decider(of: $0, person: people[$0.decidedBy]), showJustification: true) }
+    }
+
+    /// The history as the account's own users read it.
+    static func forCustomer(_ records: [EnforcementRecord]) -> [RecordView] {
+        records.map { record in
+            let who: String = if let rule = record.ruleName {
+                "Automated: \(StandingRule.title(of: rule).lowercased())"
+            } else if record.decidedByRole == "owner" || record.standingReason == .ownerRequest {
+                "The account's owner"
+            } else {
+                "Our staff"
+            }
+            return RecordView(record, decidedBy: who, showJustification: false)
+        }
+    }
+
+    /// "Sam Okafor (Trust and safety lead)", "Automated: secret scanning", "Ada Byron (account
+    /// owner)". Records older than the role column name the person's current role.
+    static func decider(of record: EnforcementRecord, person: User?) -> String {
+        if let rule = record.ruleName { return "Automated: \(StandingRule.title(of: rule).lowercased())" }
+        let role: String? = switch record.decidedByRole ?? person?.staffRoleRaw {
+        case "owner"?: "account owner"
+        case let raw?: StaffRole(rawValue: raw)?.displayName ?? raw
+        case nil: person == nil ? nil : "account owner"
+        }
+        let name = person?.fullName ?? "Unknown person \(record.decidedBy)"
+        return role.map { "\(name) (\($0))" } ?? name
     }
 }
 
@@ -51,10 +89,14 @@ struct ReviewView: Encodable {
 /// The standing changes a staff role may make from a standing, as form options. Takeover
 /// and exposed credentials have their own forms (they need a case reference or a credential).
 enum StandingActionViews {
-    static func offered(from standing: Standing, role: StaffRole) -> [StandingStaffPagesController.ActionView] {
+    static func offered(from standing: Standing, role: StaffRole, chosen: String? = nil) -> [StandingStaffPagesController.ActionView] {
         StandingPolicy.actions(from: standing, role: role)
             .filter { $0.reason != .accountTakeover && $0.reason != .exposedCredentials }
-            .map { StandingStaffPagesController.ActionView(value: "\($0.to.rawValue):\($0.reason.rawValue)", title: "\($0.to.displayName) (\($0.reason.rawValue))") }
+            .map { path in
+                let value = "\(path.to.rawValue):\(path.reason.rawValue)"
+                return StandingStaffPagesController.ActionView(value: value, title: path.title, selected: value == chosen,
+                                                              final: StandingGuardRails.finalStandings.contains(path.to))
+            }
     }
 }
 

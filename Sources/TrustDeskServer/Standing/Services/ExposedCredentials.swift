@@ -64,7 +64,7 @@ struct ExposedCredentials {
     /// Revokes, suspends with `exposed_credentials` and tells the owner which credential and
     /// where it was found. One transaction: pass a transaction's standing service.
     @discardableResult
-    func enforce(_ found: Found, url: String, source: String, decider: StandingDecider) async throws -> EnforcementRecord {
+    func enforce(_ found: Found, url: String, source: String, decider: StandingDecider, justification: String = "") async throws -> EnforcementRecord {
         let account = found.account
         let description: String
         switch found {
@@ -87,6 +87,7 @@ struct ExposedCredentials {
         account.updatedAt = standing.now
         try await account.save(on: database)
         let evidence = "Exposed credential: \(description), found at \(String(url.prefix(500))) (source: \(String(source.prefix(100))))."
-        return try await standing.apply(StandingDecision(to: .suspended, reason: .exposedCredentials, decider: decider, evidence: evidence), to: account)
+        return try await standing.apply(StandingDecision(to: .suspended, reason: .exposedCredentials, decider: decider,
+                                                         justification: justification, evidence: evidence), to: account)
     }
 }

@@ -42,6 +42,7 @@ enum StandingMail {
             default: break
             }
         }
+        if let note = staffNote(record) { lines.append(note) }
         if let caseReference {
             lines.append("Our fraud team opened case \(caseReference). Call \(context.hotline) and quote the case reference to get guidance or to escalate the case.")
         }
@@ -53,6 +54,15 @@ enum StandingMail {
             lines.append("This was an automated decision. You can ask for a human review: \(reviewLink(context)) (Consumer Trust answers within 24-48 hours).")
         }
         return (subject, lines.joined(separator: "\n\n"))
+    }
+
+    /// A staff member's written justification, as the customer reads it in a notice or banner
+    /// (STD-3); nil for automated decisions, which explain themselves, and for the owner's own.
+    static func staffNote(_ record: EnforcementRecord) -> String? {
+        guard !record.isAutomated, record.decidedByRole != "owner", record.standingReason != .ownerRequest else { return nil }
+        let justification = record.justification.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let last = justification.last else { return nil }
+        return "Our reason: \(justification)" + (".!?".contains(last) ? "" : ".")
     }
 
     static func dormancyWarning(deactivateOn: Date, _ context: Context) -> (subject: String, body: String) {

@@ -40,14 +40,21 @@ struct StandingReviews {
             .sort(\.$createdAt).limit(limit).all()
     }
 
+    /// The role of a staff member who may decide reviews; throws 20006 for anyone else, before
+    /// anything they wrote is looked at.
+    static func reviewerRole(of staff: User) throws(DomainError) -> StaffRole {
+        guard let role = staff.staffRole, StandingPolicy.reviewers.contains(role) else {
+            throw DomainError(.permissionDenied, "Only Consumer Trust or trust-and-safety staff decide reviews.")
+        }
+        return role
+    }
+
     /// Upholds or reinstates. Reinstating runs through the policy like any change (STD-5:
     /// exposed credentials need new ones first). The decision and its justification are
     /// posted on the review's ticket as a public reply, so the customer reads it there too.
     func decide(_ review: ReviewRequest, reinstate: Bool, by staff: User, justification rawJustification: String) async throws {
         guard review.status == ReviewRequest.Status.open.rawValue else { throw DomainError(.conflict, "This review was already decided.") }
-        guard let role = staff.staffRole, StandingPolicy.reviewers.contains(role) else {
-            throw DomainError(.permissionDenied, "Only Consumer Trust or trust-and-safety staff decide reviews.")
-        }
+        let role = try Self.reviewerRole(of: staff)
         let justification = try ConsumerTrustDesk.reviewJustification(rawJustification)
         guard let account = try await Account.find(review.accountSID, on: database) else { throw DomainError.notFound("account") }
         let current = Standing(stored: account.standing)

@@ -146,7 +146,7 @@ struct TrustStaffPagesController: RouteCollection {
             overrideText = "\(what) until \(profile.overrideUntil.map(DateDisplay.utc) ?? "")"
         }
         let body = AccountBody(
-            sid: account.sid, friendlyName: account.friendlyName, standing: account.standing, score: usage.score,
+            sid: account.sid, friendlyName: account.friendlyName, standing: Standing(stored: account.standing).displayName, score: usage.score,
             limit: usage.limit.map(String.init) ?? "unlimited", used: usage.used, remaining: usage.remaining.map(String.init) ?? "unlimited",
             overrideText: overrideText,
             factors: (usage.explanation?.factors ?? []).map { .init(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value, points: $0.points, maximum: $0.maximum) },
