@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import pyotp
 import requests
 import yaml
+from requests.adapters import HTTPAdapter
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 OPENAPI_PATH = REPO_ROOT / "openapi.yaml"
@@ -211,13 +212,27 @@ class Page:
         raise AssertionError(f"no form {form_id or with_field!r} on {self.url}:\n{self.text[:3000]}")
 
 
+class SourceAddressAdapter(HTTPAdapter):
+    """Sends from one loopback address (127.0.0.2, ...), so a test can be several clients."""
+
+    def __init__(self, source: str, **kwargs) -> None:
+        self.source = source
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.source, 0)
+        return super().init_poolmanager(*args, **kwargs)
+
+
 class WebClient:
     """A browser-like requests.Session: keeps cookies, submits forms with their hidden fields."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, source: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.http = requests.Session()
         self.http.headers["User-Agent"] = "trustdesk-e2e/1.0"
+        if source:
+            self.http.mount("http://", SourceAddressAdapter(source))
 
     def url(self, path: str) -> str:
         return path if path.startswith("http") else self.base_url + path

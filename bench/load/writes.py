@@ -27,24 +27,11 @@ from collections import defaultdict
 from pathlib import Path
 
 import requests
-from requests.adapters import HTTPAdapter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "e2e"))
-from helpers import Page, find_link, wait_for_mail  # noqa: E402
+from helpers import Page, SourceAddressAdapter, find_link, wait_for_mail  # noqa: E402
 
 TIMEOUT = 60
-
-
-class SourceAddressAdapter(HTTPAdapter):
-    """Sends from one loopback address, so each client is its own network to the throttle."""
-
-    def __init__(self, source: str, **kwargs) -> None:
-        self.source = source
-        super().__init__(**kwargs)
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.source, 0)
-        return super().init_poolmanager(*args, **kwargs)
 
 
 class Tally:
