@@ -36,6 +36,8 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
     case ticketTooOld = 21005
     case attachmentTooLarge = 21006
     case oneCountryPerTicket = 21007
+    case privacyRequestOpen = 23001
+    case privacyExtensionUsed = 23002
     case messageCapReached = 63038
 
     /// The HTTP status that carries this code.
@@ -55,6 +57,7 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .ticketTransitionNotAllowed, .ticketClosed: 409
         case .attachmentTooLarge: 413
         case .internalError: 500
+        case .privacyRequestOpen, .privacyExtensionUsed: 409
         case .accountSuspended, .accountDormant, .accountTerminated, .accountBanned, .accountClosed, .accountPendingVetting: 403
         case .standingChangeNotAllowed: 409
         case .invalidSignature: 401

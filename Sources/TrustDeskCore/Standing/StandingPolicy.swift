@@ -43,6 +43,7 @@ public enum StandingPolicy {
         Path(from: [.banned], to: .active, reason: .banLifted, rules: [], roles: [.trustSafetyLead], owner: false),
         Path(from: [.suspended, .dormant, .terminated], to: .active, reason: .reinstated, rules: [], roles: reviewers, owner: false),
         Path(from: [.active, .suspended, .dormant, .pendingVetting], to: .closed, reason: .ownerRequest, rules: [], roles: [.admin], owner: true),
+        Path(from: notBanned.subtracting([.closed]), to: .closed, reason: .underage, rules: [], roles: [.consumerTrust, .admin], owner: false),
     ]
 
     /// Checks `change` and returns its effects; throws a `DomainError` that says why not.
@@ -116,7 +117,7 @@ public enum StandingPolicy {
         case .dormant:
             return [.notify] + (automated ? [.offerReview] : [])
         case .closed:
-            return [.endSessions, .notify] + (automated ? [.offerReview] : [])
+            return [.endSessions, .notify, .startRetention] + (automated ? [.offerReview] : [])
         case .active:
             return automated && change.reason == .vettingApproved ? [] : [.notify]
         case .pendingVetting:

@@ -38,6 +38,8 @@ public struct TrustDeskConfiguration: Sendable {
     public var dormancyDays: Int = 180
     /// ISO country codes whose sign-ups score `country_risk` (STD-6, `TRUSTDESK_VETTING_RISK_COUNTRIES`).
     public var vettingRiskCountries: Set<String> = []
+    /// Years subscriber records are kept after closure (PRV-4, `TRUSTDESK_RETENTION_SUBSCRIBER_YEARS`).
+    public var retentionSubscriberYears: Int = 7
 
     public var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("trustdesk.sqlite") }
@@ -131,6 +133,7 @@ public struct TrustDeskConfiguration: Sendable {
             config.smsLimitFloor = value
         }
         try StandingSettings.read(env, into: &config)
+        try PrivacySettings.read(env, into: &config)
         if let cost = env["TRUSTDESK_BCRYPT_COST"], !cost.isEmpty {
             guard let value = Int(cost), (12...16).contains(value) else {
                 throw Invalid(description: "TRUSTDESK_BCRYPT_COST must be a number from 12 to 16.")

@@ -61,3 +61,19 @@ struct CreateEnforcementRecords: AsyncMigration {
         try await database.schema(EnforcementRecord.schema).delete()
     }
 }
+
+extension EnforcementRecord {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.account("account_sid")], note: "Append-only (STD-1); a legal record, deleted 7 years after closure (PRV-4).", columns: [
+        "id": .notPersonal,
+        "account_sid": .notPersonal,
+        "from_standing": .notPersonal,
+        "to_standing": .notPersonal,
+        "reason": .notPersonal,
+        "evidence": .personal(.content, .keep7Years),
+        "decided_by": .notPersonal,
+        "justification": .personal(.content, .keep7Years),
+        "case_reference": .notPersonal,
+        "decided_at": .notPersonal,
+    ])
+}
