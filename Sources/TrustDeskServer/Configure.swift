@@ -96,6 +96,10 @@ let scheduledJobs: [ScheduledJob] = [
     SupportJobs.pendingFollowUp,
     StandingJobs.dormancy,
     StandingJobs.nonPayment,
+    PrivacyJobs.requests,
+    PrivacyJobs.overdue,
+    PrivacyJobs.retention,
+    PrivacyJobs.usageDeletion,
 ]
 
 private func makeMailTransport(_ app: Application, _ configuration: TrustDeskConfiguration) throws -> any MailTransport {

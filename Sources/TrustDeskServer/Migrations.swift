@@ -51,5 +51,15 @@ enum TrustDeskMigrations {
         CreateStaffAPIKeys(),
         AddDedicatedIPHeldUnique(),
         BackfillAccountActivity(),
+        // 10. Privacy (PRV): requests, ledger, legal holds, retention schedules, preferences,
+        //     usage deletions, email corrections, under-age reports
+        CreatePrivacyRequests(),
+        CreatePrivacyLedger(),
+        CreateLegalHolds(),
+        CreatePrivacySchedules(),
+        CreatePrivacyPreferences(),
+        CreateUsageDeletions(),
+        CreateEmailChanges(),
+        CreateUnderAgeReports(),
     ]
 }
