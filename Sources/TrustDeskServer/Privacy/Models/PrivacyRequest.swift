@@ -47,6 +47,9 @@ final class PrivacyRequest: Model, @unchecked Sendable {
     @OptionalField(key: "export_expires_at") var exportExpiresAt: Date?
     @OptionalField(key: "export_downloaded_at") var exportDownloadedAt: Date?
     @Field(key: "updated_at") var updatedAt: Date
+    /// `account:<sid>` or `user:<sid>` while this is an open deletion request: a unique index
+    /// makes a second one fail even when two arrive at once (23001).
+    @OptionalField(key: "open_deletion_key") var openDeletionKey: String?
 
     init() {}
 
@@ -88,7 +91,9 @@ struct CreatePrivacyRequests: AsyncMigration {
             .field("export_expires_at", .datetime)
             .field("export_downloaded_at", .datetime)
             .field("updated_at", .datetime, .required)
+            .field("open_deletion_key", .string)
             .create()
+        try await database.index("privacy_requests_open_deletion_idx", on: PrivacyRequest.schema, columns: ["open_deletion_key"], unique: true)
         try await database.index("privacy_requests_overdue_idx", on: PrivacyRequest.schema, columns: ["overdue_check_at"])
         try await database.index("privacy_requests_process_idx", on: PrivacyRequest.schema, columns: ["process_at"])
         try await database.index("privacy_requests_account_idx", on: PrivacyRequest.schema, columns: ["account_sid", "received_at"])
@@ -113,5 +118,6 @@ extension PrivacyRequest {
         "verification_token_hash": .secret(.null), "verification_expires_at": .notPersonal, "verification_attempts": .notPersonal,
         "export_path": .notPersonal, "export_sha256": .notPersonal, "export_token_hash": .secret(.null),
         "export_expires_at": .notPersonal, "export_downloaded_at": .notPersonal, "updated_at": .notPersonal,
+        "open_deletion_key": .notPersonal,
     ])
 }

@@ -61,6 +61,7 @@ struct PrivacyRequests {
                 request.verificationAttempts += 1
                 if request.verificationAttempts >= PrivacyVerification.attemptLimit, request.requestStatus == .identityUnverified {
                     request.status = PrivacyRequestStatus.canceled.rawValue
+                    request.openDeletionKey = nil
                     request.progress = "Canceled: the verification link was tried too often."
                 }
                 request.updatedAt = now
@@ -95,7 +96,15 @@ struct PrivacyRequests {
         request.progress = "Waiting for the email verification."
         request.verificationAttempts = 0
         request.updatedAt = now
-        try await request.create(on: database)
+        if type == .deletion {
+            request.openDeletionKey = requester.scope == .account ? "account:\(requester.accountSID ?? "")" : "user:\(requester.userSID ?? "")"
+        }
+        do {
+            try await request.create(on: database)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Another deletion request of the same data arrived at the same moment.
+            throw DomainError(.privacyRequestOpen, "A deletion request is already open for this data; follow its progress instead of asking again.")
+        }
         return request
     }
 
@@ -176,6 +185,7 @@ struct PrivacyRequests {
         request.status = try request.requestStatus.move(to: status).rawValue
         request.progress = progress
         request.completedAt = now
+        request.openDeletionKey = nil
         request.processAt = nil
         request.overdueCheckAt = nil
         request.legalHoldCases = nil
