@@ -93,6 +93,7 @@ struct CreatePrivacyRequests: AsyncMigration {
             .field("updated_at", .datetime, .required)
             .field("open_deletion_key", .string)
             .create()
+        try await database.index("privacy_requests_export_expiry_idx", on: PrivacyRequest.schema, columns: ["export_expires_at"])
         try await database.index("privacy_requests_open_deletion_idx", on: PrivacyRequest.schema, columns: ["open_deletion_key"], unique: true)
         try await database.index("privacy_requests_overdue_idx", on: PrivacyRequest.schema, columns: ["overdue_check_at"])
         try await database.index("privacy_requests_process_idx", on: PrivacyRequest.schema, columns: ["process_at"])

@@ -7,6 +7,7 @@ enum PrivacyJobs {
     /// Requests to carry out (exports, deletions, restrictions) and confirmed under-age removals.
     static let requests = ScheduledJob(name: "privacy_requests", interval: 30) { app, now in
         try await app.privacyRequests(now: now).processDue()
+        try await app.privacyRequests(now: now).removeExpiredExports()
         try await app.underAgeReports(now: now).removeDue()
     }
 

@@ -229,6 +229,17 @@ struct PrivacyRequests {
 
     // MARK: Processing (the job)
 
+    /// Archives whose link expired are removed from disk; the ledger keeps their hash.
+    func removeExpiredExports() async throws {
+        let expired = try await PrivacyRequest.query(on: database).filter(\.$exportExpiresAt < now).filter(\.$exportPath != nil).limit(100).all()
+        for request in expired {
+            if let path = request.exportPath { try? FileManager.default.removeItem(atPath: path) }
+            request.exportPath = nil
+            request.exportTokenHash = nil
+            try await request.save(on: database)
+        }
+    }
+
     func processDue() async throws {
         let due = try await PrivacyRequest.query(on: database).filter(\.$processAt <= now).sort(\.$processAt).limit(20).all()
         for request in due {
