@@ -83,6 +83,7 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     app.asyncCommands.use(SupportBenchCommand(), as: "bench-support")
     app.asyncCommands.use(TrustSetLimitCommand(), as: "trust-set-limit")
     app.asyncCommands.use(BenchAdmissionCommand(), as: "bench-admission", isDefault: false)
+    app.asyncCommands.use(PrivacyBenchCommand(), as: "bench-privacy", isDefault: false)
 }
 
 /// Every periodic job; each feature contributes its own.

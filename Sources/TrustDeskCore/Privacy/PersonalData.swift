@@ -117,7 +117,9 @@ public struct TableInventory: Sendable {
 
     public var personalColumns: [(name: String, category: DataCategory, disposal: Disposal, replacement: Replacement?)] {
         columns.compactMap { name, value in
-            if case let .personal(category, disposal, replacement) = value { return (name, category, disposal, replacement) }
+            if case let .personal(category, disposal, replacement) = value {
+                return (name: name, category: category, disposal: disposal, replacement: replacement)
+            }
             return nil
         }.sorted { $0.name < $1.name }
     }

@@ -54,8 +54,8 @@ struct PersonalDataEraser {
 
     private func overwrite(_ inventory: TableInventory, _ assignments: [(String, Replacement)], _ condition: SQLQueryString, on sql: any SQLDatabase) async throws -> Int {
         let keys = try await RowKey.matching(inventory.table, key: inventory.key, condition, on: sql)
-        let set = assignments.map { name, replacement -> SQLQueryString in
-            "\(ident: name) = \(Self.expression(replacement, key: inventory.key))"
+        let set = assignments.map { pair -> SQLQueryString in
+            "\(ident: pair.0) = \(Self.expression(pair.1, key: inventory.key))"
         }.joined(separator: ", ")
         for batch in keys.chunked(into: Self.batchSize) {
             try await sql.raw("UPDATE \(ident: inventory.table) SET \(set) WHERE \(ident: inventory.key) IN (\(binds: Array(batch)))").run()

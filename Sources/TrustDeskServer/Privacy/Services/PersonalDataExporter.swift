@@ -96,7 +96,8 @@ struct PersonalDataExporter {
         var rows = 0
         try write(csv ? columns.joined(separator: ",") + "\r\n" : "[")
         while true {
-            let after: SQLQueryString = last.map { "AND \(ident: inventory.key) > \(bind: $0)" } ?? ""
+            var after: SQLQueryString = ""
+            if let last { after = "AND \(ident: inventory.key) > \(bind: last)" }
             let page = try await sql.raw("""
                 SELECT \(selected) FROM \(ident: inventory.table) WHERE \(condition) \(after)
                 ORDER BY \(ident: inventory.key) LIMIT \(literal: Self.pageSize)
@@ -122,8 +123,9 @@ struct PersonalDataExporter {
     private func add(_ file: URL, as name: String, to archive: ZIPFoundation.Archive) throws {
         let handle = try FileHandle(forReadingFrom: file)
         defer { try? handle.close() }
-        let size = Int64(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int ?? 0)
-        try archive.addEntry(with: name, type: .file, uncompressedSize: size, modificationDate: now, compressionMethod: .deflate) { position, chunk in
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: 0)
+        try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(size), modificationDate: now, compressionMethod: .deflate) { position, chunk in
             try handle.seek(toOffset: UInt64(position))
             return try handle.read(upToCount: chunk) ?? Data()
         }

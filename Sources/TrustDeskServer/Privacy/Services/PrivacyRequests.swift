@@ -206,7 +206,7 @@ struct PrivacyRequests {
     @discardableResult
     func flagOverdue() async throws -> Int {
         let due = try await PrivacyRequest.query(on: database).filter(\.$overdueCheckAt < now).sort(\.$overdueCheckAt).limit(200).all()
-        let desk = try await User.query(on: database).filter(\.$staffRoleRaw ~~ StaffRole.allCases.filter { $0.can(.handlePrivacy) }.map(\.rawValue)).all()
+        let desk = try await User.query(on: database).filter(\.$staffRoleRaw ~~ StaffRole.allCases.filter { $0.can(.handlePrivacy) }.map { Optional($0.rawValue) }).all()
         var flagged = 0
         for request in due {
             request.overdueCheckAt = nil
