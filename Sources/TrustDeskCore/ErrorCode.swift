@@ -103,6 +103,8 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .ticketTooOld: "Too old to investigate"
         case .attachmentTooLarge: "Attachment too large"
         case .oneCountryPerTicket: "One country per voice ticket"
+        case .privacyRequestOpen: "Privacy request already open"
+        case .privacyExtensionUsed: "Privacy request already extended"
         }
     }
 }
@@ -147,6 +149,8 @@ extension ErrorCode {
         case .ticketTooOld: "Voice calls older than 48 hours can no longer be investigated. Open a ticket with more recent examples."
         case .attachmentTooLarge: "Attach a smaller file (the limit is 32 KB per attachment) or paste the relevant part into the comment."
         case .oneCountryPerTicket: "A voice ticket covers calls to or from one country. Open one ticket per country."
+        case .privacyRequestOpen: "A deletion request for the same data is already open. Follow its progress in the console or at /v1/Accounts/{sid}/PrivacyRequests/{id}."
+        case .privacyExtensionUsed: "A privacy request's due date is extended at most once, with a reason told before the due date."
         }
     }
 }

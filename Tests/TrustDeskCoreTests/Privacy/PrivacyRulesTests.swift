@@ -53,7 +53,7 @@ struct PrivacyRulesTests {
     }
 
     @Test("PRV-3: one extension, with a reason, before the due date, at most 60 more days; overdue one second after")
-    func extension() throws {
+    func oneExtension() throws {
         let received = utc("2027-03-01T00:00:00")
         let due = PrivacyDeadline.due(receivedAt: received)
         let before = due.addingTimeInterval(-3600)
@@ -67,10 +67,10 @@ struct PrivacyRulesTests {
         func code(_ body: () throws(DomainError) -> Void) -> ErrorCode? {
             do { try body(); return nil } catch { return error.code }
         }
-        #expect(code { _ = try PrivacyDeadline.extend(receivedAt: received, dueAt: due, extendedTo: nil, to: due.addingTimeInterval(86_400), reason: "", now: before) } == .invalidParameter)
-        #expect(code { _ = try PrivacyDeadline.extend(receivedAt: received, dueAt: due, extendedTo: nil, to: due.addingTimeInterval(86_400), reason: "Needs more time", now: due) } == .invalidParameter,
+        #expect(code { () throws(DomainError) in _ = try PrivacyDeadline.extend(receivedAt: received, dueAt: due, extendedTo: nil, to: due.addingTimeInterval(86_400), reason: "", now: before) } == .invalidParameter)
+        #expect(code { () throws(DomainError) in _ = try PrivacyDeadline.extend(receivedAt: received, dueAt: due, extendedTo: nil, to: due.addingTimeInterval(86_400), reason: "Needs more time", now: due) } == .invalidParameter,
                 "an extension after the due date is refused")
-        #expect(code { _ = try PrivacyDeadline.extend(receivedAt: received, dueAt: due, extendedTo: nil, to: due.addingTimeInterval(61 * 86_400), reason: "Needs more time", now: before) } == .invalidParameter)
+        #expect(code { () throws(DomainError) in _ = try PrivacyDeadline.extend(receivedAt: received, dueAt: due, extendedTo: nil, to: due.addingTimeInterval(61 * 86_400), reason: "Needs more time", now: before) } == .invalidParameter)
         #expect(PrivacyDeadline.latestExtension(receivedAt: received, dueAt: due) == due.addingTimeInterval(60 * 86_400))
         #expect(!PrivacyDeadline.isOverdue(dueAt: due, extendedTo: nil, status: .pending, now: due))
         #expect(PrivacyDeadline.isOverdue(dueAt: due, extendedTo: nil, status: .pending, now: due.addingTimeInterval(1)))
