@@ -178,7 +178,7 @@ struct PrivacyRulesTests {
     @Test("PRV-6: no sequence of holds, releases and retention runs deletes held data")
     func holdsProperty() async {
         await propertyCheck(count: 200, input: Gen.int(in: 0...1_000_000)) { seed in
-            var generator = HoldEvents(seed: UInt64(seed))
+            var generator = TrustRulesTests.SplitMix(state: UInt64(seed))
             let accounts = ["AC1", "AC2", "AC3"]
             var holds: [LegalHoldState] = []
             var deleted: [String: Date] = [:]
@@ -245,18 +245,5 @@ struct PrivacyRulesTests {
         #expect(ConsumerTrustTopic(rawValue: "underage_user") == .underageUser)
         #expect(throws: DomainError.self) { _ = try UnderAgeRule.details("short") }
         #expect(StaffRole.consumerTrust.can(.handlePrivacy) && StaffRole.admin.can(.handlePrivacy) && !StaffRole.agent.can(.handlePrivacy))
-    }
-}
-
-/// A small deterministic generator for the property test's event sequence.
-private struct HoldEvents {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

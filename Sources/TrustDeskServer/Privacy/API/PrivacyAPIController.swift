@@ -23,11 +23,7 @@ struct PrivacyAPIController: RouteCollection {
     }
 
     private func target(_ request: Request) async throws -> Account {
-        let credential = try request.requireAPICredential()
-        let sid = try request.sidParameter("accountSid", .account)
-        let account = try await Accounts(database: request.db, now: request.now).accessible(sid, by: credential.accountSID)
-        try StandingGate.admit(account, request: request)
-        return account
+        try await request.targetAccount()
     }
 
     private func id(_ request: Request, _ what: String) throws -> UUID {
