@@ -50,15 +50,23 @@ public enum LegalHoldPolicy {
 
     /// The case reference and reason, trimmed; throws when either is missing or too long.
     public static func checkPlacement(caseReference: String, reason: String) throws(DomainError) -> (String, String) {
-        let reference = caseReference.trimmingWhitespace()
-        let why = reason.trimmingWhitespace()
+        (try self.caseReference(caseReference), try self.reason(reason))
+    }
+
+    public static func caseReference(_ text: String) throws(DomainError) -> String {
+        let reference = text.trimmingWhitespace()
         guard !reference.isEmpty, reference.count <= maximumCaseReference,
               reference.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_./#".contains($0)) }) else {
             throw DomainError(.invalidParameter, "case_reference: give the legal case reference, up to \(maximumCaseReference) letters, digits and - _ . / #.")
         }
+        return reference
+    }
+
+    public static func reason(_ text: String) throws(DomainError) -> String {
+        let why = text.trimmingWhitespace()
         guard (minimumReason...maximumReason).contains(why.count) else {
             throw DomainError(.invalidParameter, "reason: say why the data must be kept, in \(minimumReason) to \(maximumReason) characters.")
         }
-        return (reference, why)
+        return why
     }
 }

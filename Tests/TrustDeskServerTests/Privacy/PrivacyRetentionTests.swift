@@ -21,7 +21,6 @@ struct PrivacyRetentionTests {
         let teammate = try await TestData.teammate(app, "casey", role: .developer, on: owner.account)
         let other = try await TestData.customer(app, "harper")
         try await Membership(account: other.account.sid, user: teammate.sid, role: .developer, now: app.now).create(on: app.db)
-        try await UserSession(idHash: "session-\(UUID().uuidString)", user: owner.user.sid, stage: .signedIn, now: app.now, lifetime: 400 * 86_400).create(on: app.db)
         let registration = Registration()
         registration.id = UUID()
         registration.tokenHash = "hash-\(UUID().uuidString)"
@@ -42,6 +41,8 @@ struct PrivacyRetentionTests {
             about: owner.account, by: TicketActor(user: owner.user))
         try await Invoice(reference: "INV-1", account: owner.account.sid, billRun: "2026-02", amountCents: 1000, currency: "USD", dueAt: app.now, now: app.now).create(on: app.db)
         try await PrivacyTestKit.closeAccount(app, owner)
+        // Closing ended every session; this one was signed in again (read-only console) since.
+        try await UserSession(idHash: "session-\(UUID().uuidString)", user: owner.user.sid, stage: .signedIn, now: app.now, lifetime: 400 * 86_400).create(on: app.db)
         return World(owner: owner, teammate: teammate, other: other, ticket: opened.ticket.number)
     }
 

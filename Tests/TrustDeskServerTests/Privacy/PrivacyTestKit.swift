@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOCore
 import Testing
 import TrustDeskCore
 import VaporTesting
@@ -18,7 +19,7 @@ enum PrivacyTestKit {
     }
 
     static func json(_ body: [String: Any]) -> ByteBuffer {
-        ByteBuffer(data: (try? JSONSerialization.data(withJSONObject: body)) ?? Data())
+        ByteBuffer(string: String(decoding: (try? JSONSerialization.data(withJSONObject: body)) ?? Data(), as: UTF8.self))
     }
 
     /// A customer browser for `username`, signed in.
@@ -33,7 +34,9 @@ enum PrivacyTestKit {
     }
 
     static func placeHold(_ app: Application, on account: Account, case reference: String = "CASE-1") async throws -> LegalHold {
-        let lead = try await User.query(on: app.db).filter(\.$username == "staff.lead").first() ?? TestData.staff(app, "staff.lead", role: .trustSafetyLead)
+        var lead = try await User.query(on: app.db).filter(\.$username == "staff.lead").first()
+        if lead == nil { lead = try await TestData.staff(app, "staff.lead", role: .trustSafetyLead) }
+        guard let lead else { throw TestData.NoLink(description: "no staff.lead") }
         return try await LegalHolds(database: app.db, now: app.now).place(on: account, caseReference: reference, reason: "Litigation about the account's traffic", by: lead)
     }
 

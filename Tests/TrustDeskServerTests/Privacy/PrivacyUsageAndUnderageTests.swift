@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOCore
 import Testing
 import TrustDeskCore
 import VaporTesting

@@ -119,12 +119,13 @@ struct PrivacyConsolePagesController: RouteCollection {
         }
         let now = request.now
         let publicURL = request.application.trustDeskConfiguration.publicURL
-        var notices = ["Your details are saved."]
+        let renamed = account.flatMap { account in accountName.map { (account, $0) } }
+        let emailChanged = email != viewer.user.email
         try await request.db.transaction { db in
             let profiles = Profiles(database: db, now: now)
             try await profiles.rename(viewer.user, to: name)
-            if let account, let accountName { try await profiles.rename(account, to: accountName) }
-            if email != viewer.user.email {
+            if let renamed { try await profiles.rename(renamed.0, to: renamed.1) }
+            if emailChanged {
                 let token = Secrets.generate(.link)
                 let change = EmailChange()
                 change.id = UUID()
@@ -136,10 +137,12 @@ struct PrivacyConsolePagesController: RouteCollection {
                 try await change.create(on: db)
                 let mail = PrivacyMail.emailConfirmation(link: "\(publicURL)/console/privacy/email/confirm?token=\(token)")
                 try await Outbox(database: db, now: now).enqueue(to: email, subject: mail.subject, body: mail.body, kind: "privacy_email_confirmation")
-                notices.append("We mailed a confirmation link to the new address; your address changes when you open it.")
             }
         }
-        return try await render(request, try await self.viewer(request), notice: notices.joined(separator: " "))
+        let notice = emailChanged
+            ? "Your details are saved. We mailed a confirmation link to the new address; your address changes when you open it."
+            : "Your details are saved."
+        return try await render(request, try await self.viewer(request), notice: notice)
     }
 
     func marketing(request: Request) async throws -> Response {

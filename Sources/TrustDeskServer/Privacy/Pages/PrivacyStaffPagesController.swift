@@ -262,7 +262,9 @@ struct PrivacyStaffPagesController: RouteCollection {
             account = try await Account.find(sid.rawValue, on: request.db)
             if account == nil { errors.add(DomainError(.notFound, "account_sid: there is no account \(sid.rawValue).")) }
         }
-        if let account {
+        _ = errors.check("case_reference") { () throws(DomainError) -> String in try LegalHoldPolicy.caseReference(form.text("case_reference")) }
+        _ = errors.check("reason") { () throws(DomainError) -> String in try LegalHoldPolicy.reason(form.text("reason")) }
+        if let account, errors.isEmpty {
             _ = try await errors.check { try await request.legalHolds.place(on: account, caseReference: form.text("case_reference"), reason: form.text("reason"), by: user) }
         }
         guard errors.isEmpty else { return try await holdsPage(request, user, form: form, errors: errors) }

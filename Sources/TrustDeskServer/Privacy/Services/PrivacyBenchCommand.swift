@@ -226,7 +226,7 @@ struct PrivacyBench {
         var sids: [String] = []
         let closedAt = now
         for index in 0..<count {
-            try await app.db.transaction { db in
+            let sid = try await app.db.transaction { db in
                 let user = User(sid: SID.generate(.user), username: "bench.closed\(index)", email: "bench.closed\(index)@example.com",
                                 fullName: "Closed \(index)", passwordHash: "!", now: now)
                 try await user.create(on: db)
@@ -235,8 +235,9 @@ struct PrivacyBench {
                 account.standing = Standing.closed.rawValue
                 try await account.save(on: db)
                 try await PrivacyRetention(database: db, now: now, policy: RetentionPolicy()).schedule(accountSID: account.sid, closedAt: closedAt)
-                sids.append(account.sid)
+                return account.sid
             }
+            sids.append(sid)
         }
         return sids
     }
