@@ -3,13 +3,6 @@ import PropertyBased
 import Testing
 @testable import TrustDeskCore
 
-private func utc(_ text: String) -> Date {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    guard let date = formatter.date(from: text.hasSuffix("Z") ? text : text + "Z") else { fatalError("bad date \(text)") }
-    return date
-}
-
 @Suite("PRV: privacy rules")
 struct PrivacyRulesTests {
     // MARK: PRV-1

@@ -41,7 +41,8 @@ struct PrivacyExportTests {
             #expect(request.requestStatus == .complete)
             let path = try #require(request.exportPath)
             let files = try Self.entries(path)
-            let manifest = try #require(try JSONSerialization.jsonObject(with: try #require(files["manifest.json"])) as? [String: Any])
+            let manifestData = try #require(files["manifest.json"])
+            let manifest = try #require(try JSONSerialization.jsonObject(with: manifestData) as? [String: Any])
             let listed = try #require(manifest["files"] as? [[String: Any]])
             #expect(listed.contains { $0["name"] as? String == "tickets.csv" && $0["rows"] as? Int == 1 })
             for file in listed {

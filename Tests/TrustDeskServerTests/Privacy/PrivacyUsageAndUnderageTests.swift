@@ -77,7 +77,8 @@ struct PrivacyUsageAndUnderageTests {
             #expect(invalid.text.contains("id=\"reporter_email-error\"") && invalid.text.contains("id=\"details-error\""))
 
             let report = try #require(try await UnderAgeReport.query(on: app.db).filter(\.$userSID == customer.user.sid).first())
-            let ticket = try #require(try await Ticket.find(try #require(report.ticketNumber), on: app.db))
+            let number = try #require(report.ticketNumber)
+            let ticket = try #require(try await Ticket.find(number, on: app.db))
             #expect(ticket.topic == ConsumerTrustTopic.underageUser.rawValue)
 
             let (staff, _) = try await StandingTestKit.staffBrowser(app, role: .consumerTrust)

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Logging
+import TrustDeskCore
 
 /// Writes mail to the outbox. Callers pass the database they are in (often a transaction),
 /// so the mail exists if and only if the change that caused it does.

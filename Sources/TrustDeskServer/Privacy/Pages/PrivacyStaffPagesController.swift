@@ -253,9 +253,10 @@ struct PrivacyStaffPagesController: RouteCollection {
         let form = request.pageForm()
         var errors = FormErrors()
         let sid = errors.check("account_sid") { () throws(DomainError) -> SID in
-            do { return try SID(parsing: form.text("account_sid").trimmingCharacters(in: .whitespaces), expecting: .account) } catch {
-                throw DomainError(.malformedSID, "account_sid: \(error.description)")
+            guard let sid = try? SID(parsing: form.text("account_sid").trimmingCharacters(in: .whitespaces), expecting: .account) else {
+                throw DomainError(.malformedSID, "account_sid: give an account SID: AC and 32 lowercase hex digits.")
             }
+            return sid
         }
         var account: Account?
         if let sid {

@@ -78,7 +78,7 @@ struct PersonalDataExporter {
 
     /// One table to one file, a page at a time (keyset on the table's key).
     private func writeTable(_ inventory: TableInventory, _ condition: SQLQueryString, csv: Bool, to url: URL, on sql: any SQLDatabase) async throws -> (Int, String) {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         var hasher = SHA256()

@@ -179,7 +179,7 @@ struct PrivacyBench {
         for inventory in PrivacyInventory.tables where inventory.holdsPersonalData {
             guard let condition = SubjectRows.condition(inventory, subject) else { continue }
             let path = directory + "/\(inventory.table).json"
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             var offset = 0
             while true {
