@@ -8,12 +8,14 @@ import TrustDeskCore
 enum DemoPrivacy {
     static let closedDaysAgo = 61
     static let holdCase = "LIT-2026-014"
+    /// Name, username and full name of each demo account closed `closedDaysAgo` days ago.
+    static let closedAccounts = [("Faded Ferns", "fern.faded", "Fern Faded"), ("Held Harbor", "hal.held", "Hal Held")]
 
     /// Called once from `DemoWorld.loadIfEmpty`, inside its transaction.
     static func load(on db: any Database, now: Date, passwordHash: String) async throws {
         let closedAt = now.addingTimeInterval(-Double(closedDaysAgo) * 86_400)
         let retention = PrivacyRetention(database: db, now: now, policy: RetentionPolicy())
-        for (name, username, fullName) in [("Faded Ferns", "fern.faded", "Fern Faded"), ("Held Harbor", "hal.held", "Hal Held")] {
+        for (name, username, fullName) in closedAccounts {
             let user = User(sid: SID.generate(.user), username: username, email: "\(username)@example.com", fullName: fullName,
                             passwordHash: passwordHash, now: closedAt)
             try await user.create(on: db)

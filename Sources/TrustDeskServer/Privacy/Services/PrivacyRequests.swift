@@ -75,13 +75,6 @@ struct PrivacyRequests {
     }
 
     private func make(_ type: PrivacyRequestType, _ requester: Requester) async throws -> PrivacyRequest {
-        var open = PrivacyRequest.query(on: database)
-            .filter(\.$status ~~ PrivacyRequestStatus.allCases.filter(\.isOpen).map(\.rawValue))
-        switch requester.scope {
-        case .account: open = open.filter(\.$accountSID == requester.accountSID).filter(\.$scope == PrivacyRequest.Scope.account.rawValue)
-        case .user: open = open.filter(\.$userSID == requester.userSID).filter(\.$scope == PrivacyRequest.Scope.user.rawValue)
-        }
-        try PrivacyRequestRules.checkNoOpenDeletion(type: type, openTypes: try await open.all().map(\.requestType))
         let request = PrivacyRequest()
         request.id = UUID()
         request.type = type.rawValue
@@ -105,6 +98,16 @@ struct PrivacyRequests {
             // Another deletion request of the same data arrived at the same moment.
             throw DomainError(.privacyRequestOpen, "A deletion request is already open for this data; follow its progress instead of asking again.")
         }
+        // Written first, read after: on SQLite a transaction that starts by writing waits for
+        // the writer instead of failing to upgrade a read.
+        let id = request.id ?? UUID()
+        var open = PrivacyRequest.query(on: database).filter(\.$id != id)
+            .filter(\.$status ~~ PrivacyRequestStatus.allCases.filter(\.isOpen).map(\.rawValue))
+        switch requester.scope {
+        case .account: open = open.filter(\.$accountSID == requester.accountSID).filter(\.$scope == PrivacyRequest.Scope.account.rawValue)
+        case .user: open = open.filter(\.$userSID == requester.userSID).filter(\.$scope == PrivacyRequest.Scope.user.rawValue)
+        }
+        try PrivacyRequestRules.checkNoOpenDeletion(type: type, openTypes: try await open.all().map(\.requestType))
         return request
     }
 
