@@ -39,6 +39,8 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
     case ticketTooOld = 21005
     case attachmentTooLarge = 21006
     case oneCountryPerTicket = 21007
+    case privacyRequestOpen = 23001
+    case privacyExtensionUsed = 23002
     case messageCapReached = 63038
 
     /// The HTTP status that carries this code.
@@ -58,6 +60,7 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .ticketTransitionNotAllowed, .ticketClosed: 409
         case .attachmentTooLarge: 413
         case .internalError: 500
+        case .privacyRequestOpen, .privacyExtensionUsed: 409
         case .accountSuspended, .accountDormant, .accountTerminated, .accountBanned, .accountClosed, .accountPendingVetting: 403
         case .standingChangeNotAllowed: 409
         case .invalidSignature: 401
@@ -107,6 +110,8 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .ticketTooOld: "Too old to investigate"
         case .attachmentTooLarge: "Attachment too large"
         case .oneCountryPerTicket: "One country per voice ticket"
+        case .privacyRequestOpen: "Privacy request already open"
+        case .privacyExtensionUsed: "Privacy request already extended"
         }
     }
 }
@@ -154,6 +159,8 @@ extension ErrorCode {
         case .ticketTooOld: "Voice calls older than 48 hours can no longer be investigated. Open a ticket with more recent examples."
         case .attachmentTooLarge: "Attach a smaller file (the limit is 32 KB per attachment) or paste the relevant part into the comment."
         case .oneCountryPerTicket: "A voice ticket covers calls to or from one country. Open one ticket per country."
+        case .privacyRequestOpen: "A deletion request for the same data is already open. Follow its progress in the console or at /v1/Accounts/{sid}/PrivacyRequests/{id}."
+        case .privacyExtensionUsed: "A privacy request's due date is extended at most once, with a reason told before the due date."
         }
     }
 }

@@ -46,6 +46,8 @@ public enum StaffPermission: String, CaseIterable, Sendable {
     case findAccounts = "find_accounts"
     case viewAccountUsers = "view_account_users"
     case manageStaff = "manage_staff"
+    /// The privacy desk: requests, extensions, under-age cases (PRV-3, PRV-8).
+    case handlePrivacy = "handle_privacy"
 }
 
 /// The provider's staff roles. Every staff role must use two-factor sign-in (ACC-8).
@@ -61,6 +63,7 @@ public enum StaffRole: String, CaseIterable, Sendable, Codable {
     public var permissions: Set<StaffPermission> {
         switch self {
         case .admin: Set(StaffPermission.allCases)
+        case .consumerTrust: [.findAccounts, .viewAccountUsers, .handlePrivacy]
         default: [.findAccounts, .viewAccountUsers]
         }
     }

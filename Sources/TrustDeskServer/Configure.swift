@@ -120,6 +120,7 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     app.asyncCommands.use(SupportBenchCommand(), as: "bench-support")
     app.asyncCommands.use(TrustSetLimitCommand(), as: "trust-set-limit")
     app.asyncCommands.use(BenchAdmissionCommand(), as: "bench-admission", isDefault: false)
+    app.asyncCommands.use(PrivacyBenchCommand(), as: "bench-privacy", isDefault: false)
 }
 
 /// Every periodic job; each feature contributes its own.
@@ -133,6 +134,10 @@ let scheduledJobs: [ScheduledJob] = [
     SupportJobs.pendingFollowUp,
     StandingJobs.dormancy,
     StandingJobs.nonPayment,
+    PrivacyJobs.requests,
+    PrivacyJobs.overdue,
+    PrivacyJobs.retention,
+    PrivacyJobs.usageDeletion,
 ]
 
 private func makeMailTransport(_ app: Application, _ configuration: TrustDeskConfiguration) throws -> any MailTransport {

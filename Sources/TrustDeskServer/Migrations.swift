@@ -53,5 +53,15 @@ enum TrustDeskMigrations {
         BackfillAccountActivity(),
         // 10. Account standing, continued: enforcement guard rails (issue 9, part 3)
         AddDecidedByRoleToEnforcementRecords(),
+        // 10. Privacy (PRV): requests, ledger, legal holds, retention schedules, preferences,
+        //     usage deletions, email corrections, under-age reports
+        CreatePrivacyRequests(),
+        CreatePrivacyLedger(),
+        CreateLegalHolds(),
+        CreatePrivacySchedules(),
+        CreatePrivacyPreferences(),
+        CreateUsageDeletions(),
+        CreateEmailChanges(),
+        CreateUnderAgeReports(),
     ]
 }

@@ -16,8 +16,11 @@ func routes(_ app: Application) throws {
     try api.register(collection: StandingAPIController())
     try app.grouped("v1").grouped(ServiceCredentialMiddleware()).register(collection: BillingAPIController())
     try app.register(collection: SecretScanningController())
+    try app.register(collection: PrivacyOneClickController())
     // The staff JSON API: a staff member's personal API key by HTTP Basic, never a customer's credential.
     try app.grouped("v1", "Staff").grouped(StaffAPIAuthenticator()).register(collection: StaffStandingAPIController())
+    // Privacy (PRV): requests, reports and usage deletions of an account.
+    try api.register(collection: PrivacyAPIController())
 
     // Browser pages: session, CSRF.
     let pages = app.grouped(SessionLoader(), CSRFMiddleware())
@@ -34,4 +37,8 @@ func routes(_ app: Application) throws {
     try pages.grouped(StaffGuard()).register(collection: StandingStaffPagesController())
     try pages.grouped(StaffGuard()).register(collection: ConsumerTrustDeskController())
     try pages.grouped(StaffGuard()).register(collection: StaffAPIKeysPagesController())
+    // Privacy (PRV): public request, download, under-age report and unsubscribe; console; staff desk.
+    try pages.register(collection: PrivacyPublicPagesController())
+    try pages.grouped(CustomerGuard()).register(collection: PrivacyConsolePagesController())
+    try pages.grouped(StaffGuard()).register(collection: PrivacyStaffPagesController())
 }

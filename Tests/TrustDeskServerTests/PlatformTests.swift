@@ -115,7 +115,7 @@ struct PlatformTests {
     @Test("Mail waits in the outbox and is retried with backoff until the transport takes it")
     func outboxRetries() async throws {
         try await withTrustDesk { app in
-            try await Outbox(database: app.db, now: app.now).enqueue(to: "zoe@example.com", subject: "Hello", body: "Line one\n.Line two", kind: "test")
+            try await Outbox(database: app.db, now: app.now).enqueue(to: "zoe@example.com", subject: "Hello", body: "Line one\n.Line two", kind: "password_reset")
             let transport = FlakyTransport(failures: 2)
             let delivery = OutboxDelivery(database: app.db, transport: transport, from: "TrustDesk <no-reply@example.com>", logger: app.logger)
             #expect(try await delivery.deliverDue(now: app.now) == 0)
@@ -209,7 +209,7 @@ struct PlatformTests {
         try await withTrustDesk { app in
             let loaded = try #require(try await DemoWorld.loadIfEmpty(app))
             #expect(try await DemoWorld.loadIfEmpty(app) == nil)
-            #expect(try await Account.query(on: app.db).count() == 3 + DemoStanding.samples.count)
+            #expect(try await Account.query(on: app.db).count() == 3 + DemoStanding.samples.count + DemoPrivacy.closedAccounts.count)
             #expect(try await Account.find(loaded.acmeSubaccountSID, on: app.db)?.ownerAccountSID == loaded.acmeSID)
             let staff = try await User.query(on: app.db).filter(\.$staffRoleRaw != nil).all()
             #expect(Set(staff.compactMap(\.staffRole)) == Set(StaffRole.allCases))

@@ -531,7 +531,7 @@ struct StandingDemoTests {
             let loaded = try #require(try await DemoWorld.loadIfEmpty(app))
             let standings = Set(try await Account.query(on: app.db).all().map(\.standing))
             #expect(standings == Set(Standing.allCases.map(\.rawValue)))
-            #expect(try await EnforcementRecord.query(on: app.db).count() == DemoStanding.samples.count)
+            #expect(try await EnforcementRecord.query(on: app.db).count() == DemoStanding.samples.count + DemoPrivacy.closedAccounts.count)
             #expect(try await DedicatedIP.query(on: app.db).filter(\.$accountSID == loaded.acmeSubaccountSID).count() == 1)
             #expect(try await ReviewRequest.query(on: app.db).count() == 1)
         }

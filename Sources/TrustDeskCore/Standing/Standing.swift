@@ -66,6 +66,8 @@ public enum StandingReason: String, CaseIterable, Sendable, Codable {
     case ownerRequest = "owner_request"
     case reinstated
     case reviewUpheld = "review_upheld"
+    /// Its owner was found under age (PRV-8).
+    case underage
 
     public static let suspensionReasons: [StandingReason] = [.accountTakeover, .exposedCredentials, .abusiveTraffic, .vettingReview, .fraud]
 
@@ -87,6 +89,7 @@ public enum StandingReason: String, CaseIterable, Sendable, Codable {
         case .ownerRequest: "its owner asked to close it"
         case .reinstated: "a review reinstated it"
         case .reviewUpheld: "a review upheld the decision"
+        case .underage: "its owner is under the minimum age to hold an account"
         }
     }
 }
@@ -143,6 +146,8 @@ public enum StandingEffect: String, Sendable, CaseIterable {
     case notify
     /// The notice offers a human-review request (STD-3).
     case offerReview = "offer_review"
+    /// The privacy retention schedule starts (STD-10, PRV-4).
+    case startRetention = "start_retention"
 }
 
 /// A change someone asks for, with everything they put in writing for it.

@@ -21,6 +21,7 @@ extension StandingReason {
         case .ownerRequest: "Owner's request"
         case .reinstated: "Reinstated"
         case .reviewUpheld: "Review upheld"
+        case .underage: "Under-age user"
         }
     }
 }

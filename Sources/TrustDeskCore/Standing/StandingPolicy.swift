@@ -40,6 +40,7 @@ public enum StandingPolicy {
         Path(from: [.banned], to: .active, reason: .banLifted, rules: [], roles: [.trustSafetyLead], owner: false),
         Path(from: [.suspended, .dormant, .terminated], to: .active, reason: .reinstated, rules: [], roles: reviewers, owner: false),
         Path(from: [.active, .suspended, .dormant, .pendingVetting], to: .closed, reason: .ownerRequest, rules: [], roles: [.admin], owner: true),
+        Path(from: notBanned.subtracting([.closed]), to: .closed, reason: .underage, rules: [], roles: [.consumerTrust, .admin], owner: false),
     ]
 
     /// Checks `change`, confirmation included, and returns its effects; throws a `DomainError`
@@ -122,7 +123,7 @@ public enum StandingPolicy {
         case .dormant:
             return [.notify] + (automated ? [.offerReview] : [])
         case .closed:
-            return [.endSessions, .notify] + (automated ? [.offerReview] : [])
+            return [.endSessions, .notify, .startRetention] + (automated ? [.offerReview] : [])
         case .active:
             return automated && change.reason == .vettingApproved ? [] : [.notify]
         case .pendingVetting:

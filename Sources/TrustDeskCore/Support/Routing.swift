@@ -8,6 +8,8 @@ public enum ConsumerTrustTopic: String, CaseIterable, Sendable, Codable {
     case dormantReactivation = "dormant_reactivation"
     case exposedCredentials = "exposed_credentials"
     case automatedDecisionReview = "automated_decision_review"
+    /// A report that a user is under age (PRV-8).
+    case underageUser = "underage_user"
 
     public var title: String {
         switch self {
@@ -16,6 +18,7 @@ public enum ConsumerTrustTopic: String, CaseIterable, Sendable, Codable {
         case .dormantReactivation: "Reactivate a dormant account"
         case .exposedCredentials: "Exposed credentials"
         case .automatedDecisionReview: "Review of an automated decision"
+        case .underageUser: "Under-age user report"
         }
     }
 

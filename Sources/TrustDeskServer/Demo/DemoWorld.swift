@@ -79,6 +79,7 @@ enum DemoWorld {
             try await DemoSupport.load(on: db, now: now, passwordHash: hash, sealedTOTP: sealedTOTP, acmeSID: acme.sid, harborSID: harbor.sid)
             try await DemoStanding.load(on: db, now: now, passwordHash: hash, acmeSID: acme.sid, acmeSubaccountSID: acmeEU.sid)
             try await DemoTrust.load(on: db, scores: app.trustScores(now: now, database: db), acmeSID: acme.sid, acmeSubaccountSID: acmeEU.sid, harborSID: harbor.sid)
+            try await DemoPrivacy.load(on: db, now: now, passwordHash: hash)
             return Loaded(acmeSID: acme.sid, acmeAuthToken: acmeToken, acmeSubaccountSID: acmeEU.sid, blueHarborSID: harbor.sid)
         }
     }
@@ -134,6 +135,7 @@ enum DemoWorld {
                      "  Customers: avery (owner), blake (admin), casey (developer), drew (billing), emery (support) at Acme Rockets;",
                      "             harper (owner), jordan (developer) at Blue Harbor Clinics",
                      DemoStanding.bannerLine,
+                     DemoPrivacy.bannerLine,
                      "  Staff (two-factor, TOTP secret \(staffTOTPSecret)):",
                      "             " + staff.map { "\($0.0.username) (\($0.1.rawValue))" }.joined(separator: ", ")]
         if let loaded {

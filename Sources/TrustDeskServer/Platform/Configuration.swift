@@ -45,6 +45,8 @@ public struct TrustDeskConfiguration: Sendable {
     /// The operator's own proxies and load balancers (`TRUSTDESK_TRUSTED_PROXIES`, addresses
     /// and CIDR networks); only their forwarding headers name the client. Empty by default.
     public var trustedProxies: TrustedProxies = .none
+    /// Years subscriber records are kept after closure (PRV-4, `TRUSTDESK_RETENTION_SUBSCRIBER_YEARS`).
+    public var retentionSubscriberYears: Int = 7
 
     public var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("trustdesk.sqlite") }
@@ -151,6 +153,7 @@ public struct TrustDeskConfiguration: Sendable {
             }
         }
         try StandingSettings.read(env, into: &config)
+        try PrivacySettings.read(env, into: &config)
         if let cost = env["TRUSTDESK_BCRYPT_COST"], !cost.isEmpty {
             guard let value = Int(cost), (12...16).contains(value) else {
                 throw Invalid(description: "TRUSTDESK_BCRYPT_COST must be a number from 12 to 16.")

@@ -19,6 +19,12 @@ struct SecretBox: Sendable {
         return Array(try ChaChaPoly.open(ChaChaPoly.SealedBox(combined: data), using: key))
     }
 
+    /// A keyed hash of `text` (hex HMAC-SHA256): tokens that prove they came from this server
+    /// without being stored, such as one-click unsubscribe links (PRV-7).
+    func mac(_ text: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+    }
+
     enum SecretBoxError: Error { case malformed }
 
     /// The key from TRUSTDESK_SECRET_KEY, or else one generated once and kept in the data

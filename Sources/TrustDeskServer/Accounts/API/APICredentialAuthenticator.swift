@@ -29,6 +29,16 @@ extension Request {
         return credential
     }
 
+    /// The path's account (`:accountSid`), if the caller's credential may act on it (SEC-3), and
+    /// admitted by its standing (STD-2).
+    func targetAccount() async throws -> Account {
+        let credential = try requireAPICredential()
+        let sid = try sidParameter("accountSid", .account)
+        let account = try await Accounts(database: db, now: now).accessible(sid, by: credential.accountSID)
+        try StandingGate.admit(account, request: self)
+        return account
+    }
+
     /// A SID from the path, validated (ACC-1).
     func sidParameter(_ name: String, _ prefix: SIDPrefix) throws -> SID {
         guard let text = parameters.get(name) else { throw DomainError(.malformedSID, "The path has no \(name).") }

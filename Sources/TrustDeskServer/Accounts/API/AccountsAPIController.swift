@@ -21,11 +21,7 @@ struct AccountsAPIController: RouteCollection {
 
     /// The path's account, if the caller's credential may act on it (SEC-3).
     private func target(_ request: Request) async throws -> Account {
-        let credential = try request.requireAPICredential()
-        let sid = try request.sidParameter("accountSid", .account)
-        let account = try await Accounts(database: request.db, now: request.now).accessible(sid, by: credential.accountSID)
-        try StandingGate.admit(account, request: request)
-        return account
+        try await request.targetAccount()
     }
 
     func show(request: Request) async throws -> Response {

@@ -44,3 +44,15 @@ struct CreateAPIKeys: AsyncMigration {
         try await database.schema(APIKey.schema).delete()
     }
 }
+
+extension APIKey {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "sid", links: [.account("account_sid")], columns: [
+        "sid": .notPersonal,
+        "account_sid": .notPersonal,
+        "friendly_name": .notPersonal,
+        "secret_hash": .secret(.text("!")),
+        "created_at": .notPersonal,
+        "revoked_at": .notPersonal,
+    ])
+}

@@ -62,3 +62,21 @@ struct CreateAccounts: AsyncMigration {
         try await database.schema(Account.schema).delete()
     }
 }
+
+extension Account {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "sid", links: [.account("sid")], columns: [
+        "sid": .notPersonal,
+        "friendly_name": .deidentified(.accountData, as: .text("Closed account")),
+        "owner_account_sid": .notPersonal,
+        "standing": .notPersonal,
+        "primary_token_hash": .secret(.text("!")),
+        "primary_token_hint": .notPersonal,
+        "primary_token_created_at": .notPersonal,
+        "secondary_token_hash": .secret(.null),
+        "secondary_token_hint": .notPersonal,
+        "secondary_token_created_at": .notPersonal,
+        "created_at": .notPersonal,
+        "updated_at": .notPersonal,
+    ])
+}

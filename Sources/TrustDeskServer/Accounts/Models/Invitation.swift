@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// An emailed invitation to join an account's team with a role (ACC-4).
 final class Invitation: Model, @unchecked Sendable {
@@ -42,4 +43,21 @@ struct CreateInvitations: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(Invitation.schema).delete()
     }
+}
+
+extension Invitation {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.account("account_sid")], columns: [
+        "id": .notPersonal,
+        "token_hash": .secret(.text("!")),
+        "account_sid": .notPersonal,
+        "email": .personal(.accountData, .delete),
+        "role": .notPersonal,
+        "invited_by_user_sid": .notPersonal,
+        "created_at": .notPersonal,
+        "expires_at": .notPersonal,
+        "accepted_at": .notPersonal,
+        "accepted_user_sid": .notPersonal,
+        "cancelled_at": .notPersonal,
+    ])
 }

@@ -43,3 +43,14 @@ struct CreateMemberships: AsyncMigration {
         try await database.schema(Membership.schema).delete()
     }
 }
+
+extension Membership {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.account("account_sid"), .user("user_sid")], columns: [
+        "id": .notPersonal,
+        "account_sid": .notPersonal,
+        "user_sid": .notPersonal,
+        "role": .notPersonal,
+        "created_at": .notPersonal,
+    ])
+}

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// An emailed single-use password reset link, valid for one hour (ACC-5).
 final class PasswordReset: Model, @unchecked Sendable {
@@ -31,4 +32,16 @@ struct CreatePasswordResets: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(PasswordReset.schema).delete()
     }
+}
+
+extension PasswordReset {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.user("user_sid")], columns: [
+        "id": .notPersonal,
+        "token_hash": .secret(.text("!")),
+        "user_sid": .notPersonal,
+        "created_at": .personal(.usageData, .delete),
+        "expires_at": .notPersonal,
+        "used_at": .notPersonal,
+    ])
 }

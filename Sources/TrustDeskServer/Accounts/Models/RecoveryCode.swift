@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// A one-time two-factor recovery code, stored hashed (ACC-8).
 final class RecoveryCode: Model, @unchecked Sendable {
@@ -36,4 +37,15 @@ struct CreateRecoveryCodes: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(RecoveryCode.schema).delete()
     }
+}
+
+extension RecoveryCode {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.user("user_sid")], columns: [
+        "id": .notPersonal,
+        "user_sid": .notPersonal,
+        "code_hash": .secret(.text("!")),
+        "created_at": .notPersonal,
+        "used_at": .notPersonal,
+    ])
 }

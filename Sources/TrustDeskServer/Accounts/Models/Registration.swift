@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// A sign-up waiting for its emailed confirmation (ACC-3). Nothing else exists until it is
 /// confirmed: no account, no user.
@@ -70,4 +71,25 @@ struct AddRegistrationVettingFacts: AsyncMigration {
             try await database.schema(Registration.schema).deleteField(.string(field)).update()
         }
     }
+}
+
+extension Registration {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.account("account_sid")], note: "Unconfirmed sign-ups are purged after 7 days (ACC-3).", columns: [
+        "id": .notPersonal,
+        "token_hash": .secret(.text("!")),
+        "email": .personal(.accountData, .delete),
+        "username": .personal(.accountData, .delete),
+        "full_name": .personal(.accountData, .delete),
+        "password_hash": .secret(.text("!")),
+        "account_name": .personal(.accountData, .delete),
+        "created_at": .notPersonal,
+        "expires_at": .notPersonal,
+        "confirmed_at": .notPersonal,
+        "account_sid": .notPersonal,
+        "country": .personal(.accountData, .delete),
+        "phone": .personal(.accountData, .delete),
+        "network": .personal(.accountData, .delete),
+        "network_signups": .notPersonal,
+    ])
 }

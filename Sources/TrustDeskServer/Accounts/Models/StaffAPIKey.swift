@@ -47,3 +47,16 @@ struct CreateStaffAPIKeys: AsyncMigration {
         try await database.schema(StaffAPIKey.schema).delete()
     }
 }
+
+extension StaffAPIKey {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "sid", columns: [
+        "sid": .notPersonal,
+        "staff_user_sid": .notPersonal,
+        "friendly_name": .notPersonal,
+        "secret_hash": .secret(.text("!")),
+        "created_at": .notPersonal,
+        "last_used_at": .notPersonal,
+        "revoked_at": .notPersonal,
+    ])
+}

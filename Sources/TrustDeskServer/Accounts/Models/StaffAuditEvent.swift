@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// An append-only record of a staff member touching customer data (SEC-3).
 final class StaffAuditEvent: Model, @unchecked Sendable {
@@ -40,4 +41,16 @@ struct CreateStaffAuditEvents: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(StaffAuditEvent.schema).delete()
     }
+}
+
+extension StaffAuditEvent {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.account("account_sid")], columns: [
+        "id": .notPersonal,
+        "staff_user_sid": .notPersonal,
+        "action": .notPersonal,
+        "account_sid": .notPersonal,
+        "detail": .personal(.content, .keep7Years),
+        "at": .notPersonal,
+    ])
 }

@@ -67,3 +67,22 @@ struct CreateUsers: AsyncMigration {
         try await database.schema(User.schema).delete()
     }
 }
+
+extension User {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "sid", links: [.user("sid")], columns: [
+        "sid": .notPersonal,
+        "username": .deidentified(.accountData, as: .deletedName),
+        "email": .deidentified(.accountData, as: .deletedAddress),
+        "full_name": .deidentified(.accountData, as: .text("Deleted user")),
+        "password_hash": .secret(.text("!")),
+        "staff_role": .notPersonal,
+        "totp_secret_sealed": .secret(.null),
+        "totp_pending_secret_sealed": .secret(.null),
+        "totp_enabled_at": .notPersonal,
+        "totp_last_step": .notPersonal,
+        "last_sign_in_at": .deidentified(.usageData, as: .null),
+        "created_at": .notPersonal,
+        "updated_at": .notPersonal,
+    ])
+}

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 import SQLKit
 
 /// Which node runs a periodic job until when. Taking the lease is one conditional UPDATE,
@@ -58,4 +59,14 @@ enum JobLeases {
     static func markRun(_ job: String, at now: Date, on database: any Database) async throws {
         try await JobLease.query(on: database).filter(\.$id == job).set(\.$lastRunAt, to: now).update()
     }
+}
+
+extension JobLease {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "name", columns: [
+        "name": .notPersonal,
+        "holder": .notPersonal,
+        "expires_at": .notPersonal,
+        "last_run_at": .notPersonal,
+    ])
 }

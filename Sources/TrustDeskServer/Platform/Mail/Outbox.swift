@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Logging
+import TrustDeskCore
 
 /// Writes mail to the outbox. Callers pass the database they are in (often a transaction),
 /// so the mail exists if and only if the change that caused it does.
@@ -8,8 +9,13 @@ struct Outbox {
     let database: any Database
     let now: Date
 
-    func enqueue(to recipient: String, subject: String, body: String, kind: String) async throws {
+    /// Queues the mail unless the recipient's consent refuses its kind (PRV-7: no marketing
+    /// without opt-in, no service mail after deactivation). Returns whether it was queued.
+    @discardableResult
+    func enqueue(to recipient: String, subject: String, body: String, kind: String) async throws -> Bool {
+        guard case .send = try await MailConsent(database: database).decide(kind: kind, recipient: recipient) else { return false }
         try await OutboxMessage(recipient: recipient, subject: subject, body: body, kind: kind, now: now).create(on: database)
+        return true
     }
 }
 
@@ -33,6 +39,14 @@ struct OutboxDelivery {
             .all()
         var delivered = 0
         for message in due {
+            // Consent is checked again: an opt-out between queueing and now wins (PRV-7).
+            if case let .refuse(reason) = try await MailConsent(database: database).decide(kind: message.kind, recipient: message.recipient) {
+                message.nextAttemptAt = nil
+                message.lastError = "not sent: \(reason)"
+                try await message.save(on: database)
+                logger.info("mail withheld", metadata: ["outbox_id": "\(message.id?.uuidString ?? "")", "kind": "\(message.kind)"])
+                continue
+            }
             let mail = OutgoingMail(
                 id: message.id ?? UUID(), from: from, to: message.recipient,
                 subject: message.subject, textBody: message.body, date: message.createdAt

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// An email waiting to go out, or gone. Every mail is written here first, in the same
 /// transaction as whatever caused it, so nothing is lost if the transport is down.
@@ -53,4 +54,20 @@ struct CreateOutboxMessages: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(OutboxMessage.schema).delete()
     }
+}
+
+extension OutboxMessage {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.email("recipient")], note: "Bodies and subjects are blanked 90 days after delivery; a closed account's recipients are de-identified at day 60.", columns: [
+        "id": .notPersonal,
+        "recipient": .deidentified(.accountData, as: .deletedAddress),
+        "subject": .deidentified(.content, as: .text("")),
+        "body": .deidentified(.content, as: .text("")),
+        "kind": .notPersonal,
+        "created_at": .notPersonal,
+        "next_attempt_at": .notPersonal,
+        "attempts": .notPersonal,
+        "delivered_at": .notPersonal,
+        "last_error": .notPersonal,
+    ])
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// A browser session, stored in the database so that any node can serve any request. The
 /// cookie carries a random secret; the row's key is its hash, so a database read does not
@@ -51,4 +52,16 @@ struct CreateUserSessions: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(UserSession.schema).delete()
     }
+}
+
+extension UserSession {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.user("user_sid")], columns: [
+        "id": .secret(.null),
+        "user_sid": .notPersonal,
+        "stage": .notPersonal,
+        "created_at": .personal(.usageData, .delete),
+        "last_seen_at": .personal(.usageData, .delete),
+        "expires_at": .notPersonal,
+    ])
 }

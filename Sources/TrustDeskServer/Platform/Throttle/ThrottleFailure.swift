@@ -65,3 +65,12 @@ struct Throttle {
         try await ThrottleFailure.query(on: database).filter(\.$at < cutoff).delete()
     }
 }
+
+extension ThrottleFailure {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", note: "Keys hold usernames and client addresses; purged after 24 hours by purge_expired.", columns: [
+        "id": .notPersonal,
+        "key": .personal(.accountData, .delete),
+        "at": .notPersonal,
+    ])
+}

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// When an account was last used (API request, sign-in), for dormancy (STD-7). A row of its
 /// own so that recording usage never touches the account row others read and write.
@@ -35,4 +36,14 @@ struct CreateAccountActivity: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(AccountActivity.schema).delete()
     }
+}
+
+extension AccountActivity {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "account_sid", links: [.account("account_sid")], columns: [
+        "account_sid": .personal(.usageData, .delete),
+        "last_used_at": .personal(.usageData, .delete),
+        "dormancy_warned_at": .notPersonal,
+        "dormancy_due_at": .notPersonal,
+    ])
 }

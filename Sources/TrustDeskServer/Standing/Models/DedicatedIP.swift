@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// A dedicated sending IP address assigned to an account. A ban releases it (STD-9): the row
 /// stays, with `released_at`, so the history of who held an address survives.
@@ -40,4 +41,16 @@ struct CreateDedicatedIPs: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(DedicatedIP.schema).delete()
     }
+}
+
+extension DedicatedIP {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.account("account_sid")], columns: [
+        "id": .notPersonal,
+        "account_sid": .notPersonal,
+        "address": .notPersonal,
+        "assigned_at": .notPersonal,
+        "released_at": .notPersonal,
+        "release_reason": .notPersonal,
+    ])
 }

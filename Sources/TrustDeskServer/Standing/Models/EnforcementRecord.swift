@@ -80,3 +80,20 @@ struct AddDecidedByRoleToEnforcementRecords: AsyncMigration {
         try await database.schema(EnforcementRecord.schema).deleteField("decided_by_role").update()
     }
 }
+
+extension EnforcementRecord {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.account("account_sid")], note: "Append-only (STD-1); a legal record, deleted 7 years after closure (PRV-4).", columns: [
+        "id": .notPersonal,
+        "account_sid": .notPersonal,
+        "from_standing": .notPersonal,
+        "to_standing": .notPersonal,
+        "reason": .notPersonal,
+        "evidence": .personal(.content, .keep7Years),
+        "decided_by": .notPersonal,
+        "decided_by_role": .notPersonal,
+        "justification": .personal(.content, .keep7Years),
+        "case_reference": .notPersonal,
+        "decided_at": .notPersonal,
+    ])
+}

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// An invoice from the monthly bill run, reported by the billing system (STD-8).
 final class Invoice: Model, @unchecked Sendable {
@@ -67,4 +68,22 @@ struct CreateInvoices: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(Invoice.schema).delete()
     }
+}
+
+extension Invoice {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.account("account_sid")], columns: [
+        "id": .notPersonal,
+        "reference": .personal(.accountData, .keep7Years),
+        "account_sid": .notPersonal,
+        "bill_run": .notPersonal,
+        "amount_cents": .personal(.accountData, .keep7Years),
+        "paid_cents": .personal(.accountData, .keep7Years),
+        "currency": .notPersonal,
+        "due_at": .notPersonal,
+        "warnings_sent": .notPersonal,
+        "paid_at": .notPersonal,
+        "next_check_at": .notPersonal,
+        "created_at": .notPersonal,
+    ])
 }

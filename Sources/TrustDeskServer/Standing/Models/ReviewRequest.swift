@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// A customer's request for a human review of an automated decision (STD-3). Decided by
 /// Consumer Trust: upheld or reinstated, each an enforcement record of its own.
@@ -55,4 +56,20 @@ struct CreateReviewRequests: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(ReviewRequest.schema).delete()
     }
+}
+
+extension ReviewRequest {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.account("account_sid")], columns: [
+        "id": .notPersonal,
+        "account_sid": .notPersonal,
+        "record_id": .notPersonal,
+        "requested_by": .notPersonal,
+        "message": .personal(.content, .keepSupport3Years),
+        "status": .notPersonal,
+        "decided_by": .notPersonal,
+        "decided_at": .notPersonal,
+        "ticket_number": .notPersonal,
+        "created_at": .notPersonal,
+    ])
 }

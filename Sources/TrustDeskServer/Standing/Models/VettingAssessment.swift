@@ -60,3 +60,18 @@ struct CreateVettingAssessments: AsyncMigration {
         try await database.schema(VettingAssessment.schema).delete()
     }
 }
+
+extension VettingAssessment {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.account("account_sid")], columns: [
+        "id": .notPersonal,
+        "account_sid": .notPersonal,
+        "score": .notPersonal,
+        "outcome": .notPersonal,
+        "findings": .deidentified(.accountData, as: .text("[]")),
+        "country": .deidentified(.accountData, as: .null),
+        "phone": .deidentified(.accountData, as: .null),
+        "network": .deidentified(.accountData, as: .null),
+        "assessed_at": .notPersonal,
+    ])
+}

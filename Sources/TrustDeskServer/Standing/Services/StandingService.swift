@@ -42,12 +42,14 @@ struct StandingService {
     let now: Date
     let publicURL: String
     let hotline: String
+    let retentionPolicy: RetentionPolicy
 
     init(database: any Database, now: Date, configuration: TrustDeskConfiguration) {
         self.database = database
         self.now = now
         self.publicURL = configuration.publicURL
         self.hotline = configuration.fraudHotline
+        self.retentionPolicy = configuration.retentionPolicy
     }
 
     /// The newest record of an account, which put it in its current standing.
@@ -135,6 +137,8 @@ struct StandingService {
             case .releaseDedicatedIPs: try await releaseIPs(of: account.sid)
             case .notify: try await notify(account, record, offerReview: effects.contains(.offerReview), caseReference: record.caseReference)
             case .offerReview: break
+            case .startRetention:
+                try await PrivacyRetention(database: database, now: now, policy: retentionPolicy).schedule(accountSID: account.sid, closedAt: now)
             }
         }
         return record

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// A staff member's place on the support desk: their group, their working-hours calendar,
 /// and whether they are available (they can mark themselves away) (SUP-5).
@@ -38,4 +39,15 @@ struct CreateStaffSupportProfiles: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(StaffSupportProfile.schema).delete()
     }
+}
+
+extension StaffSupportProfile {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "user_sid", columns: [
+        "user_sid": .notPersonal,
+        "group_name": .notPersonal,
+        "calendar_id": .notPersonal,
+        "available": .notPersonal,
+        "updated_at": .notPersonal,
+    ])
 }

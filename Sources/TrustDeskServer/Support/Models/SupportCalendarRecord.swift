@@ -53,3 +53,16 @@ struct CreateSupportCalendars: AsyncMigration {
         try await database.schema(SupportCalendarRecord.schema).delete()
     }
 }
+
+extension SupportCalendarRecord {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", columns: [
+        "id": .notPersonal,
+        "name": .notPersonal,
+        "time_zone": .notPersonal,
+        "weekly_hours": .notPersonal,
+        "holidays": .notPersonal,
+        "group_name": .notPersonal,
+        "updated_at": .notPersonal,
+    ])
+}

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// A customer organisation's support plan and account team (SUP-1, SUP-14), keyed by the
 /// top-level account SID: an organisation is a main account with its subaccounts.
@@ -50,4 +51,20 @@ struct CreateSupportProfiles: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(SupportProfile.schema).delete()
     }
+}
+
+extension SupportProfile {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "account_sid", links: [.account("account_sid")], columns: [
+        "account_sid": .notPersonal,
+        "plan": .notPersonal,
+        "primary_tam_sid": .notPersonal,
+        "secondary_tam_sid": .notPersonal,
+        "tam_manager_sid": .notPersonal,
+        "account_executive_name": .personal(.accountData, .delete),
+        "account_executive_email": .personal(.accountData, .delete),
+        "phone_pin": .secret(.text("")),
+        "chat_channel": .notPersonal,
+        "updated_at": .notPersonal,
+    ])
 }

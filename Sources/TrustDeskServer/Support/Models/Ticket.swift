@@ -122,3 +122,38 @@ struct AddTicketPendingFollowUp: AsyncMigration {
         try await database.schema(Ticket.schema).deleteField("pending_next_at").update()
     }
 }
+
+extension Ticket {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "number", links: [.account("organisation_sid"), .user("requester_sid")], columns: [
+        "number": .notPersonal,
+        "subject": .personal(.content, .keepSupport3Years),
+        "description": .personal(.content, .keepSupport3Years),
+        "product": .notPersonal,
+        "priority": .notPersonal,
+        "status": .notPersonal,
+        "unsolved": .notPersonal,
+        "organisation_sid": .notPersonal,
+        "account_sid": .notPersonal,
+        "requester_sid": .notPersonal,
+        "requester_name": .personal(.accountData, .keepSupport3Years),
+        "requester_email": .personal(.accountData, .keepSupport3Years),
+        "assignee_sid": .notPersonal,
+        "group_name": .notPersonal,
+        "plan": .notPersonal,
+        "has_sla": .notPersonal,
+        "topic": .notPersonal,
+        "tags": .notPersonal,
+        "sids": .personal(.usageData, .keepSupport3Years),
+        "intake_details": .personal(.content, .keepSupport3Years),
+        "intake_warnings": .notPersonal,
+        "follow_up_of": .notPersonal,
+        "solved_at": .notPersonal,
+        "close_due_at": .notPersonal,
+        "created_at": .notPersonal,
+        "updated_at": .notPersonal,
+        "pending_next_at": .notPersonal,
+        "pending_solve_at": .notPersonal,
+        "pending_reminded": .notPersonal,
+    ])
+}

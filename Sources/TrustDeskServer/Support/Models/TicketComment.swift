@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// A reply on a ticket: public (the customer sees it) or an internal staff note.
 final class TicketComment: Model, @unchecked Sendable {
@@ -78,4 +79,26 @@ struct CreateTicketComments: AsyncMigration {
         try await database.schema(TicketAttachment.schema).delete()
         try await database.schema(TicketComment.schema).delete()
     }
+}
+
+extension TicketComment {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.ticket("ticket_number"), .user("author_sid")], columns: [
+        "id": .notPersonal, "ticket_number": .notPersonal, "author_sid": .notPersonal,
+        "author_name": .personal(.accountData, .keepSupport3Years),
+        "author_is_staff": .notPersonal, "is_public": .notPersonal,
+        "body": .personal(.content, .keepSupport3Years),
+        "created_at": .notPersonal,
+    ])
+}
+
+extension TicketAttachment {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.ticket("ticket_number")], columns: [
+        "id": .notPersonal, "ticket_number": .notPersonal, "comment_id": .notPersonal,
+        "filename": .personal(.content, .keepSupport3Years),
+        "content_type": .notPersonal, "size": .notPersonal,
+        "content_base64": .personal(.content, .keepSupport3Years),
+        "created_at": .notPersonal,
+    ])
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// The append-only history of a ticket: every change, who made it and why. Nothing edits or
 /// deletes these rows.
@@ -49,4 +50,18 @@ struct CreateTicketEvents: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(TicketEvent.schema).delete()
     }
+}
+
+extension TicketEvent {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.ticket("ticket_number")], columns: [
+        "id": .notPersonal,
+        "ticket_number": .notPersonal,
+        "actor_sid": .notPersonal,
+        "actor_name": .personal(.accountData, .keepSupport3Years),
+        "action": .notPersonal,
+        "detail": .personal(.content, .keepSupport3Years),
+        "is_public": .notPersonal,
+        "at": .notPersonal,
+    ])
 }

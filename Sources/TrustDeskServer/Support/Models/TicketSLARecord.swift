@@ -100,3 +100,28 @@ struct CreateTicketSLATargets: AsyncMigration {
         try await database.schema(TicketSLARecord.schema).delete()
     }
 }
+
+extension TicketSLARecord {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.ticket("ticket_number")], columns: [
+        "id": .notPersonal,
+        "ticket_number": .notPersonal,
+        "metric": .notPersonal,
+        "status": .notPersonal,
+        "target_minutes": .notPersonal,
+        "around_the_clock": .notPersonal,
+        "used_seconds": .notPersonal,
+        "running_since": .notPersonal,
+        "due_at": .notPersonal,
+        "ended_at": .notPersonal,
+        "started_at": .notPersonal,
+    ])
+}
+
+extension SupportAlert {
+    /// PRV-1: staff alerts name tickets, not people; they go with their ticket.
+    static let inventory = TableInventory(schema, key: "id", links: [.ticket("ticket_number")], columns: [
+        "id": .notPersonal, "user_sid": .notPersonal, "ticket_number": .notPersonal,
+        "message": .personal(.content, .keepSupport3Years), "created_at": .notPersonal,
+    ])
+}

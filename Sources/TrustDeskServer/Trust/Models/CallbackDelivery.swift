@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// A refusal (63038) to tell the account's status callback (PT-9), retried until delivered or
 /// given up after `CallbackDelivery.maximumAttempts`.
@@ -53,4 +54,20 @@ struct CreateCallbackDeliveries: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(CallbackDelivery.schema).delete()
     }
+}
+
+extension CallbackDelivery {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.account("account_sid")], columns: [
+        "id": .notPersonal,
+        "account_sid": .notPersonal,
+        "url": .personal(.accountData, .delete),
+        "body": .personal(.usageData, .delete),
+        "signature": .secret(.text("")),
+        "attempts": .notPersonal,
+        "next_attempt_at": .notPersonal,
+        "delivered_at": .notPersonal,
+        "last_error": .notPersonal,
+        "created_at": .notPersonal,
+    ])
 }

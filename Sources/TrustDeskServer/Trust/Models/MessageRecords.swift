@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// Admitted messages that carried a SID, written in batches by each node's journal so outcome
 /// reports can be matched to an account (PT-7). Kept 35 days.
@@ -31,4 +32,15 @@ struct CreateAdmittedMessages: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(AdmittedMessage.schema).delete()
     }
+}
+
+extension AdmittedMessage {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "message_sid", links: [.account("account_sid")], note: "Kept 35 days; a usage deletion (PRV-5) removes a range sooner.", columns: [
+        "message_sid": .personal(.usageData, .delete),
+        "account_sid": .notPersonal,
+        "admitted_at": .personal(.usageData, .delete),
+        "outcome": .personal(.usageData, .delete),
+        "outcome_at": .personal(.usageData, .delete),
+    ])
 }

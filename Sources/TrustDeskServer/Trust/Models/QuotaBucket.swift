@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// PT-4's shared ledger: SMS quota granted to nodes per account and UTC hour bucket, net of
 /// returned units. Net grants of past hours are the admitted volume (PT-3) except units stranded
@@ -32,4 +33,14 @@ struct CreateQuotaBuckets: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(QuotaBucket.schema).delete()
     }
+}
+
+extension QuotaBucket {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.account("account_sid")], note: "Hourly counts only: no personal data; Progressive Trust needs them (PT-3), so they stay.", columns: [
+        "id": .notPersonal,
+        "account_sid": .notPersonal,
+        "bucket": .notPersonal,
+        "granted": .notPersonal,
+    ])
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// An account in Progressive Trust (PT-1): its current score and limit, the explanation, any
 /// override (PT-10) and its status callback (PT-9). `updated_at` moves whenever the policy
@@ -68,4 +69,25 @@ struct CreateTrustProfiles: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(TrustProfile.schema).delete()
     }
+}
+
+extension TrustProfile {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "account_sid", links: [.account("account_sid")], columns: [
+        "account_sid": .notPersonal,
+        "score": .notPersonal,
+        "daily_limit": .notPersonal,
+        "explanation": .notPersonal,
+        "average_daily_volume": .notPersonal,
+        "enrolled_at": .notPersonal,
+        "computed_at": .notPersonal,
+        "updated_at": .notPersonal,
+        "lease_seq": .notPersonal,
+        "override_limit": .notPersonal,
+        "override_score": .notPersonal,
+        "override_from": .notPersonal,
+        "override_until": .notPersonal,
+        "callback_url": .deidentified(.accountData, as: .null),
+        "callback_secret": .secret(.null),
+    ])
 }

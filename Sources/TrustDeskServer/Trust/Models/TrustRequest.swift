@@ -77,3 +77,25 @@ struct AddTrustRequestTicketNumber: AsyncMigration {
         try await database.schema(TrustRequest.schema).deleteField("ticket_number").update()
     }
 }
+
+extension TrustRequest {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.account("account_sid")], columns: [
+        "id": .notPersonal,
+        "account_sid": .notPersonal,
+        "kind": .notPersonal,
+        "amount": .notPersonal,
+        "starts_on": .notPersonal,
+        "ends_on": .notPersonal,
+        "reason": .personal(.content, .keepSupport3Years),
+        "requested_by": .notPersonal,
+        "status": .notPersonal,
+        "decided_by": .notPersonal,
+        "decision_note": .personal(.content, .keepSupport3Years),
+        "granted_limit": .notPersonal,
+        "granted_score": .notPersonal,
+        "decided_at": .notPersonal,
+        "created_at": .notPersonal,
+        "ticket_number": .notPersonal,
+    ])
+}

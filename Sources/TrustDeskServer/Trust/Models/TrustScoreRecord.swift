@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// One computed (or overridden) score with its explanation: the history staff read (PT-1, PT-7).
 /// Append-only.
@@ -45,4 +46,17 @@ struct CreateTrustScoreHistory: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(TrustScoreRecord.schema).delete()
     }
+}
+
+extension TrustScoreRecord {
+    /// PRV-1: every column, classified (docs/privacy.md says how to add one).
+    static let inventory = TableInventory(schema, key: "id", links: [.account("account_sid")], columns: [
+        "id": .notPersonal,
+        "account_sid": .notPersonal,
+        "score": .notPersonal,
+        "daily_limit": .notPersonal,
+        "explanation": .notPersonal,
+        "source": .notPersonal,
+        "created_at": .notPersonal,
+    ])
 }
