@@ -36,6 +36,8 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
     case ticketTooOld = 21005
     case attachmentTooLarge = 21006
     case oneCountryPerTicket = 21007
+    case statusTransitionNotAllowed = 22001
+    case rfoBeforeResolution = 22002
     case messageCapReached = 63038
 
     /// The HTTP status that carries this code.
@@ -58,6 +60,7 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .accountSuspended, .accountDormant, .accountTerminated, .accountBanned, .accountClosed, .accountPendingVetting: 403
         case .standingChangeNotAllowed: 409
         case .invalidSignature: 401
+        case .statusTransitionNotAllowed, .rfoBeforeResolution: 409
         }
     }
 
@@ -100,6 +103,8 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .ticketTooOld: "Too old to investigate"
         case .attachmentTooLarge: "Attachment too large"
         case .oneCountryPerTicket: "One country per voice ticket"
+        case .statusTransitionNotAllowed: "Status change not allowed"
+        case .rfoBeforeResolution: "Incident not resolved yet"
         }
     }
 }
@@ -144,6 +149,8 @@ extension ErrorCode {
         case .ticketTooOld: "Voice calls older than 48 hours can no longer be investigated. Open a ticket with more recent examples."
         case .attachmentTooLarge: "Attach a smaller file (the limit is 32 KB per attachment) or paste the relevant part into the comment."
         case .oneCountryPerTicket: "A voice ticket covers calls to or from one country. Open one ticket per country."
+        case .statusTransitionNotAllowed: "An incident or maintenance can't take that status from its current one (for example a resolved incident back to investigating); the message lists the statuses it can take."
+        case .rfoBeforeResolution: "A reason for outage is published after the incident is resolved. Post the resolved update first."
         }
     }
 }

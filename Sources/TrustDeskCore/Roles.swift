@@ -46,6 +46,8 @@ public enum StaffPermission: String, CaseIterable, Sendable {
     case findAccounts = "find_accounts"
     case viewAccountUsers = "view_account_users"
     case manageStaff = "manage_staff"
+    /// Components, incidents, maintenances and reasons for outage on the status page (STS).
+    case manageStatus = "manage_status"
 }
 
 /// The provider's staff roles. Every staff role must use two-factor sign-in (ACC-8).
@@ -61,6 +63,7 @@ public enum StaffRole: String, CaseIterable, Sendable, Codable {
     public var permissions: Set<StaffPermission> {
         switch self {
         case .admin: Set(StaffPermission.allCases)
+        case .pse: [.findAccounts, .viewAccountUsers, .manageStatus]
         default: [.findAccounts, .viewAccountUsers]
         }
     }
