@@ -78,11 +78,13 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     if options.runScheduler {
         app.lifecycle.use(JobScheduler(jobs: scheduledJobs, tick: configuration.schedulerTick))
         app.lifecycle.use(TrustMaintenanceLoop())
+        app.lifecycle.use(StatusSnapshotLoop())
     }
     app.asyncCommands.use(JobsCommand(), as: "jobs")
     app.asyncCommands.use(SupportBenchCommand(), as: "bench-support")
     app.asyncCommands.use(TrustSetLimitCommand(), as: "trust-set-limit")
     app.asyncCommands.use(BenchAdmissionCommand(), as: "bench-admission", isDefault: false)
+    app.asyncCommands.use(StatusBenchCommand(), as: "bench-status", isDefault: false)
 }
 
 /// Every periodic job; each feature contributes its own.
@@ -96,6 +98,10 @@ let scheduledJobs: [ScheduledJob] = [
     SupportJobs.pendingFollowUp,
     StandingJobs.dormancy,
     StandingJobs.nonPayment,
+    StatusJobs.maintenance,
+    StatusJobs.notifications,
+    StatusJobs.rfoTickets,
+    StatusJobs.subscriberPurge,
 ]
 
 private func makeMailTransport(_ app: Application, _ configuration: TrustDeskConfiguration) throws -> any MailTransport {

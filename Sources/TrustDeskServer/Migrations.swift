@@ -51,5 +51,17 @@ enum TrustDeskMigrations {
         CreateStaffAPIKeys(),
         AddDedicatedIPHeldUnique(),
         BackfillAccountActivity(),
+        // 10. Status page and incidents (STS), and mail headers for its List-Unsubscribe
+        AddHeadersToOutboxMessages(),
+        CreateStatusPages(),
+        CreateStatusComponents(),
+        CreateStatusComponentChanges(),
+        CreateStatusIncidents(),
+        CreateStatusIncidentComponents(),
+        CreateStatusIncidentUpdates(),
+        CreateStatusSubscribers(),
+        CreateStatusMailings(),
+        CreateStatusNotifications(),
+        CreateStatusRFODeliveries(),
     ]
 }

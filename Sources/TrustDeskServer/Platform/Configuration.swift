@@ -38,6 +38,12 @@ public struct TrustDeskConfiguration: Sendable {
     public var dormancyDays: Int = 180
     /// ISO country codes whose sign-ups score `country_risk` (STD-6, `TRUSTDESK_VETTING_RISK_COUNTRIES`).
     public var vettingRiskCountries: Set<String> = []
+    /// The status page's name in its JSON and pages (STS-5, `TRUSTDESK_STATUS_PAGE_NAME`).
+    public var statusPageName: String = "TrustDesk"
+    /// The zone the status page shows times in (`TRUSTDESK_STATUS_TIME_ZONE`).
+    public var statusTimeZone: String = "UTC"
+    /// How long before a maintenance subscribers are reminded (`TRUSTDESK_STATUS_REMINDER_MINUTES`).
+    public var statusReminderLead: TimeInterval = 60 * 60
 
     public var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("trustdesk.sqlite") }
@@ -131,6 +137,7 @@ public struct TrustDeskConfiguration: Sendable {
             config.smsLimitFloor = value
         }
         try StandingSettings.read(env, into: &config)
+        try StatusSettings.read(env, into: &config)
         if let cost = env["TRUSTDESK_BCRYPT_COST"], !cost.isEmpty {
             guard let value = Int(cost), (12...16).contains(value) else {
                 throw Invalid(description: "TRUSTDESK_BCRYPT_COST must be a number from 12 to 16.")

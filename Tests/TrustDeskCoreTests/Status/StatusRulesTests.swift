@@ -70,7 +70,7 @@ struct StatusRulesTests {
         do {
             _ = try IncidentStatus.resolved.update(to: .investigating)
             Issue.record("a resolved incident went back to investigating")
-        } catch let error as DomainError {
+        } catch {
             #expect(error.code == .statusTransitionNotAllowed && error.code.rawValue == 22001 && error.code.httpStatus == 409)
             #expect(error.field == "status" && error.message.contains("can't become investigating"))
         }

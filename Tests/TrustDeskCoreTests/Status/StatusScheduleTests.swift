@@ -101,7 +101,7 @@ struct StatusScheduleTests {
         do {
             try ReasonForOutage.check(.postmortem)
             Issue.record("a second reason for outage was allowed")
-        } catch let error as DomainError {
+        } catch {
             #expect(error.code == .statusTransitionNotAllowed)
         }
         #expect(ErrorCode.rfoBeforeResolution.rawValue == 22002 && ErrorCode.rfoBeforeResolution.httpStatus == 409)
