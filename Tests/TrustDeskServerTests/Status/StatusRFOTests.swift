@@ -27,6 +27,7 @@ struct StatusRFOTests {
     func ticketsOnce() async throws {
         try await withTrustDesk { app in
             let (world, orbit, staff, incident) = try await Self.world(app)
+            app.clock.advance(by: 86_400)
             try await StatusTestKit.publishRFO(app, incident, body: "Root cause: a carrier gateway refused connections.\nFix: faster failover.",
                                                organisations: [world.acme.account.sid, orbit.account.sid], by: staff)
             let published = try #require(try await StatusIncident.find(incident.id, on: app.db))
