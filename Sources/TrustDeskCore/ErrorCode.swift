@@ -41,6 +41,8 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
     case oneCountryPerTicket = 21007
     case privacyRequestOpen = 23001
     case privacyExtensionUsed = 23002
+    case statusTransitionNotAllowed = 22001
+    case rfoBeforeResolution = 22002
     case messageCapReached = 63038
 
     /// The HTTP status that carries this code.
@@ -65,6 +67,7 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .standingChangeNotAllowed: 409
         case .invalidSignature: 401
         case .justificationNeeded, .evidenceNeeded, .confirmationMismatch: 400
+        case .statusTransitionNotAllowed, .rfoBeforeResolution: 409
         }
     }
 
@@ -112,6 +115,8 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .oneCountryPerTicket: "One country per voice ticket"
         case .privacyRequestOpen: "Privacy request already open"
         case .privacyExtensionUsed: "Privacy request already extended"
+        case .statusTransitionNotAllowed: "Status change not allowed"
+        case .rfoBeforeResolution: "Incident not resolved yet"
         }
     }
 }
@@ -161,6 +166,8 @@ extension ErrorCode {
         case .oneCountryPerTicket: "A voice ticket covers calls to or from one country. Open one ticket per country."
         case .privacyRequestOpen: "A deletion request for the same data is already open. Follow its progress in the console or at /v1/Accounts/{sid}/PrivacyRequests/{id}."
         case .privacyExtensionUsed: "A privacy request's due date is extended at most once, with a reason told before the due date."
+        case .statusTransitionNotAllowed: "An incident or maintenance can't take that status from its current one (for example a resolved incident back to investigating); the message lists the statuses it can take."
+        case .rfoBeforeResolution: "A reason for outage is published after the incident is resolved. Post the resolved update first."
         }
     }
 }

@@ -48,6 +48,8 @@ public enum StaffPermission: String, CaseIterable, Sendable {
     case manageStaff = "manage_staff"
     /// The privacy desk: requests, extensions, under-age cases (PRV-3, PRV-8).
     case handlePrivacy = "handle_privacy"
+    /// Components, incidents, maintenances and reasons for outage on the status page (STS).
+    case manageStatus = "manage_status"
 }
 
 /// The provider's staff roles. Every staff role must use two-factor sign-in (ACC-8).
@@ -64,6 +66,7 @@ public enum StaffRole: String, CaseIterable, Sendable, Codable {
         switch self {
         case .admin: Set(StaffPermission.allCases)
         case .consumerTrust: [.findAccounts, .viewAccountUsers, .handlePrivacy]
+        case .pse: [.findAccounts, .viewAccountUsers, .manageStatus]
         default: [.findAccounts, .viewAccountUsers]
         }
     }

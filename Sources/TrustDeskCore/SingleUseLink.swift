@@ -5,12 +5,15 @@ public enum LinkPurpose: String, Sendable, Codable, CaseIterable {
     case signupConfirmation = "signup_confirmation"
     case passwordReset = "password_reset"
     case invitation = "invitation"
+    /// Confirms an email subscription to status updates (STS-3, double opt-in).
+    case statusSubscription = "status_subscription"
 
     public var lifetime: TimeInterval {
         switch self {
         case .signupConfirmation: 48 * 3600
         case .passwordReset: 3600
         case .invitation: 7 * 24 * 3600
+        case .statusSubscription: 48 * 3600
         }
     }
 }

@@ -121,6 +121,7 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     app.asyncCommands.use(TrustSetLimitCommand(), as: "trust-set-limit")
     app.asyncCommands.use(BenchAdmissionCommand(), as: "bench-admission", isDefault: false)
     app.asyncCommands.use(PrivacyBenchCommand(), as: "bench-privacy", isDefault: false)
+    app.asyncCommands.use(StatusBenchCommand(), as: "bench-status", isDefault: false)
 }
 
 /// Every periodic job; each feature contributes its own.
@@ -138,6 +139,10 @@ let scheduledJobs: [ScheduledJob] = [
     PrivacyJobs.overdue,
     PrivacyJobs.retention,
     PrivacyJobs.usageDeletion,
+    StatusJobs.maintenance,
+    StatusJobs.notifications,
+    StatusJobs.rfoTickets,
+    StatusJobs.subscriberPurge,
 ]
 
 private func makeMailTransport(_ app: Application, _ configuration: TrustDeskConfiguration) throws -> any MailTransport {

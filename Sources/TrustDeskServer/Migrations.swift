@@ -63,5 +63,17 @@ enum TrustDeskMigrations {
         CreateUsageDeletions(),
         CreateEmailChanges(),
         CreateUnderAgeReports(),
+        // 11. Status page and incidents (STS), and mail headers for its List-Unsubscribe
+        AddHeadersToOutboxMessages(),
+        CreateStatusPages(),
+        CreateStatusComponents(),
+        CreateStatusComponentChanges(),
+        CreateStatusIncidents(),
+        CreateStatusIncidentComponents(),
+        CreateStatusIncidentUpdates(),
+        CreateStatusSubscribers(),
+        CreateStatusMailings(),
+        CreateStatusNotifications(),
+        CreateStatusRFODeliveries(),
     ]
 }

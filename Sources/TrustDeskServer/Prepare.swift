@@ -18,6 +18,7 @@ public func prepare(_ app: Application, options: LaunchOptions) async throws {
     if options.runScheduler {
         app.run(JobScheduler(jobs: scheduledJobs, tick: configuration.schedulerTick))
         app.run(TrustMaintenanceLoop())
+        app.run(StatusSnapshotLoop())
     }
     if options.demo {
         let loaded = try await DemoWorld.loadIfEmpty(app)

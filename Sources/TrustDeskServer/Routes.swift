@@ -41,4 +41,12 @@ func routes(_ app: Application) throws {
     try pages.register(collection: PrivacyPublicPagesController())
     try pages.grouped(CustomerGuard()).register(collection: PrivacyConsolePagesController())
     try pages.grouped(StaffGuard()).register(collection: PrivacyStaffPagesController())
+
+    // Status page (STS): public pages and /api/v2 without session or cookie; the subscribe
+    // form with CSRF only; the staff console like every staff page.
+    _ = app.statusSnapshots
+    try app.register(collection: StatusAPIController())
+    try app.register(collection: StatusPublicPagesController())
+    try app.grouped(CSRFMiddleware()).register(collection: StatusSubscribePagesController())
+    try pages.grouped(StaffGuard()).register(collection: StatusStaffPagesController())
 }

@@ -39,6 +39,7 @@ struct StandingGuardRailsTests {
         Row(to: .active, reason: .banLifted, justification: 20, evidence: false, confirmation: false, caseReference: false),
         Row(to: .active, reason: .reinstated, justification: 10, evidence: false, confirmation: false, caseReference: false),
         Row(to: .closed, reason: .ownerRequest, justification: 10, evidence: true, confirmation: true, caseReference: false),
+        Row(to: .closed, reason: .underage, justification: 10, evidence: true, confirmation: true, caseReference: false),
         Row(to: .suspended, reason: .reviewUpheld, justification: 10, evidence: false, confirmation: false, caseReference: false),
     ]
 

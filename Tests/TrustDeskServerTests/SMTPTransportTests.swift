@@ -26,7 +26,8 @@ struct SMTPTransportTests {
         )
     }
 
-    private static func transport(_ url: String, timeout: Duration = .seconds(5)) throws -> SMTPTransport {
+    // Generous: the whole suite runs in parallel on two cores; the timeout test sets its own.
+    private static func transport(_ url: String, timeout: Duration = .seconds(30)) throws -> SMTPTransport {
         try SMTPTransport(url: url, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger, timeout: timeout)
     }
 

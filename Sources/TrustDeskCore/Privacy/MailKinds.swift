@@ -50,6 +50,10 @@ public enum MailKinds {
             "privacy_update": MailKind(.service, reachesDeactivated: true),
             "privacy_email_confirmation": MailKind(.service),
             "privacy_staff_alert": MailKind(.service),
+            // Status: what a status page subscriber asked for (STS-4); `status_<mailing kind>`.
+            "status_subscription_confirmation": MailKind(.status),
+            "status_update": MailKind(.status),
+            "status_reminder": MailKind(.status),
             // Marketing: the staff announcement sender.
             "announcement": MailKind(.marketing),
         ]

@@ -52,6 +52,7 @@ extension StandingPolicy.Path {
         case (.active, .vettingApproved): "Approve the sign-up"
         case (.active, _): "Make active: \(reason.title.lowercased())"
         case (.closed, .vettingRejected): "Reject the sign-up and close the account"
+        case (.closed, .underage): "Close the account: its user is under age"
         case (.closed, _): "Close the account at its owner's request"
         case (.suspended, .vettingReview): "Suspend for a sign-up vetting review"
         case (.suspended, _): "Suspend: \(reason.title.lowercased())"

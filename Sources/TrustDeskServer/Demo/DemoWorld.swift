@@ -80,6 +80,7 @@ enum DemoWorld {
             try await DemoStanding.load(on: db, now: now, passwordHash: hash, acmeSID: acme.sid, acmeSubaccountSID: acmeEU.sid)
             try await DemoTrust.load(on: db, scores: app.trustScores(now: now, database: db), acmeSID: acme.sid, acmeSubaccountSID: acmeEU.sid, harborSID: harbor.sid)
             try await DemoPrivacy.load(on: db, now: now, passwordHash: hash)
+            try await DemoStatus.load(on: db, now: now, settings: app.statusSettings, acmeSID: acme.sid)
             return Loaded(acmeSID: acme.sid, acmeAuthToken: acmeToken, acmeSubaccountSID: acmeEU.sid, blueHarborSID: harbor.sid)
         }
     }

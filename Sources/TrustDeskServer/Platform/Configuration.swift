@@ -47,6 +47,12 @@ public struct TrustDeskConfiguration: Sendable {
     public var trustedProxies: TrustedProxies = .none
     /// Years subscriber records are kept after closure (PRV-4, `TRUSTDESK_RETENTION_SUBSCRIBER_YEARS`).
     public var retentionSubscriberYears: Int = 7
+    /// The status page's name in its JSON and pages (STS-5, `TRUSTDESK_STATUS_PAGE_NAME`).
+    public var statusPageName: String = "TrustDesk"
+    /// The zone the status page shows times in (`TRUSTDESK_STATUS_TIME_ZONE`).
+    public var statusTimeZone: String = "UTC"
+    /// How long before a maintenance subscribers are reminded (`TRUSTDESK_STATUS_REMINDER_MINUTES`).
+    public var statusReminderLead: TimeInterval = 60 * 60
 
     public var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("trustdesk.sqlite") }
@@ -154,6 +160,7 @@ public struct TrustDeskConfiguration: Sendable {
         }
         try StandingSettings.read(env, into: &config)
         try PrivacySettings.read(env, into: &config)
+        try StatusSettings.read(env, into: &config)
         if let cost = env["TRUSTDESK_BCRYPT_COST"], !cost.isEmpty {
             guard let value = Int(cost), (12...16).contains(value) else {
                 throw Invalid(description: "TRUSTDESK_BCRYPT_COST must be a number from 12 to 16.")

@@ -144,7 +144,10 @@ struct PrivacyRulesTests {
         #expect(owner.contains(.startRetention))
         let rejected = try StandingPolicy.check(StandingChange(from: .pendingVetting, to: .closed, reason: .vettingRejected, decider: .rule(StandingRule.signupVetting)))
         #expect(rejected.contains(.startRetention))
-        let underage = try StandingPolicy.check(StandingChange(from: .active, to: .closed, reason: .underage, decider: .staff(sid: "US2", role: .consumerTrust)))
+        let underage = try StandingPolicy.check(StandingChange(
+            from: .active, to: .closed, reason: .underage, decider: .staff(sid: "US2", role: .consumerTrust),
+            justification: "Under-age report confirmed", evidence: "Report 41 and the parent's letter",
+            confirmation: "Acme", accountName: "Acme"))
         #expect(underage.contains(.startRetention) && underage.contains(.endSessions))
         #expect(throws: DomainError.self) {
             _ = try StandingPolicy.check(StandingChange(from: .active, to: .closed, reason: .underage, decider: .staff(sid: "US3", role: .agent)))

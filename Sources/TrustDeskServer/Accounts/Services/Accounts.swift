@@ -53,4 +53,12 @@ struct Accounts {
         else { throw DomainError.notFound("account") }
         return account
     }
+
+    /// The owners of an organisation (its main account's owner memberships).
+    func owners(ofOrganisation organisationSID: String) async throws -> [User] {
+        let memberships = try await Membership.query(on: database).filter(\.$accountSID == organisationSID)
+            .filter(\.$roleRaw == TeammateRole.owner.rawValue).all()
+        guard !memberships.isEmpty else { return [] }
+        return try await User.query(on: database).filter(\.$id ~~ memberships.map(\.userSID)).sort(\.$createdAt).all()
+    }
 }

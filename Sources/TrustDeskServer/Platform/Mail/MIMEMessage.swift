@@ -11,6 +11,9 @@ public enum MIMEMessage {
             "Subject: \(encodedSubject(mail.subject))",
             "Date: \(date)",
             "Message-ID: <\(mail.id.uuidString.lowercased())@trustdesk>",
+        ]
+        lines += mail.headers.filter(\.isAllowed).map { "\($0.name): \(headerSafe($0.value))" }
+        lines += [
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: 8bit",

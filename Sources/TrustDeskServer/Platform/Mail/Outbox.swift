@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import Logging
 import TrustDeskCore
+import SQLKit
 
 /// Writes mail to the outbox. Callers pass the database they are in (often a transaction),
 /// so the mail exists if and only if the change that caused it does.
@@ -12,11 +13,36 @@ struct Outbox {
     /// Queues the mail unless the recipient's consent refuses its kind (PRV-7: no marketing
     /// without opt-in, no service mail after deactivation). Returns whether it was queued.
     @discardableResult
-    func enqueue(to recipient: String, subject: String, body: String, kind: String) async throws -> Bool {
+    func enqueue(to recipient: String, subject: String, body: String, kind: String, headers: [MailHeader] = []) async throws -> Bool {
         guard case .send = try await MailConsent(database: database).decide(kind: kind, recipient: recipient) else { return false }
-        try await OutboxMessage(recipient: recipient, subject: subject, body: body, kind: kind, now: now).create(on: database)
+        try await OutboxMessage(recipient: recipient, subject: subject, body: body, kind: kind, now: now, headers: headers).create(on: database)
         return true
     }
+
+    /// One mail of a bulk send.
+    struct Mail: Sendable {
+        let recipient: String
+        let subject: String
+        let body: String
+        let headers: [MailHeader]
+    }
+
+    /// Writes many mails in multi-row INSERTs (mail to thousands of subscribers at once).
+    func enqueueAll(_ mails: [Mail], kind: String) async throws {
+        let sql = try database.sql
+        for start in stride(from: 0, to: mails.count, by: Self.rowsPerInsert) {
+            var insert = sql.insert(into: OutboxMessage.schema)
+                .columns("id", "recipient", "subject", "body", "kind", "created_at", "next_attempt_at", "attempts", "headers")
+            for mail in mails[start..<min(start + Self.rowsPerInsert, mails.count)] {
+                insert = insert.values(SQLBind(UUID()), SQLBind(mail.recipient), SQLBind(mail.subject), SQLBind(mail.body), SQLBind(kind),
+                                       SQLBind(now), SQLBind(now), SQLBind(0), SQLBind(OutboxMessage.encode(mail.headers)))
+            }
+            try await insert.run()
+        }
+    }
+
+    /// Nine binds a row: 100 rows stay far below SQLite's 32,766 bound parameters.
+    static let rowsPerInsert = 100
 }
 
 /// Sends what is due in the outbox through the configured transport; failed messages wait
@@ -47,12 +73,13 @@ struct OutboxDelivery {
                 logger.info("mail withheld", metadata: ["outbox_id": "\(message.id?.uuidString ?? "")", "kind": "\(message.kind)"])
                 continue
             }
-            let mail = OutgoingMail(
-                id: message.id ?? UUID(), from: from, to: message.recipient,
-                subject: message.subject, textBody: message.body, date: message.createdAt
-            )
+            let id = message.id ?? UUID()
             message.attempts += 1
             do {
+                let mail = OutgoingMail(
+                    id: id, from: from, to: message.recipient,
+                    subject: message.subject, textBody: message.body, date: message.createdAt, headers: try message.headers()
+                )
                 try await transport.deliver(mail)
                 message.deliveredAt = now
                 message.nextAttemptAt = nil
@@ -62,7 +89,7 @@ struct OutboxDelivery {
                 message.nextAttemptAt = now.addingTimeInterval(Self.backoff(afterAttempts: message.attempts))
                 message.lastError = String(describing: error).prefix(500).description
                 // The message ID, not the address: logs hold IDs, not personal data (PRV-9).
-                logger.warning("mail delivery failed", metadata: ["outbox_id": "\(mail.id)", "attempts": "\(message.attempts)"])
+                logger.warning("mail delivery failed", metadata: ["outbox_id": "\(id)", "attempts": "\(message.attempts)"])
             }
             try await message.save(on: database)
         }

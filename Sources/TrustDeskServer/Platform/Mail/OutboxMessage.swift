@@ -19,10 +19,12 @@ final class OutboxMessage: Model, @unchecked Sendable {
     @Field(key: "attempts") var attempts: Int
     @OptionalField(key: "delivered_at") var deliveredAt: Date?
     @OptionalField(key: "last_error") var lastError: String?
+    /// Extra header fields as a JSON array of {name, value}; NULL for none.
+    @OptionalField(key: "headers") var headersJSON: String?
 
     init() {}
 
-    init(recipient: String, subject: String, body: String, kind: String, now: Date) {
+    init(recipient: String, subject: String, body: String, kind: String, now: Date, headers: [MailHeader] = []) {
         self.id = UUID()
         self.recipient = recipient
         self.subject = subject
@@ -31,6 +33,18 @@ final class OutboxMessage: Model, @unchecked Sendable {
         self.createdAt = now
         self.nextAttemptAt = now
         self.attempts = 0
+        self.headersJSON = Self.encode(headers)
+    }
+
+    static func encode(_ headers: [MailHeader]) -> String? {
+        guard !headers.isEmpty, let data = try? JSONEncoder.sortedKeys.encode(headers) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The stored headers; a row whose headers do not read is an error, not a mail without them.
+    func headers() throws -> [MailHeader] {
+        guard let headersJSON else { return [] }
+        return try JSONDecoder().decode([MailHeader].self, from: Data(headersJSON.utf8))
     }
 }
 
@@ -69,5 +83,18 @@ extension OutboxMessage {
         "attempts": .notPersonal,
         "delivered_at": .notPersonal,
         "last_error": .notPersonal,
+        // An unsubscribe link names its subscriber's token: blanked with the body.
+        "headers": .deidentified(.content, as: .null),
     ])
+}
+
+/// Lets a mail carry header fields of its own (RFC 8058 List-Unsubscribe, Reply-To).
+struct AddHeadersToOutboxMessages: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(OutboxMessage.schema).field("headers", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(OutboxMessage.schema).deleteField("headers").update()
+    }
 }

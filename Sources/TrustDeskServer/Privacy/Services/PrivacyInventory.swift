@@ -58,6 +58,17 @@ enum PrivacyInventory {
         UsageDeletion.inventory,
         EmailChange.inventory,
         UnderAgeReport.inventory,
+        // Status page
+        StatusPageRecord.inventory,
+        StatusComponent.inventory,
+        StatusComponentChange.inventory,
+        StatusIncident.inventory,
+        StatusIncidentComponent.inventory,
+        StatusIncidentUpdate.inventory,
+        StatusSubscriber.inventory,
+        StatusMailing.inventory,
+        StatusNotification.inventory,
+        StatusRFODelivery.inventory,
     ]
 
     /// Tables of the migration machinery, not of the product.

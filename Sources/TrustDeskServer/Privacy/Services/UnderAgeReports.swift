@@ -87,8 +87,14 @@ struct UnderAgeReports {
         for membership in owned {
             guard let account = try await Account.find(membership.accountSID, on: database),
                   Standing(stored: account.standing) != .closed, Standing(stored: account.standing) != .banned else { continue }
-            try await standing.apply(StandingDecision(to: .closed, reason: .underage, decider: .staff(sid: staff.sid, role: role),
-                                                      justification: "Under-age report \(report.id?.uuidString.lowercased() ?? "") confirmed"), to: account)
+            // Confirming the report on the privacy desk is the deliberate, reviewed step STD-9
+            // asks of a final change: the report is the evidence and the confirmation names the account.
+            let reportName = "Under-age report \(report.id?.uuidString.lowercased() ?? "")"
+            try await standing.apply(StandingDecision(
+                to: .closed, reason: .underage, decider: .staff(sid: staff.sid, role: role),
+                justification: "\(reportName) confirmed",
+                evidence: String("\(reportName)\(report.ticketNumber.map { " (ticket #\($0))" } ?? ""): \(report.details)".prefix(StandingGuardRails.evidenceLength.upperBound)),
+                confirmation: StandingGuardRails.confirmationName(friendlyName: account.friendlyName, sid: account.sid)), to: account)
         }
         try await Sessions.endAll(forUser: userSID, on: database)
         report.status = UnderAgeReport.Status.confirmed.rawValue

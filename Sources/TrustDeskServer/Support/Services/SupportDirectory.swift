@@ -14,6 +14,11 @@ struct SupportDirectory {
         account.ownerAccountSID ?? account.sid
     }
 
+    /// Every organisation on `plan` (the personalized customers a reason for outage goes to, STS-4).
+    func organisations(on plan: SupportPlan) async throws -> [SupportProfile] {
+        try await SupportProfile.query(on: database).filter(\.$plan == plan.id).sort(\.$id).all()
+    }
+
     func profile(of organisationSID: String) async throws -> SupportProfile? {
         try await SupportProfile.find(organisationSID, on: database)
     }

@@ -69,4 +69,17 @@ struct QuotaLedgerStore {
             """).first()
         return Int(try row?.decode(column: "total", as: Int64.self) ?? 0)
     }
+
+    /// Which of `accounts` had SMS admitted in any hour bucket overlapping `[from, to]`: the
+    /// accounts an SMS incident can have touched (STS-4).
+    static func accountsWithAdmissions(among accounts: [String], from: Date, to: Date, on database: any Database) async throws -> Set<String> {
+        guard !accounts.isEmpty else { return [] }
+        let rows = try await database.sql.select().distinct().column("account_sid").from(QuotaBucket.schema)
+            .where("account_sid", .in, accounts)
+            .where("bucket", .greaterThanOrEqual, QuotaRule.bucket(from))
+            .where("bucket", .lessThanOrEqual, QuotaRule.bucket(to))
+            .where("granted", .greaterThan, 0)
+            .all()
+        return Set(try rows.map { try $0.decode(column: "account_sid", as: String.self) })
+    }
 }
