@@ -18,6 +18,10 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
     case ownerRule = 20017
     case signInRequired = 20018
     case twoFactorRequired = 20019
+    case calendarTooShort = 20020
+    case noWorkingTimeAhead = 20021
+    case subaccountLimitReached = 20022
+    case subaccountRateLimited = 20023
     case notFound = 20404
     case methodNotAllowed = 20405
     case internalError = 20500
@@ -58,6 +62,10 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .accountSuspended, .accountDormant, .accountTerminated, .accountBanned, .accountClosed, .accountPendingVetting: 403
         case .standingChangeNotAllowed: 409
         case .invalidSignature: 401
+        case .calendarTooShort: 400
+        case .noWorkingTimeAhead: 409
+        case .subaccountLimitReached: 409
+        case .subaccountRateLimited: 429
         }
     }
 
@@ -100,6 +108,10 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .ticketTooOld: "Too old to investigate"
         case .attachmentTooLarge: "Attachment too large"
         case .oneCountryPerTicket: "One country per voice ticket"
+        case .calendarTooShort: "Business hours too short"
+        case .noWorkingTimeAhead: "No working time ahead"
+        case .subaccountLimitReached: "Subaccount limit reached"
+        case .subaccountRateLimited: "Too many new subaccounts"
         }
     }
 }
@@ -144,6 +156,10 @@ extension ErrorCode {
         case .ticketTooOld: "Voice calls older than 48 hours can no longer be investigated. Open a ticket with more recent examples."
         case .attachmentTooLarge: "Attach a smaller file (the limit is 32 KB per attachment) or paste the relevant part into the comment."
         case .oneCountryPerTicket: "A voice ticket covers calls to or from one country. Open one ticket per country."
+        case .calendarTooShort: "A support calendar must give every business-hours response target of every support plan within any 7 days. Add working hours, or fewer holidays in the week the message names."
+        case .noWorkingTimeAhead: "The calendar that measures this ticket has no (or too little) working time for years ahead, so no due time can be given. A staff admin must correct the calendar's hours or holidays."
+        case .subaccountLimitReached: "An account holds at most the configured number of subaccounts (20 unless the operator set TRUSTDESK_SUBACCOUNTS_MAX); closed subaccounts do not count. Ask support if you need more."
+        case .subaccountRateLimited: "An account creates at most the configured number of subaccounts per 24 hours (5 unless the operator set TRUSTDESK_SUBACCOUNTS_PER_DAY). Wait for the time given in the message."
         }
     }
 }

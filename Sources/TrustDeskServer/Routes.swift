@@ -18,6 +18,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SecretScanningController())
     // The staff JSON API: a staff member's personal API key by HTTP Basic, never a customer's credential.
     try app.grouped("v1", "Staff").grouped(StaffAPIAuthenticator()).register(collection: StaffStandingAPIController())
+    try app.grouped("v1", "Staff").grouped(StaffAPIAuthenticator()).register(collection: StaffSupportAPIController())
 
     // Browser pages: session, CSRF.
     let pages = app.grouped(SessionLoader(), CSRFMiddleware())

@@ -255,43 +255,61 @@ struct SupportStaffPagesController: RouteCollection {
 
     // MARK: Calendars (SUP-4)
 
-    struct CalendarDTO: Encodable {
+    struct CalendarView: Encodable {
         let id: String
         let name: String
         let timeZone: String
         let weeklyHours: String
         let holidays: String
         let group: String?
+        /// After a refused save of this calendar: field -> what is wrong with it. The page
+        /// has one form per calendar, so the errors travel with the calendar they are about.
+        let fieldErrors: [String: String]
     }
 
     struct CalendarsBody: Encodable {
-        let calendars: [CalendarDTO]
+        let calendars: [CalendarView]
         let canEdit: Bool
     }
 
-    private func calendarsPage(_ request: Request, notice: String? = nil, error: DomainError? = nil) async throws -> Response {
+    /// The calendars; `edited` is shown as typed in `form`, with `errors` beside its fields.
+    private func calendarsPage(_ request: Request, notice: String? = nil, edited: UUID? = nil, form: PageForm? = nil,
+                               errors: FormErrors? = nil) async throws -> Response {
         let staff = try staff(request)
-        let records = try await SupportCalendarRecord.query(on: request.db).sort(\.$name).limit(500).all()
+        let calendars = try await request.supportDirectory.calendarRecords().map { record in
+            guard let edited, record.id == edited, let form else {
+                return CalendarView(id: record.id?.uuidString ?? "", name: record.name, timeZone: record.timeZone, weeklyHours: record.weeklyHours,
+                                    holidays: record.holidays, group: record.groupName, fieldErrors: [:])
+            }
+            return CalendarView(id: edited.uuidString, name: record.name, timeZone: form.text("time_zone"), weeklyHours: form.text("weekly_hours"),
+                                holidays: form.text("holidays"), group: record.groupName, fieldErrors: errors?.byField ?? [:])
+        }
         return try await request.page("support/staff-calendars", title: "Support calendars", CalendarsBody(
-            calendars: records.map { CalendarDTO(id: $0.id?.uuidString ?? "", name: $0.name, timeZone: $0.timeZone, weeklyHours: $0.weeklyHours, holidays: $0.holidays, group: $0.groupName) },
-            canEdit: staff.staffRole == .admin), notice: notice, error: error)
+            calendars: calendars, canEdit: staff.staffRole == .admin), notice: notice, form: form, errors: errors)
     }
 
     func calendars(request: Request) async throws -> Response {
         try await calendarsPage(request)
     }
 
+    /// SUP-4: every field is checked, each problem shown beside its field; hours that can't
+    /// meet the plans' targets within a week are refused by the directory.
     func updateCalendar(request: Request) async throws -> Response {
         let staff = try staff(request)
         guard let text = request.parameters.get("id"), let id = UUID(uuidString: text) else { throw DomainError.notFound("calendar") }
-        let form = form(request)
-        do {
-            let record = try await SupportDirectory(database: request.db, now: request.now)
-                .updateCalendar(id, timeZone: form["time_zone"] ?? "", weekly: form["weekly_hours"] ?? "", holidays: form["holidays"] ?? "", by: staff)
-            return try await calendarsPage(request, notice: "Calendar \(record.name) saved.")
-        } catch let error as DomainError {
-            return try await calendarsPage(request, error: error)
+        let form = request.pageForm()
+        var errors = FormErrors()
+        _ = errors.check("time_zone") { () throws(DomainError) in try BusinessCalendar.timeZone(form.text("time_zone").trimmingCharacters(in: .whitespaces)) }
+        _ = errors.check("weekly_hours") { () throws(DomainError) in try BusinessCalendar.parseWeekly(form.text("weekly_hours")) }
+        _ = errors.check("holidays") { () throws(DomainError) in try BusinessCalendar.parseHolidays(form.text("holidays")) }
+        if errors.isEmpty {
+            let saved = try await errors.check(nil) {
+                try await request.supportDirectory.updateCalendar(id, timeZone: form.text("time_zone"), weekly: form.text("weekly_hours"),
+                                                                  holidays: form.text("holidays"), by: staff)
+            }
+            if let record = saved { return try await calendarsPage(request, notice: "Calendar \(record.name) saved.") }
         }
+        return try await calendarsPage(request, edited: id, form: form, errors: errors)
     }
 }
 
