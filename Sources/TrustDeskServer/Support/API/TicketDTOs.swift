@@ -156,7 +156,7 @@ struct AttachmentSummaryDTO: Content {
 
     init(_ attachment: TicketAttachment) {
         self.id = attachment.id?.uuidString.lowercased() ?? ""
-        self.filename = attachment.filename
+        self.filename = AttachmentName.served(attachment.filename)
         self.contentType = attachment.contentType
         self.size = attachment.size
         self.uri = "/v1/Tickets/\(attachment.ticketNumber)/Attachments/\(id)"
@@ -181,7 +181,7 @@ struct AttachmentDTO: Content {
 
     init(_ attachment: TicketAttachment) {
         self.id = attachment.id?.uuidString.lowercased() ?? ""
-        self.filename = attachment.filename
+        self.filename = AttachmentName.served(attachment.filename)
         self.contentType = attachment.contentType
         self.size = attachment.size
         self.contentBase64 = attachment.contentBase64

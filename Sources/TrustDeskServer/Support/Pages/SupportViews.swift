@@ -62,7 +62,7 @@ struct AttachmentViewDTO: Encodable {
     let href: String
 
     init(_ attachment: TicketAttachment, ticketPath: String) {
-        self.filename = attachment.filename
+        self.filename = AttachmentName.served(attachment.filename)
         self.size = TicketAttachments.sizeText(attachment.size)
         self.href = "\(ticketPath)/attachments/\(attachment.id?.uuidString.lowercased() ?? "")"
     }

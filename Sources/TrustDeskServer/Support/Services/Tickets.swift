@@ -484,7 +484,7 @@ struct Tickets {
         }
         var result: [(AttachmentUpload, Data)] = []
         for upload in uploads {
-            let name = try Validate.displayName(upload.filename, field: "attachments.filename", maximum: 128)
+            let name = try AttachmentName.check(upload.filename)
             guard let data = Data(base64Encoded: upload.contentBase64) else {
                 throw DomainError(.invalidParameter, "attachments.content_base64: \(name) is not valid base64.")
             }
