@@ -82,7 +82,10 @@ struct CallbackDeliveries {
 enum TrustJobs {
     /// PT-7: recompute every score once a day (runs hourly; only accounts not yet scored today).
     static let dailyScores = ScheduledJob(name: "trust_daily_scores", interval: 3_600) { app, now in
-        try await app.trustScores(now: now).refreshDue()
+        let pass = try await app.trustScores(now: now).refreshDue(logger: app.logger)
+        if !pass.failed.isEmpty {
+            app.logger.warning("trust daily scores: accounts skipped, tried again next pass", metadata: ["refreshed": "\(pass.refreshed)", "skipped": "\(pass.failed.count)"])
+        }
     }
 
     static let callbacks = ScheduledJob(name: "trust_status_callbacks", interval: 5) { app, now in
