@@ -1,4 +1,5 @@
 import Foundation
+import TrustDeskCore
 import Vapor
 
 /// Every setting TrustDesk reads from the environment, read in one place (README lists them).
@@ -38,6 +39,9 @@ public struct TrustDeskConfiguration: Sendable {
     public var dormancyDays: Int = 180
     /// ISO country codes whose sign-ups score `country_risk` (STD-6, `TRUSTDESK_VETTING_RISK_COUNTRIES`).
     public var vettingRiskCountries: Set<String> = []
+    /// Subaccounts per account and per account per 24 hours (`TRUSTDESK_SUBACCOUNTS_MAX`,
+    /// `TRUSTDESK_SUBACCOUNTS_PER_DAY`).
+    public var subaccountLimits = SubaccountLimits.standard
 
     public var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("trustdesk.sqlite") }
@@ -130,6 +134,7 @@ public struct TrustDeskConfiguration: Sendable {
             }
             config.smsLimitFloor = value
         }
+        try readSubaccountLimits(env, into: &config)
         try StandingSettings.read(env, into: &config)
         if let cost = env["TRUSTDESK_BCRYPT_COST"], !cost.isEmpty {
             guard let value = Int(cost), (12...16).contains(value) else {
@@ -138,6 +143,25 @@ public struct TrustDeskConfiguration: Sendable {
             config.passwordCost = value
         }
         return config
+    }
+}
+
+extension TrustDeskConfiguration {
+    static func readSubaccountLimits(_ env: [String: String], into config: inout Self) throws {
+        var maximum = config.subaccountLimits.maximum, perDay = config.subaccountLimits.perDay
+        if let text = env["TRUSTDESK_SUBACCOUNTS_MAX"], !text.isEmpty {
+            guard let value = Int(text), (0...100_000).contains(value) else {
+                throw Invalid(description: "TRUSTDESK_SUBACCOUNTS_MAX must be a whole number from 0 to 100000.")
+            }
+            maximum = value
+        }
+        if let text = env["TRUSTDESK_SUBACCOUNTS_PER_DAY"], !text.isEmpty {
+            guard let value = Int(text), (0...100_000).contains(value) else {
+                throw Invalid(description: "TRUSTDESK_SUBACCOUNTS_PER_DAY must be a whole number from 0 to 100000.")
+            }
+            perDay = value
+        }
+        config.subaccountLimits = SubaccountLimits(maximum: maximum, perDay: perDay)
     }
 }
 

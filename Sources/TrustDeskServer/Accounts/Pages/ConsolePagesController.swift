@@ -203,7 +203,7 @@ struct ConsolePagesController: RouteCollection {
         let context = try await context(request, requiring: .manageSubaccounts)
         let name = request.form(FriendlyNameForm.self, empty: FriendlyNameForm()).friendlyName ?? ""
         do {
-            let (sub, token) = try await Accounts(database: request.db, now: request.now).createSubaccount(of: context.account, named: name)
+            let (sub, token) = try await Accounts(database: request.db, now: request.now).createSubaccount(of: context.account, named: name, limits: request.application.trustDeskConfiguration.subaccountLimits)
             var body = try await overviewBody(request, context)
             body.createdSubaccount = CreatedSubaccountDTO(sid: sub.sid, authToken: token)
             return try await request.page("console/account", title: context.account.friendlyName, body,
