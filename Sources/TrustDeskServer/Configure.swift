@@ -53,6 +53,7 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     app.migrations.add(TrustDeskMigrations.all)
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
+    app.passwordPolicy = try CommonPasswords.policy()
     app.secretBox = try SecretBox.load(configured: configuration.secretKey, dataDirectory: configuration.dataDirectory)
     app.mailTransport = try makeMailTransport(app, configuration)
 

@@ -52,7 +52,7 @@ struct PublicPagesController: RouteCollection {
                 fullName: form.fullName ?? "", email: form.email ?? "", username: form.username ?? "",
                 password: form.password ?? "", accountName: form.accountName ?? "",
                 country: form.country ?? "", phone: form.phone ?? "", network: request.signupNetwork
-            ))
+            ), passwords: request.passwordPolicy)
             let throttle = Throttle(database: request.db, now: request.now)
             try await throttle.check("signup:ip:\(request.clientAddress)", .recoveryPerAddress)
             try await throttle.recordFailure("signup:ip:\(request.clientAddress)")
@@ -199,9 +199,9 @@ struct PublicPagesController: RouteCollection {
         let form = request.form(ResetForm.self, empty: ResetForm())
         let token = form.token ?? ""
         let passwords = Passwords(database: request.db, now: request.now, publicURL: config(request).publicURL)
-        _ = try await passwords.pendingReset(token: token)
+        let pending = try await passwords.pendingReset(token: token)
         do {
-            let password = try Validate.password(form.password ?? "")
+            let password = try request.passwordPolicy.check(form.password ?? "", context: try await passwords.context(of: pending))
             guard password == form.passwordConfirmation else {
                 throw DomainError(.invalidParameter, "password_confirmation: the two passwords are not the same.")
             }
@@ -279,7 +279,8 @@ struct PublicPagesController: RouteCollection {
         do {
             let fullName = try Validate.displayName(form.fullName ?? "", field: "full_name", maximum: 100)
             let username = try Validate.username(form.username ?? "")
-            let password = try Validate.password(form.password ?? "")
+            let password = try request.passwordPolicy.check(form.password ?? "", context: PasswordContext(
+                fullName: fullName, email: invitation.email, username: username, other: [body.accountName]))
             if try await User.query(on: request.db).filter(\.$username == username).first() != nil {
                 throw DomainError(.conflict, "username: \"\(username)\" is taken. Choose another username.")
             }

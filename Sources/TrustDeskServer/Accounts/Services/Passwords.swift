@@ -38,6 +38,14 @@ struct Passwords {
         return reset
     }
 
+    /// Who the reset is for, as the password policy sees them (NIST SP 800-63B context words).
+    func context(of reset: PasswordReset) async throws -> PasswordContext {
+        guard let user = try await User.find(reset.userSID, on: database) else {
+            throw DomainError(.linkExpired, "This reset link is no longer valid.")
+        }
+        return PasswordContext(fullName: user.fullName, email: user.email, username: user.username)
+    }
+
     /// Sets the new password, spends the link and ends every session of the user (ACC-5).
     func reset(token: String, newPasswordHash: String) async throws -> User {
         let reset = try await pendingReset(token: token)
@@ -55,9 +63,25 @@ struct Passwords {
                 .filter(\.$userSID == user.sid).filter(\.$usedAt == nil)
                 .set(\.$usedAt, to: now).update()
             try await Sessions.endAll(forUser: user.sid, on: db)
-            let mail = AccountMail.passwordChanged(username: user.username)
+            let mail = AccountMail.passwordChanged(username: user.username, otherSessionsOnly: false)
             try await Outbox(database: db, now: now).enqueue(to: user.email, subject: mail.subject, body: mail.body, kind: "password_changed")
             return user
+        }
+    }
+
+    /// A signed-in person's new password: every other session of theirs ends (one a thief may
+    /// hold among them), the one in use stays; they are told by mail, with the integrations
+    /// warning, in the same transaction.
+    func change(_ user: User, newPasswordHash: String, keeping session: UserSession) async throws {
+        try await database.transaction { db in
+            user.passwordHash = newPasswordHash
+            user.updatedAt = now
+            try await user.save(on: db)
+            try await UserSession.query(on: db).filter(\.$userSID == user.sid).filter(\.$id != (session.id ?? "")).delete()
+            // Reset links asked for earlier would undo the change: they are spent too.
+            try await PasswordReset.query(on: db).filter(\.$userSID == user.sid).filter(\.$usedAt == nil).set(\.$usedAt, to: now).update()
+            let mail = AccountMail.passwordChanged(username: user.username, otherSessionsOnly: true)
+            try await Outbox(database: db, now: now).enqueue(to: user.email, subject: mail.subject, body: mail.body, kind: "password_changed")
         }
     }
 

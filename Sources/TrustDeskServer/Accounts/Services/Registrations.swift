@@ -23,13 +23,15 @@ struct Registrations {
         var network: String? = nil
     }
 
-    /// Validated sign-up fields; nothing is stored until they all pass.
-    static func validate(_ form: SignUp) throws(DomainError) -> SignUp {
+    /// Validated sign-up fields; nothing is stored until they all pass. The password may not be
+    /// common nor built from the other fields (`passwords`).
+    static func validate(_ form: SignUp, passwords: PasswordPolicy) throws(DomainError) -> SignUp {
         SignUp(
             fullName: try Validate.displayName(form.fullName, field: "full_name", maximum: 100),
             email: try Validate.email(form.email),
             username: try Validate.username(form.username),
-            password: try Validate.password(form.password),
+            password: try passwords.check(form.password, context: PasswordContext(
+                fullName: form.fullName, email: form.email, username: form.username, other: [form.accountName])),
             accountName: try Validate.displayName(form.accountName, field: "account_name"),
             country: try SignupContact.country(form.country) ?? "",
             phone: try SignupContact.phone(form.phone) ?? "",
