@@ -97,6 +97,7 @@ let scheduledJobs: [ScheduledJob] = [
     SupportJobs.pendingFollowUp,
     StandingJobs.dormancy,
     StandingJobs.nonPayment,
+    AccountJobs.recoveryMail,
 ]
 
 private func makeMailTransport(_ app: Application, _ configuration: TrustDeskConfiguration) throws -> any MailTransport {

@@ -51,5 +51,7 @@ enum TrustDeskMigrations {
         CreateStaffAPIKeys(),
         AddDedicatedIPHeldUnique(),
         BackfillAccountActivity(),
+        // 10. Accounts, continued: recovery requests are answered first and mailed by a job (ACC-5, ACC-6)
+        CreateRecoveryRequests(),
     ]
 }

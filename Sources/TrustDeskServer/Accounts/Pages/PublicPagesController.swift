@@ -177,7 +177,7 @@ struct PublicPagesController: RouteCollection {
         do {
             let email = try Validate.email(raw)
             try await throttleRecovery(request, email: email)
-            try await Passwords(database: request.db, now: request.now, publicURL: config(request).publicURL).requestReset(email: email)
+            try await Passwords(database: request.db, now: request.now, publicURL: config(request).publicURL).request(.passwordReset, email: email)
             return try await request.page("accounts/password-requested", title: "Check your email", EmailBody(email: email))
         } catch let error as DomainError {
             return try await request.page("accounts/password-forgot", title: "Reset your password", EmailBody(email: String(raw.prefix(254))), error: error)
@@ -225,7 +225,7 @@ struct PublicPagesController: RouteCollection {
         do {
             let email = try Validate.email(raw)
             try await throttleRecovery(request, email: email)
-            try await Passwords(database: request.db, now: request.now, publicURL: config(request).publicURL).remindUsernames(email: email)
+            try await Passwords(database: request.db, now: request.now, publicURL: config(request).publicURL).request(.usernameReminder, email: email)
             return try await request.page("accounts/username-requested", title: "Check your email", EmailBody(email: email))
         } catch let error as DomainError {
             return try await request.page("accounts/username-forgot", title: "Find your username", EmailBody(email: String(raw.prefix(254))), error: error)
