@@ -69,6 +69,13 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// The status the error reference gives: the HTTP status of an error answer with this code.
+    /// 63038 is never an error answer: a refused message is the answer to the question asked,
+    /// inside a 200 admission decision (docs/errors.md, "Statuses by route").
+    public var documentedStatus: String {
+        self == .messageCapReached ? "200 (in the answer)" : String(httpStatus)
+    }
+
     /// A short title for error pages and the docs.
     public var title: String {
         switch self {
