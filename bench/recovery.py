@@ -187,11 +187,13 @@ def main() -> None:
         for _ in range(10):
             timed(clients, "/password/forgot", f"warmup{secrets.token_hex(4)}@example.com")
         for path in ("/password/forgot", "/username/forgot"):
-            # Each known address 3 times (the per-address limit), each paired with an unknown one.
-            rounds = [address for address in known for _ in range(3)]
+            # Each known address 3 times (the per-address limit), each paired with an unknown one
+            # that is also used 3 times, so both kinds meet the same throttle history.
+            unknown = [f"nobody{secrets.token_hex(5)}@example.com" for _ in known]
+            rounds = [(k, u) for k, u in zip(known, unknown) for _ in range(3)]
             rng.shuffle(rounds)
-            for address in rounds:
-                pair = [("known", address), ("unknown", f"nobody{secrets.token_hex(5)}@example.com")]
+            for known_address, unknown_address in rounds:
+                pair = [("known", known_address), ("unknown", unknown_address)]
                 rng.shuffle(pair)
                 for kind, target in pair:
                     results.setdefault((path, kind), []).append(timed(clients, path, target))
@@ -213,6 +215,8 @@ def main() -> None:
             os.killpg(server.pid, signal.SIGKILL)
         log.close()
         shutil.rmtree(data_dir, ignore_errors=True)
+        if os.environ.get("DATABASE_URL"):
+            print(f"done; DROP SCHEMA {env['TRUSTDESK_DATABASE_SCHEMA']} CASCADE when finished")
 
 
 if __name__ == "__main__":
