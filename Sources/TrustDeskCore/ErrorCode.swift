@@ -18,6 +18,10 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
     case ownerRule = 20017
     case signInRequired = 20018
     case twoFactorRequired = 20019
+    case calendarTooShort = 20020
+    case noWorkingTimeAhead = 20021
+    case subaccountLimitReached = 20022
+    case subaccountRateLimited = 20023
     case notFound = 20404
     case methodNotAllowed = 20405
     case internalError = 20500
@@ -68,7 +72,18 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .invalidSignature: 401
         case .justificationNeeded, .evidenceNeeded, .confirmationMismatch: 400
         case .statusTransitionNotAllowed, .rfoBeforeResolution: 409
+        case .calendarTooShort: 400
+        case .noWorkingTimeAhead: 409
+        case .subaccountLimitReached: 409
+        case .subaccountRateLimited: 429
         }
+    }
+
+    /// The status the error reference gives: the HTTP status of an error answer with this code.
+    /// 63038 is never an error answer: a refused message is the answer to the question asked,
+    /// inside a 200 admission decision (docs/errors.md, "Statuses by route").
+    public var documentedStatus: String {
+        self == .messageCapReached ? "200 (in the answer)" : String(httpStatus)
     }
 
     /// A short title for error pages and the docs.
@@ -117,6 +132,10 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .privacyExtensionUsed: "Privacy request already extended"
         case .statusTransitionNotAllowed: "Status change not allowed"
         case .rfoBeforeResolution: "Incident not resolved yet"
+        case .calendarTooShort: "Business hours too short"
+        case .noWorkingTimeAhead: "No working time ahead"
+        case .subaccountLimitReached: "Subaccount limit reached"
+        case .subaccountRateLimited: "Too many new subaccounts"
         }
     }
 }
@@ -168,6 +187,10 @@ extension ErrorCode {
         case .privacyExtensionUsed: "A privacy request's due date is extended at most once, with a reason told before the due date."
         case .statusTransitionNotAllowed: "An incident or maintenance can't take that status from its current one (for example a resolved incident back to investigating); the message lists the statuses it can take."
         case .rfoBeforeResolution: "A reason for outage is published after the incident is resolved. Post the resolved update first."
+        case .calendarTooShort: "A support calendar must give every business-hours response target of every support plan within any 7 days. Add working hours, or fewer holidays in the week the message names."
+        case .noWorkingTimeAhead: "The calendar that measures this ticket has no (or too little) working time for years ahead, so no due time can be given. A staff admin must correct the calendar's hours or holidays."
+        case .subaccountLimitReached: "An account holds at most the configured number of subaccounts (20 unless the operator set TRUSTDESK_SUBACCOUNTS_MAX); closed subaccounts do not count. Ask support if you need more."
+        case .subaccountRateLimited: "An account creates at most the configured number of subaccounts per 24 hours (5 unless the operator set TRUSTDESK_SUBACCOUNTS_PER_DAY). Wait for the time given in the message."
         }
     }
 }

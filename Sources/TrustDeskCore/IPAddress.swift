@@ -26,9 +26,78 @@ public struct IPAddress: Sendable, Equatable, Hashable, CustomStringConvertible 
         self.bytes = bytes.count == 16 && bytes.prefix(12) == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff] ? Array(bytes.suffix(4)) : bytes
     }
 
-    /// The address a URL's host names literally (`203.0.113.7`, `[2001:db8::1]`), if it is one.
+    /// The address a URL's host names literally, read the way resolvers (`inet_aton`,
+    /// `getaddrinfo`) and browsers (the WHATWG URL standard) read it: `[2001:db8::1]`, the dotted
+    /// quad, and the older numeric forms: one to four parts, each decimal, octal (leading `0`)
+    /// or hexadecimal (`0x`), the last part filling the remaining bytes (`127.1`, `0177.0.0.1`,
+    /// `0x7f.1`, `2130706433`), with or without one trailing dot. nil for a name, and for a host
+    /// that only looks numeric (`1.2.3.999`): see `looksNumeric`.
     public init?(urlHost host: String) {
-        self.init(host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host)
+        if host.hasPrefix("[") && host.hasSuffix("]") {
+            // Brackets hold an IPv6 address only: `[1.2.3.4]` is no host at all.
+            let inner = String(host.dropFirst().dropLast())
+            guard inner.contains(":") else { return nil }
+            self.init(inner)
+        } else if host.contains(":") {
+            // An IPv6 address as URL libraries hand a host over, without its brackets.
+            self.init(host)
+        } else if let v4 = Self.parseNumericIPv4(host) {
+            self.init(unchecked: v4)
+        } else {
+            return nil
+        }
+    }
+
+    /// Whether `host` ends in a number (its last label, after one trailing dot, is decimal
+    /// digits or `0x` and hex digits): resolvers then read it as an address, never as a name,
+    /// so a host of that shape that is not a valid address must be refused, not looked up.
+    public static func looksNumeric(_ host: String) -> Bool {
+        var labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        if labels.count > 1, labels.last?.isEmpty == true { labels.removeLast() }
+        guard let last = labels.last, !last.isEmpty else { return false }
+        if last.allSatisfy(\.isASCIIDigit) { return true }
+        let lowered = last.lowercased()
+        return lowered.hasPrefix("0x") && lowered.dropFirst(2).allSatisfy(\.isHexDigit)
+    }
+
+    /// The WHATWG IPv4 parser (also what `inet_aton` accepts): nil when `host` is not all
+    /// numeric parts or a part is out of range.
+    static func parseNumericIPv4(_ host: String) -> [UInt8]? {
+        guard host.utf8.count <= 64, looksNumeric(host) else { return nil }
+        var parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count > 1, parts.last?.isEmpty == true { parts.removeLast() }
+        guard (1...4).contains(parts.count) else { return nil }
+        var numbers: [UInt64] = []
+        for part in parts {
+            guard let number = numericPart(part) else { return nil }
+            numbers.append(number)
+        }
+        guard numbers.dropLast().allSatisfy({ $0 <= 255 }), let last = numbers.last,
+              last < UInt64(1) << (8 * UInt64(5 - numbers.count)) else { return nil }
+        var value = last
+        for (index, number) in numbers.dropLast().enumerated() { value += number << (8 * UInt64(3 - index)) }
+        return [UInt8(value >> 24 & 0xff), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)]
+    }
+
+    /// One part: `0x1f` hex, `017` octal, `17` decimal; nil when empty, malformed or past 2^32.
+    private static func numericPart(_ part: Substring) -> UInt64? {
+        guard !part.isEmpty else { return nil }
+        var digits = part
+        var radix: UInt64 = 10
+        if digits.count >= 2, digits.hasPrefix("0x") || digits.hasPrefix("0X") {
+            digits = digits.dropFirst(2)
+            radix = 16
+        } else if digits.count >= 2, digits.hasPrefix("0") {
+            digits = digits.dropFirst()
+            radix = 8
+        }
+        var value: UInt64 = 0
+        for character in digits {
+            guard let digit = character.hexDigitValue, UInt64(digit) < radix, character.isASCII else { return nil }
+            value = value * radix + UInt64(digit)
+            if value > UInt64(UInt32.max) { return nil }
+        }
+        return value
     }
 
     /// The canonical text: dotted quad, or RFC 5952 IPv6 (lowercase, longest zero run as `::`).
@@ -59,18 +128,35 @@ public struct IPAddress: Sendable, Equatable, Hashable, CustomStringConvertible 
         return "\(IPAddress(unchecked: masked))/48"
     }
 
-    /// False for loopback, private, shared (CGNAT), link-local, unique-local and unspecified
-    /// addresses: behind them stands a proxy or a local network, not one sign-up's network.
+    /// False for loopback, private, shared (CGNAT), link-local, unique-local, site-local,
+    /// benchmarking, reserved, multicast and unspecified addresses, and for IPv6 addresses that
+    /// carry such an IPv4 address (IPv4-compatible `::a.b.c.d`, NAT64 `64:ff9b::/96`, 6to4
+    /// `2002::/16`): behind them stands a proxy or a local network, not one sign-up's network,
+    /// and a callback to them would reach inside the provider's network.
     public var isPublic: Bool {
         if isIPv4 {
-            let (a, b) = (bytes[0], bytes[1])
+            let (a, b, c) = (bytes[0], bytes[1], bytes[2])
             return !(a == 0 || a == 10 || a == 127 || (a == 169 && b == 254) || (a == 172 && (16...31).contains(b))
-                || (a == 192 && b == 168) || (a == 100 && (64...127).contains(b)) || a >= 224)
+                || (a == 192 && b == 168) || (a == 100 && (64...127).contains(b)) || (a == 192 && b == 0 && c == 0)
+                || (a == 198 && (18...19).contains(b)) || a >= 224)
         }
         if bytes.allSatisfy({ $0 == 0 }) || bytes == Array(repeating: 0, count: 15) + [1] { return false }
         if bytes[0] & 0xfe == 0xfc { return false }                   // fc00::/7 unique local
         if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80 { return false } // fe80::/10 link local
-        return bytes[0] != 0xff                                          // multicast
+        if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0xc0 { return false } // fec0::/10 site local
+        if bytes[0] == 0xff { return false }                            // multicast
+        if let embedded = embeddedIPv4 { return embedded.isPublic }
+        return true
+    }
+
+    /// The IPv4 address an IPv6 address carries and routes to, for the forms that do.
+    var embeddedIPv4: IPAddress? {
+        guard bytes.count == 16 else { return nil }
+        if bytes.prefix(12).allSatisfy({ $0 == 0 }) { return IPAddress(unchecked: Array(bytes.suffix(4))) }   // ::a.b.c.d
+        if bytes.prefix(12) == [0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0] { return IPAddress(unchecked: Array(bytes.suffix(4))) } // NAT64
+        if bytes.prefix(6) == [0, 0x64, 0xff, 0x9b, 0, 1] { return IPAddress(unchecked: Array(bytes.suffix(4))) } // local-use NAT64
+        if bytes[0] == 0x20 && bytes[1] == 0x02 { return IPAddress(unchecked: Array(bytes[2..<6])) }               // 6to4
+        return nil
     }
 
     private init(unchecked bytes: [UInt8]) { self.bytes = bytes }

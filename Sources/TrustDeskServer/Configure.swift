@@ -89,6 +89,7 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     app.migrations.add(TrustDeskMigrations.all)
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
+    app.passwordPolicy = try CommonPasswords.policy()
     app.mailTransport = try makeMailTransport(app, configuration)
 
     app.routes.defaultMaxBodySize = "64kb"
@@ -143,6 +144,7 @@ let scheduledJobs: [ScheduledJob] = [
     StatusJobs.notifications,
     StatusJobs.rfoTickets,
     StatusJobs.subscriberPurge,
+    AccountJobs.recoveryMail,
 ]
 
 private func makeMailTransport(_ app: Application, _ configuration: TrustDeskConfiguration) throws -> any MailTransport {

@@ -75,5 +75,7 @@ enum TrustDeskMigrations {
         CreateStatusMailings(),
         CreateStatusNotifications(),
         CreateStatusRFODeliveries(),
+        // 12. Accounts, continued: recovery requests are answered first and mailed by a job (ACC-5, ACC-6)
+        CreateRecoveryRequests(),
     ]
 }

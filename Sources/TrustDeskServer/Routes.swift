@@ -21,6 +21,7 @@ func routes(_ app: Application) throws {
     try app.grouped("v1", "Staff").grouped(StaffAPIAuthenticator()).register(collection: StaffStandingAPIController())
     // Privacy (PRV): requests, reports and usage deletions of an account.
     try api.register(collection: PrivacyAPIController())
+    try app.grouped("v1", "Staff").grouped(StaffAPIAuthenticator()).register(collection: StaffSupportAPIController())
 
     // Browser pages: session, CSRF.
     let pages = app.grouped(SessionLoader(), CSRFMiddleware())

@@ -279,7 +279,7 @@ struct ErrorReferenceTests {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let markdown = try String(contentsOf: root.appendingPathComponent("docs/errors.md"), encoding: .utf8)
         for code in ErrorCode.allCases {
-            #expect(markdown.contains("| \(code.rawValue) | \(code.httpStatus) | \(code.title) |"), "docs/errors.md lacks \(code.rawValue)")
+            #expect(markdown.contains("| \(code.rawValue) | \(code.documentedStatus) | \(code.title) |"), "docs/errors.md lacks \(code.rawValue)")
         }
         try await withTrustDesk { app in
             let page = try await app.testing().sendRequest(.GET, "/docs/errors", headers: ["Accept": "text/html"])

@@ -18,6 +18,9 @@ struct RecoveryTests {
             try await browser.get("/password/forgot")
             let requested = try await browser.post("/password/forgot", ["email": "omar@example.com"])
             #expect(requested.text.contains("id=\"reset-requested\""))
+            // The answer comes first; the mail is written by the recovery job.
+            #expect(try await TestData.mail(app, to: "omar@example.com").isEmpty)
+            #expect(try await app.sendRecoveryMail() == 1)
             let mail = try #require(try await TestData.mail(app, to: "omar@example.com").last)
             #expect(mail.subject == "Reset your TrustDesk password")
             #expect(mail.body.contains("API and SMTP integrations"))
@@ -77,6 +80,10 @@ struct RecoveryTests {
             let known = try await browser.post("/username/forgot", ["email": "omar@example.com"])
             let unknown = try await browser.post("/username/forgot", ["email": "nobody@example.com"])
             #expect(known.status == unknown.status)
+            // Both did the same work: one queued request each, looked up only by the job.
+            #expect(try await RecoveryRequest.query(on: app.db).count() == 2)
+            #expect(try await app.sendRecoveryMail() == 2)
+            #expect(try await RecoveryRequest.query(on: app.db).count() == 0)
             let strip: (String) -> String = { $0.replacingOccurrences(of: #"value="tdln_[A-Za-z0-9]+""#, with: "", options: .regularExpression)
                 .replacingOccurrences(of: "omar@example.com", with: "X").replacingOccurrences(of: "nobody@example.com", with: "X") }
             #expect(strip(known.text) == strip(unknown.text))
@@ -95,7 +102,27 @@ struct RecoveryTests {
             let response = try await browser.post("/password/forgot", ["email": "nobody@example.com"])
             #expect(response.status == .ok)
             #expect(response.text.contains("id=\"reset-requested\""))
+            #expect(try await app.sendRecoveryMail() == 1)
             #expect(try await OutboxMessage.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("ACC-5: the recovery job mails each request once, also when two nodes run it at the same time, and drops what it can't read")
+    func recoveryJobOnce() async throws {
+        try await withTrustDesk { app in
+            _ = try await TestData.customer(app, "omar")
+            let browser = Browser(app)
+            try await browser.get("/password/forgot")
+            for _ in 0..<2 { _ = try await browser.post("/password/forgot", ["email": "omar@example.com"]) }
+            let odd = RecoveryRequest(kind: .passwordReset, email: "omar@example.com", now: app.now)
+            odd.kind = "something_else"
+            try await odd.create(on: app.db)
+            async let first = app.sendRecoveryMail()
+            async let second = app.sendRecoveryMail()
+            #expect(try await first + second == 2)
+            #expect(try await TestData.mail(app, to: "omar@example.com").count == 2)
+            #expect(try await RecoveryRequest.query(on: app.db).count() == 0)
+            #expect(try await app.sendRecoveryMail() == 0)
         }
     }
 
@@ -111,5 +138,12 @@ struct RecoveryTests {
             #expect(blocked.status == .tooManyRequests)
             #expect(blocked.errorCode == 20012)
         }
+    }
+}
+
+extension Application {
+    /// Runs the recovery job once, as the scheduler would; returns the requests it handled.
+    func sendRecoveryMail() async throws -> Int {
+        try await TrustDeskServer.Passwords(database: db, now: now, publicURL: trustDeskConfiguration.publicURL).sendDue()
     }
 }

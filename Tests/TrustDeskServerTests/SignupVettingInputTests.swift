@@ -83,7 +83,8 @@ struct SignupVettingInputTests {
             let registrations = Registrations(database: app.db, now: app.now, publicURL: "http://127.0.0.1:8080")
             func signUp(_ name: String, network: String?, at registrations: Registrations) async throws {
                 let valid = try Registrations.validate(.init(fullName: name, email: "\(name)@example.com", username: name, password: "a-long-password-123",
-                                                             accountName: "\(name) Co", country: "US", phone: "+1 555 010 0100", network: network))
+                                                             accountName: "\(name) Co", country: "US", phone: "+1 555 010 0100", network: network),
+                                                         passwords: app.passwordPolicy)
                 try await registrations.register(valid, passwordHash: try await TestData.hash(app))
             }
             for name in ["net1", "net2", "net3"] { try await signUp(name, network: "203.0.113.0/24", at: registrations) }

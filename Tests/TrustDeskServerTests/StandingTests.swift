@@ -90,7 +90,7 @@ struct StandingEffectsTests {
     func codesPerStanding() async throws {
         try await withTrustDesk { app in
             let parent = try await TestData.customer(app, "bea")
-            let (sub, subToken) = try await Accounts(database: app.db, now: app.now).createSubaccount(of: parent.account, named: "Bea EU")
+            let (sub, subToken) = try await Accounts(database: app.db, now: app.now).createSubaccount(of: parent.account, named: "Bea EU", limits: app.trustDeskConfiguration.subaccountLimits)
             try await StandingTestKit.ban(app, sub)
             let viaParent = try await app.testing().sendRequest(.GET, "/v1/Accounts/\(sub.sid)", headers: TestData.basic(parent.account.sid, parent.authToken))
             #expect(viaParent.errorCode == 20304)
@@ -155,8 +155,8 @@ struct StandingBanTests {
         try await withTrustDesk { app in
             let parent = try await TestData.customer(app, "fay")
             let accounts = Accounts(database: app.db, now: app.now)
-            let (sub1, _) = try await accounts.createSubaccount(of: parent.account, named: "Fay EU")
-            let (sub2, _) = try await accounts.createSubaccount(of: parent.account, named: "Fay US")
+            let (sub1, _) = try await accounts.createSubaccount(of: parent.account, named: "Fay EU", limits: app.trustDeskConfiguration.subaccountLimits)
+            let (sub2, _) = try await accounts.createSubaccount(of: parent.account, named: "Fay US", limits: app.trustDeskConfiguration.subaccountLimits)
             for (account, address) in [(parent.account, "192.0.2.10"), (sub1, "192.0.2.11"), (sub2, "192.0.2.12")] {
                 try await DedicatedIP(account: account.sid, address: address, now: app.now).create(on: app.db)
             }

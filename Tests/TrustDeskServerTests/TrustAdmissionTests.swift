@@ -196,9 +196,9 @@ struct TrustAdmissionTests {
             #expect(notice.body.contains("Reputation score: 3"))
             #expect(notice.body.contains("Daily outbound SMS limit: 1,000"))
             // Nothing changed: the daily job sends nothing more today, and tomorrow only if it changes.
-            #expect(try await app.trustScores(now: app.now).refreshDue() == 0)
+            #expect(try await app.trustScores(now: app.now).refreshDue().refreshed == 0)
             app.clock.advance(by: 86_400)
-            #expect(try await app.trustScores(now: app.now).refreshDue() == 1)
+            #expect(try await app.trustScores(now: app.now).refreshDue().refreshed == 1)
             #expect(try await TestData.mail(app, to: customer.user.email).filter { $0.subject == TrustMail.capNoticeSubject }.count == 1)
         }
     }

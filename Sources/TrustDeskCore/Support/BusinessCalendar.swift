@@ -115,20 +115,26 @@ public struct BusinessCalendar: Sendable, Hashable {
     public let holidays: Set<LocalDate>
 
     public init(name: String, timeZone identifier: String, intervals: [WorkingInterval], holidays: Set<LocalDate> = []) throws(DomainError) {
-        guard let zone = TimeZone(identifier: identifier) else {
-            throw DomainError(.invalidParameter, "time_zone: \"\(identifier.prefix(64))\" is not an IANA time zone; use a name like America/New_York.")
-        }
+        let zone = try Self.timeZone(identifier)
         for interval in intervals where !(0..<1440).contains(interval.startMinute) || !(1...1440).contains(interval.endMinute) || interval.startMinute >= interval.endMinute {
-            throw DomainError(.invalidParameter, "hours: \(interval.weekday.short) \(Self.clock(interval.startMinute))-\(Self.clock(interval.endMinute)) is not a valid interval; the start must come before the end, within one day.")
+            throw DomainError(.invalidParameter, "weekly_hours: \(interval.weekday.short) \(Self.clock(interval.startMinute))-\(Self.clock(interval.endMinute)) is not a valid interval; the start must come before the end, within one day.")
         }
         let merged = Self.merge(intervals)
         guard !merged.isEmpty else {
-            throw DomainError(.invalidParameter, "hours: a calendar needs at least one working interval.")
+            throw DomainError(.invalidParameter, "weekly_hours: a calendar needs at least one working interval.")
         }
         self.name = name
         self.timeZone = zone
         self.intervals = merged
         self.holidays = holidays
+    }
+
+    /// The IANA zone named `identifier`.
+    public static func timeZone(_ identifier: String) throws(DomainError) -> TimeZone {
+        guard !identifier.isEmpty, let zone = TimeZone(identifier: identifier) else {
+            throw DomainError(.invalidParameter, "time_zone: \"\(identifier.prefix(64))\" is not an IANA time zone; use a name like America/New_York.")
+        }
+        return zone
     }
 
     /// Every minute of every day: priority 1 and the PSE pool (SUP-3, SUP-5).
@@ -172,11 +178,19 @@ public struct BusinessCalendar: Sendable, Hashable {
     }
 
     /// How far the search for working time looks ahead before giving up: a calendar whose
-    /// holidays cover years is a configuration mistake, not a reason to loop for ever.
+    /// holidays cover years is a configuration mistake, not a reason to loop for ever. A search
+    /// that reaches it throws (`horizonError`) rather than answer a date it did not reach.
     static let horizon: TimeInterval = 5 * 366 * 86400
 
-    /// Working spans from `start` on, in order, until `body` returns false or `limit`.
-    public func forEachSpan(from start: Date, until limit: Date? = nil, _ body: (Span) -> Bool) {
+    /// Working time this close to a span's end counts as reaching it: banked seconds are sums of
+    /// clock differences, and a microsecond of rounding must not move a due time to the next
+    /// working day.
+    static let tolerance: TimeInterval = 0.001
+
+    /// Working spans from `start` on, in order, until `body` returns false or `limit` (the
+    /// horizon when nil). Returns true when `body` stopped the walk, false when it ran out.
+    @discardableResult
+    public func forEachSpan(from start: Date, until limit: Date? = nil, _ body: (Span) -> Bool) -> Bool {
         let end = (limit ?? start.addingTimeInterval(Self.horizon)).timeIntervalSince1970
         var cursor = start.timeIntervalSince1970
         while cursor < end {
@@ -196,48 +210,53 @@ public struct BusinessCalendar: Sendable, Hashable {
                     for interval in intervals where interval.weekday == weekday {
                         let a = max(cursor, Double(day) * 86400 + Double(interval.startMinute * 60) - offset)
                         let b = min(stretchEnd, Double(day) * 86400 + Double(interval.endMinute * 60) - offset)
-                        if a < b, !body(Span(start: Date(timeIntervalSince1970: a), end: Date(timeIntervalSince1970: b))) { return }
+                        if a < b, !body(Span(start: Date(timeIntervalSince1970: a), end: Date(timeIntervalSince1970: b))) { return true }
                     }
                 }
                 day += 1
             }
             cursor = stretchEnd
         }
+        return false
     }
 
     /// Whether `instant` is working time.
     public func isWorking(at instant: Date) -> Bool {
-        var working = false
-        forEachSpan(from: instant, until: instant.addingTimeInterval(1)) { _ in
-            working = true
-            return false
-        }
-        return working
+        forEachSpan(from: instant, until: instant.addingTimeInterval(1)) { _ in false }
     }
 
     /// `instant` plus `minutes` of working time (SUP-4). Zero minutes is `instant` itself.
     /// When the last minute ends a working interval the answer is that interval's end.
-    public func adding(businessMinutes minutes: Int, to instant: Date) -> Date {
-        spans(adding: minutes, to: instant).last?.end ?? instant
+    public func adding(businessMinutes minutes: Int, to instant: Date) throws(DomainError) -> Date {
+        try adding(businessSeconds: TimeInterval(minutes) * 60, to: instant)
     }
 
-    /// The working spans that `minutes` of business time use from `instant`, merged where
-    /// they touch: what a due-time explanation lists.
-    public func spans(adding minutes: Int, to instant: Date) -> [Span] {
-        guard minutes > 0 else { return [] }
-        var remaining = TimeInterval(minutes * 60)
+    /// `instant` plus `seconds` of working time, to the second and below: a clock paused and
+    /// resumed mid-minute (SUP-8) keeps exactly the time it had left.
+    public func adding(businessSeconds seconds: TimeInterval, to instant: Date) throws(DomainError) -> Date {
+        try spans(adding: seconds, to: instant).last?.end ?? instant
+    }
+
+    /// The working spans that `seconds` of business time use from `instant`, merged where
+    /// they touch: what a due-time explanation lists. Throws when the calendar has not that
+    /// much working time within its search horizon.
+    public func spans(adding seconds: TimeInterval, to instant: Date) throws(DomainError) -> [Span] {
+        guard seconds > 0 else { return [] }
+        var remaining = seconds
         var used: [Span] = []
-        forEachSpan(from: instant) { span in
-            let take = min(remaining, span.seconds)
-            let piece = Span(start: span.start, end: span.start.addingTimeInterval(take))
+        let stopped = forEachSpan(from: instant) { span in
+            // Within the tolerance of the span's end, the span's end is the answer.
+            let finishes = remaining <= span.seconds + Self.tolerance
+            let piece = finishes ? Span(start: span.start, end: min(span.end, span.start.addingTimeInterval(remaining))) : span
             if let last = used.last, last.end == piece.start {
                 used[used.count - 1] = Span(start: last.start, end: piece.end)
             } else {
                 used.append(piece)
             }
-            remaining -= take
-            return remaining > 0
+            remaining = finishes ? 0 : remaining - span.seconds
+            return !finishes
         }
+        guard stopped else { throw horizonError(from: instant, needing: seconds) }
         return used
     }
 
@@ -258,8 +277,9 @@ public struct BusinessCalendar: Sendable, Hashable {
     }
 
     /// The end of the `days`-th working day after the one `instant` falls on (SUP-7): a
-    /// working day is a local date with working hours that is not a holiday.
-    public func endOfBusinessDay(_ days: Int, after instant: Date) -> Date {
+    /// working day is a local date with working hours that is not a holiday. Throws when the
+    /// horizon ends first.
+    public func endOfBusinessDay(_ days: Int, after instant: Date) throws(DomainError) -> Date {
         let startDay = localDay(of: instant)
         var seen = 0
         var currentDay: Int?
@@ -279,7 +299,30 @@ public struct BusinessCalendar: Sendable, Hashable {
             end = span.end
             return true
         }
-        return result ?? end
+        guard let result else { throw horizonError(from: instant, needing: nil, days: days) }
+        return result
+    }
+
+    /// A search ran past the horizon: say so, instead of answering with the last date reached.
+    private func horizonError(from instant: Date, needing seconds: TimeInterval?, days: Int? = nil) -> DomainError {
+        let years = Int(Self.horizon / (366 * 86400))
+        let wanted = seconds.map { "\(Self.durationText($0)) of working time" } ?? "\(days ?? 0) working days"
+        return DomainError(.noWorkingTimeAhead,
+                           "The calendar \"\(name.prefix(80))\" has less than \(wanted) in the \(years) years after \(Self.isoText(instant)); a staff admin must correct its hours or holidays.")
+    }
+
+    static func isoText(_ instant: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: instant)
+    }
+
+    /// "90 min", "119 min 30 s", "45 s": whole minutes, and the seconds when there are some.
+    public static func durationText(_ seconds: TimeInterval) -> String {
+        let total = Int(seconds.rounded())
+        let (minutes, rest) = (total / 60, total % 60)
+        if rest == 0 { return "\(minutes) min" }
+        return minutes > 0 ? "\(minutes) min \(rest) s" : "\(rest) s"
     }
 
     /// Days since 1970-01-01 of the local date `instant` falls on.
@@ -314,13 +357,13 @@ public struct BusinessCalendar: Sendable, Hashable {
         for clause in text.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" }) {
             let words = clause.split(separator: " ").map(String.init)
             guard let dayWord = words.first, words.count >= 2 else {
-                throw DomainError(.invalidParameter, "hours: \"\(clause.prefix(40))\" should look like \"Mon 09:00-18:00\".")
+                throw DomainError(.invalidParameter, "weekly_hours: \"\(clause.prefix(40))\" should look like \"Mon 09:00-18:00\".")
             }
             let days = try weekdays(dayWord)
             for range in words.dropFirst() {
                 let ends = range.split(separator: "-").map(String.init)
                 guard ends.count == 2, let start = minute(ends[0]), let end = minute(ends[1]) else {
-                    throw DomainError(.invalidParameter, "hours: \"\(range.prefix(20))\" should look like 09:00-18:00.")
+                    throw DomainError(.invalidParameter, "weekly_hours: \"\(range.prefix(20))\" should look like 09:00-18:00.")
                 }
                 result += days.map { WorkingInterval($0, start, end) }
             }
@@ -342,11 +385,11 @@ public struct BusinessCalendar: Sendable, Hashable {
     private static func weekdays(_ word: String) throws(DomainError) -> [Weekday] {
         let ends = word.split(separator: "-").map(String.init)
         guard let first = ends.first.flatMap(Weekday.init(short:)) else {
-            throw DomainError(.invalidParameter, "hours: \"\(word.prefix(12))\" is not a day; use Mon, Tue, ... or a range like Mon-Fri.")
+            throw DomainError(.invalidParameter, "weekly_hours: \"\(word.prefix(12))\" is not a day; use Mon, Tue, ... or a range like Mon-Fri.")
         }
         guard ends.count == 2 else { return [first] }
         guard let last = Weekday(short: ends[1]) else {
-            throw DomainError(.invalidParameter, "hours: \"\(word.prefix(12))\" is not a day range; use a range like Mon-Fri.")
+            throw DomainError(.invalidParameter, "weekly_hours: \"\(word.prefix(12))\" is not a day range; use a range like Mon-Fri.")
         }
         // Weeks are written Monday first, so Mon-Sun (and Fri-Mon) wrap past Saturday.
         if first <= last { return Weekday.allCases.filter { $0 >= first && $0 <= last } }

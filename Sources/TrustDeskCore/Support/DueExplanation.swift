@@ -7,35 +7,45 @@ public enum DueExplanation {
     /// At most this many spans are listed; a longer wait says how many more.
     static let maximumSpans = 4
 
-    public static func sentence(target: ResponseTarget, remainingMinutes: Int? = nil, from start: Date, calendar: BusinessCalendar, owner: String) -> String {
-        let minutes = remainingMinutes ?? target.minutes
-        let spans = calendar.spans(adding: minutes, to: start)
+    /// `remainingSeconds` is what a target has left after pauses (`SLATarget.remainingSeconds`);
+    /// nil means the whole target.
+    public static func sentence(target: ResponseTarget, remainingSeconds: TimeInterval? = nil, from start: Date, calendar: BusinessCalendar,
+                                owner: String) throws(DomainError) -> String {
+        let seconds = remainingSeconds ?? target.seconds
+        let spans = try calendar.spans(adding: seconds, to: start)
         let due = spans.last?.end ?? start
-        var head = "due \(format(due, calendar.timeZone, "EEE HH:mm zzz")): "
+        let left = remainingSeconds.flatMap { abs($0 - target.seconds) < BusinessCalendar.tolerance ? nil : BusinessCalendar.durationText($0) }
+        let zone = calendar.timeZone
+        var head = "due \(format(due, zone, "EEE")) \(clock(due, zone)) \(format(due, zone, "zzz")): "
         if target.aroundTheClock {
             head += "\(target.text) around the clock"
-            if let remainingMinutes, remainingMinutes != target.minutes { head += " (\(remainingMinutes) min left after pauses)" }
-            return head + " from \(format(start, calendar.timeZone, "EEE HH:mm"))"
+            if let left { head += " (\(left) left after pauses)" }
+            return head + " from \(format(start, zone, "EEE")) \(clock(start, zone))"
         }
         head += "\(target.text) on \(owner)'s calendar (\(calendar.timeZone.identifier))"
-        if let remainingMinutes, remainingMinutes != target.minutes { head += ", \(remainingMinutes) min left after pauses" }
+        if let left { head += ", \(left) left after pauses" }
         var parts: [String] = []
         for (index, span) in spans.prefix(maximumSpans).enumerated() {
-            let length = Int((span.seconds / 60).rounded())
+            let length = BusinessCalendar.durationText(span.seconds)
             let isLast = index == spans.count - 1
-            let day = format(span.start, calendar.timeZone, "EEE")
-            if isLast && index > 0 {
-                parts.append("\(length) min from \(day) \(format(span.start, calendar.timeZone, "HH:mm"))")
-            } else if index == 0 && !isLast {
-                parts.append("\(length) min on \(day) before \(format(span.end, calendar.timeZone, "HH:mm"))")
+            let day = format(span.start, zone, "EEE")
+            if index == 0 && !isLast {
+                parts.append("\(length) on \(day) before \(clock(span.end, zone))")
             } else if isLast {
-                parts.append("\(length) min from \(day) \(format(span.start, calendar.timeZone, "HH:mm"))")
+                parts.append("\(length) from \(day) \(clock(span.start, zone))")
             } else {
-                parts.append("\(length) min on \(day) \(format(span.start, calendar.timeZone, "HH:mm"))-\(format(span.end, calendar.timeZone, "HH:mm"))")
+                parts.append("\(length) on \(day) \(clock(span.start, zone))-\(clock(span.end, zone))")
             }
         }
         if spans.count > maximumSpans { parts.append("and \(spans.count - maximumSpans) more working periods") }
         return ([head] + parts).joined(separator: ", ")
+    }
+
+    /// `HH:mm`, with seconds only when the instant has some: a clock resumed mid-minute ends
+    /// mid-minute.
+    static func clock(_ date: Date, _ zone: TimeZone) -> String {
+        let wholeMinute = date.timeIntervalSince1970.truncatingRemainder(dividingBy: 60) == 0
+        return format(date, zone, wholeMinute ? "HH:mm" : "HH:mm:ss")
     }
 
     /// `date` in `zone` with a fixed-locale pattern.

@@ -47,14 +47,22 @@ public struct SLATarget: Sendable, Equatable {
     }
 
     /// A target starting now; `paused` when the ticket starts out waiting.
-    public static func start(_ metric: SLAMetric, target: ResponseTarget, at now: Date, on calendar: BusinessCalendar, paused: Bool = false) -> SLATarget {
+    public static func start(_ metric: SLAMetric, target: ResponseTarget, at now: Date, on calendar: BusinessCalendar,
+                             paused: Bool = false) throws(DomainError) -> SLATarget {
         var value = SLATarget(metric: metric, target: target, status: .paused, usedSeconds: 0, runningSince: nil, dueAt: nil, endedAt: nil)
-        if !paused { value.resume(at: now, on: calendar) }
+        if !paused { try value.resume(at: now, on: calendar) }
         return value
     }
 
     public static func calendar(for target: ResponseTarget, assigneeCalendar: BusinessCalendar) -> BusinessCalendar {
         target.aroundTheClock ? .aroundTheClock(timeZone: assigneeCalendar.timeZone.identifier) : assigneeCalendar
+    }
+
+    /// Working seconds the target has left: exact to the second and below, never rounded to a
+    /// minute, because a due time that falls at the very end of a working interval must stay
+    /// there and not move to the next working day.
+    public var remainingSeconds: TimeInterval {
+        max(0, target.seconds - usedSeconds)
     }
 
     /// The ticket went pending or on hold: the working time so far is banked.
@@ -66,12 +74,13 @@ public struct SLATarget: Sendable, Equatable {
         status = .paused
     }
 
-    /// The ticket is worked again: the remaining time counts from now.
-    public mutating func resume(at now: Date, on calendar: BusinessCalendar) {
+    /// The ticket is worked again: the remaining time counts from now. Throws when the
+    /// calendar has no working time left for years (SUP-4): no due time rather than a wrong one.
+    public mutating func resume(at now: Date, on calendar: BusinessCalendar) throws(DomainError) {
         guard status == .paused else { return }
+        let due = try calendar.adding(businessSeconds: remainingSeconds, to: now)
         runningSince = now
-        let remainingMinutes = max(0, Int(((TimeInterval(target.minutes * 60) - usedSeconds) / 60).rounded(.up)))
-        dueAt = calendar.adding(businessMinutes: remainingMinutes, to: now)
+        dueAt = due
         status = .active
     }
 
@@ -99,11 +108,14 @@ public struct SLATarget: Sendable, Equatable {
 
     /// A priority change or a new owner: the time used so far stays banked, the rest is
     /// measured with the new target on the new calendar from now.
-    public mutating func retarget(_ newTarget: ResponseTarget, at now: Date, from oldCalendar: BusinessCalendar, to newCalendar: BusinessCalendar) {
+    public mutating func retarget(_ newTarget: ResponseTarget, at now: Date, from oldCalendar: BusinessCalendar,
+                                  to newCalendar: BusinessCalendar) throws(DomainError) {
         guard status.isOpen else { return }
-        let wasRunning = status == .active
-        pause(at: now, on: oldCalendar)
-        target = newTarget
-        if wasRunning { resume(at: now, on: newCalendar) }
+        var next = self
+        let wasRunning = next.status == .active
+        next.pause(at: now, on: oldCalendar)
+        next.target = newTarget
+        if wasRunning { try next.resume(at: now, on: newCalendar) }
+        self = next
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Ticket priorities (SUP-3). The requester picks one; staff may change it with a reason.
 public enum TicketPriority: Int, CaseIterable, Sendable, Codable, Comparable {
     case businessCritical = 1
@@ -37,6 +39,8 @@ public struct ResponseTarget: Sendable, Hashable {
         self.minutes = minutes
         self.aroundTheClock = aroundTheClock
     }
+
+    public var seconds: TimeInterval { TimeInterval(minutes) * 60 }
 
     /// "1 hour", "2 business hours", "90 business minutes".
     public var text: String {

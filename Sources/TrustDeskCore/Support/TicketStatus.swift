@@ -94,12 +94,12 @@ public enum PendingFollowUp {
     public static let reminderAfterBusinessDays = 5
     public static let solveAfterBusinessDays = 10
 
-    public static func reminderAt(pendingSince: Date, on calendar: BusinessCalendar) -> Date {
-        calendar.endOfBusinessDay(reminderAfterBusinessDays, after: pendingSince)
+    public static func reminderAt(pendingSince: Date, on calendar: BusinessCalendar) throws(DomainError) -> Date {
+        try calendar.endOfBusinessDay(reminderAfterBusinessDays, after: pendingSince)
     }
 
-    public static func solveAt(pendingSince: Date, on calendar: BusinessCalendar) -> Date {
-        calendar.endOfBusinessDay(solveAfterBusinessDays, after: pendingSince)
+    public static func solveAt(pendingSince: Date, on calendar: BusinessCalendar) throws(DomainError) -> Date {
+        try calendar.endOfBusinessDay(solveAfterBusinessDays, after: pendingSince)
     }
 
     public static let reminderText = "We are waiting for your reply on this ticket. If we don't hear from you within 5 more business days, it will be solved automatically."

@@ -68,7 +68,7 @@ enum DemoWorld {
                 let role = acmeTeam.first { $0.0.username == member.username }?.1 ?? .support
                 try await Membership(account: acme.sid, user: member.sid, role: role, now: now).create(on: db)
             }
-            let (acmeEU, _) = try await accounts.createSubaccount(of: acme, named: "Acme Rockets EU")
+            let (acmeEU, _) = try await accounts.createSubaccount(of: acme, named: "Acme Rockets EU", limits: app.trustDeskConfiguration.subaccountLimits)
 
             let harborUsers = try await addTeam(blueHarborTeam, hash: hash, now: now, on: db)
             let (harbor, _) = try await accounts.createAccount(named: "Blue Harbor Clinics", owner: harborUsers.first ?? makeUser(blueHarborTeam[0].0, hash: hash, now: now))

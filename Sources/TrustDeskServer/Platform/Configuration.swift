@@ -53,6 +53,9 @@ public struct TrustDeskConfiguration: Sendable {
     public var statusTimeZone: String = "UTC"
     /// How long before a maintenance subscribers are reminded (`TRUSTDESK_STATUS_REMINDER_MINUTES`).
     public var statusReminderLead: TimeInterval = 60 * 60
+    /// Subaccounts per account and per account per 24 hours (`TRUSTDESK_SUBACCOUNTS_MAX`,
+    /// `TRUSTDESK_SUBACCOUNTS_PER_DAY`).
+    public var subaccountLimits = SubaccountLimits.standard
 
     public var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("trustdesk.sqlite") }
@@ -158,6 +161,7 @@ public struct TrustDeskConfiguration: Sendable {
                 throw Invalid(description: "TRUSTDESK_TRUSTED_PROXIES: \(error.description).")
             }
         }
+        try readSubaccountLimits(env, into: &config)
         try StandingSettings.read(env, into: &config)
         try PrivacySettings.read(env, into: &config)
         try StatusSettings.read(env, into: &config)
@@ -168,6 +172,25 @@ public struct TrustDeskConfiguration: Sendable {
             config.passwordCost = value
         }
         return config
+    }
+}
+
+extension TrustDeskConfiguration {
+    static func readSubaccountLimits(_ env: [String: String], into config: inout Self) throws {
+        var maximum = config.subaccountLimits.maximum, perDay = config.subaccountLimits.perDay
+        if let text = env["TRUSTDESK_SUBACCOUNTS_MAX"], !text.isEmpty {
+            guard let value = Int(text), (0...100_000).contains(value) else {
+                throw Invalid(description: "TRUSTDESK_SUBACCOUNTS_MAX must be a whole number from 0 to 100000.")
+            }
+            maximum = value
+        }
+        if let text = env["TRUSTDESK_SUBACCOUNTS_PER_DAY"], !text.isEmpty {
+            guard let value = Int(text), (0...100_000).contains(value) else {
+                throw Invalid(description: "TRUSTDESK_SUBACCOUNTS_PER_DAY must be a whole number from 0 to 100000.")
+            }
+            perDay = value
+        }
+        config.subaccountLimits = SubaccountLimits(maximum: maximum, perDay: perDay)
     }
 }
 

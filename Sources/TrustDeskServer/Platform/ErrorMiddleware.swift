@@ -41,6 +41,8 @@ struct TrustDeskErrorMiddleware: AsyncMiddleware {
         switch error {
         case let domain as DomainError:
             return domain
+        case let carrying as any DomainErrorCarrying:
+            return carrying.domainError
         case let sid as SIDError:
             return DomainError(sid: sid)
         case let decoding as DecodingError:

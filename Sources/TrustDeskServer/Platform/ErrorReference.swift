@@ -10,7 +10,7 @@ struct ErrorReferenceController: RouteCollection {
 
     struct Row: Encodable {
         let code: Int
-        let status: Int
+        let status: String
         let title: String
         let guidance: String
     }
@@ -20,7 +20,7 @@ struct ErrorReferenceController: RouteCollection {
     }
 
     func page(request: Request) async throws -> Response {
-        let rows = ErrorCode.allCases.map { Row(code: $0.rawValue, status: $0.httpStatus, title: $0.title, guidance: $0.guidance) }
+        let rows = ErrorCode.allCases.map { Row(code: $0.rawValue, status: $0.documentedStatus, title: $0.title, guidance: $0.guidance) }
         return try await request.page("platform/errors", title: "Error codes", Body(errors: rows))
     }
 }

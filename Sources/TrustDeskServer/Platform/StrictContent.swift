@@ -3,14 +3,53 @@ import TrustDeskCore
 import Vapor
 
 /// A request body type that lists the fields it accepts, so that a misspelt or unexpected
-/// field is an error (20007) rather than silently ignored.
-protocol StrictContent: Decodable {
+/// field is an error (20007) rather than silently ignored, at the top level and in every
+/// nested object; and a body that carries nothing is an error (20001) that says what is
+/// wanted, rather than a request that succeeds and changes nothing.
+protocol StrictContent: Decodable, Sendable {
     static var allowedFields: Set<String> { get }
+    /// The body types of fields that hold an object or a list of objects, checked the same way.
+    static var nestedContent: [String: any StrictContent.Type] { get }
+    /// What an empty body is told it should carry: the message of its 20001, starting with the
+    /// field it names.
+    static var emptyBodyMessage: String { get }
+}
+
+extension StrictContent {
+    static var nestedContent: [String: any StrictContent.Type] { [:] }
+
+    static var emptyBodyMessage: String {
+        let fields = allowedFields.sorted()
+        let first = fields.first ?? "body"
+        return "\(first): the body is empty; send \(fields.count == 1 ? first : "the fields this endpoint takes: \(fields.joined(separator: ", "))")."
+    }
+
+    /// The first unknown field in `object` or in the objects nested in it, as a path
+    /// (`attachments[0].size`), with the fields allowed at that place.
+    static func firstUnknownField(in object: [String: Any], path: String = "") -> (path: String, allowed: Set<String>)? {
+        if let unknown = Set(object.keys).subtracting(allowedFields).sorted().first {
+            return (path + unknown, allowedFields)
+        }
+        for (field, type) in nestedContent.sorted(by: { $0.key < $1.key }) {
+            switch object[field] {
+            case let nested as [String: Any]:
+                if let found = type.firstUnknownField(in: nested, path: "\(path)\(field).") { return found }
+            case let list as [Any]:
+                for (index, element) in list.enumerated() {
+                    guard let nested = element as? [String: Any] else { continue }
+                    if let found = type.firstUnknownField(in: nested, path: "\(path)\(field)[\(index)].") { return found }
+                }
+            default:
+                continue
+            }
+        }
+        return nil
+    }
 }
 
 extension Request {
-    /// Decodes a JSON or form body, rejecting unknown fields, wrong types and other media
-    /// types with stable codes.
+    /// Decodes a JSON or form body, rejecting unknown fields (also in nested objects), empty
+    /// bodies, wrong types and other media types with stable codes.
     /// `maximumBytes` is the route's own limit when it collects more than the default.
     func decodeStrict<T: StrictContent>(_ type: T.Type, maximumBytes: Int? = nil) throws -> T {
         // Vapor enforces the limit while streaming; a body that arrives already collected
@@ -22,26 +61,30 @@ extension Request {
         guard let contentType = headers.contentType else {
             throw DomainError(.unsupportedMediaType, "Send the body as application/json or application/x-www-form-urlencoded.")
         }
-        let fields: [String]
+        let object: [String: Any]
         switch (contentType.type, contentType.subType) {
         case ("application", "json"):
-            guard let buffer = body.data else { throw DomainError(.malformedBody, "The request body is empty.") }
-            let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))
-            guard let dictionary = object as? [String: Any] else {
+            guard let buffer = body.data, !buffer.isBlank else { throw DomainError(.invalidParameter, T.emptyBodyMessage) }
+            guard let dictionary = (try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))) as? [String: Any] else {
                 throw DomainError(.malformedBody, "The body must be a JSON object.")
             }
-            fields = Array(dictionary.keys)
+            object = dictionary
         case ("application", "x-www-form-urlencoded"):
-            let dictionary = (try? content.decode([String: String].self)) ?? [:]
-            fields = Array(dictionary.keys)
+            object = (try? content.decode([String: String].self)) ?? [:]
         default:
             throw DomainError(.unsupportedMediaType, "Send the body as application/json or application/x-www-form-urlencoded.")
         }
-        let unknown = Set(fields).subtracting(T.allowedFields)
-        if let first = unknown.sorted().first {
-            let allowed = T.allowedFields.sorted().joined(separator: ", ")
-            throw DomainError(.unknownField, "\(first.prefix(64)): unknown field. Allowed fields: \(allowed).")
+        if let unknown = T.firstUnknownField(in: object) {
+            throw DomainError(.unknownField, "\(unknown.path.prefix(64)): unknown field. Allowed fields: \(unknown.allowed.sorted().joined(separator: ", ")).")
         }
+        guard !object.isEmpty else { throw DomainError(.invalidParameter, T.emptyBodyMessage) }
         return try content.decode(T.self)
+    }
+}
+
+extension ByteBuffer {
+    /// No body at all, or only JSON whitespace: an empty body, not a malformed one.
+    var isBlank: Bool {
+        readableBytesView.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
     }
 }

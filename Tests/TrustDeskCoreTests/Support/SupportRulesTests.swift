@@ -21,13 +21,13 @@ struct SLATargetTests {
         let office = try weekdays9to6("America/New_York")
         let target = ResponseTarget(minutes: 120, aroundTheClock: false)
         // Mon 2026-03-02 09:00 EST = 14:00 UTC.
-        var sla = SLATarget.start(.firstResponse, target: target, at: utc("2026-03-02T14:00:00"), on: office)
+        var sla = try SLATarget.start(.firstResponse, target: target, at: utc("2026-03-02T14:00:00"), on: office)
         #expect(sla.dueAt == utc("2026-03-02T16:00:00"))
         sla.pause(at: utc("2026-03-02T15:00:00"), on: office)
         #expect(sla.status == .paused && sla.dueAt == nil && sla.usedSeconds == 3600)
         // A paused target never breaches.
         let pausedBreach = sla.breachIfDue(at: utc("2026-03-05T00:00:00")); #expect(pausedBreach == false)
-        sla.resume(at: utc("2026-03-03T14:00:00"), on: office)
+        try sla.resume(at: utc("2026-03-03T14:00:00"), on: office)
         #expect(sla.dueAt == utc("2026-03-03T15:00:00"))
         sla.respond(at: utc("2026-03-03T14:30:00"))
         #expect(sla.status == .achieved)
@@ -36,14 +36,14 @@ struct SLATargetTests {
     @Test("SUP-8: every target ends achieved or breached, and a breach is final")
     func breach() throws {
         let office = try weekdays9to6("America/New_York")
-        var sla = SLATarget.start(.nextResponse, target: ResponseTarget(minutes: 60, aroundTheClock: true), at: utc("2026-03-02T08:00:00"), on: .aroundTheClock())
+        var sla = try SLATarget.start(.nextResponse, target: ResponseTarget(minutes: 60, aroundTheClock: true), at: utc("2026-03-02T08:00:00"), on: .aroundTheClock())
         let early = sla.breachIfDue(at: utc("2026-03-02T08:59:00")); #expect(early == false)
         let onTime = sla.breachIfDue(at: utc("2026-03-02T09:00:00")); #expect(onTime)
         let again = sla.breachIfDue(at: utc("2026-03-02T09:01:00")); #expect(again == false)
         sla.respond(at: utc("2026-03-02T09:30:00"))
         #expect(sla.status == .breached && sla.endedAt == utc("2026-03-02T09:00:00"))
         // A late reply before the job ran is a breach too.
-        var late = SLATarget.start(.firstResponse, target: ResponseTarget(minutes: 120, aroundTheClock: false), at: utc("2026-03-02T14:00:00"), on: office)
+        var late = try SLATarget.start(.firstResponse, target: ResponseTarget(minutes: 120, aroundTheClock: false), at: utc("2026-03-02T14:00:00"), on: office)
         late.respond(at: utc("2026-03-02T17:00:00"))
         #expect(late.status == .breached)
     }
@@ -51,9 +51,9 @@ struct SLATargetTests {
     @Test("SUP-8: the due time explains itself")
     func explanation() throws {
         let office = try weekdays9to6("America/New_York")
-        let sentence = DueExplanation.sentence(target: ResponseTarget(minutes: 120, aroundTheClock: false), from: utc("2026-02-27T22:30:00"), calendar: office, owner: "A. Rivera")
+        let sentence = try DueExplanation.sentence(target: ResponseTarget(minutes: 120, aroundTheClock: false), from: utc("2026-02-27T22:30:00"), calendar: office, owner: "A. Rivera")
         #expect(sentence == "due Mon 10:30 EST: 2 business hours on A. Rivera's calendar (America/New_York), 30 min on Fri before 18:00, 90 min from Mon 09:00")
-        let critical = DueExplanation.sentence(target: ResponseTarget(minutes: 60, aroundTheClock: true), from: utc("2026-03-02T08:00:00"), calendar: .aroundTheClock(timeZone: "America/New_York"), owner: "PSE")
+        let critical = try DueExplanation.sentence(target: ResponseTarget(minutes: 60, aroundTheClock: true), from: utc("2026-03-02T08:00:00"), calendar: .aroundTheClock(timeZone: "America/New_York"), owner: "PSE")
         #expect(critical == "due Mon 04:00 EST: 1 hour around the clock from Mon 03:00")
     }
 }
@@ -220,10 +220,10 @@ struct PendingFollowUpTests {
         // Pending on Mon 2026-03-02 12:00 EST: business days Tue 3, Wed 4, Thu 5, Fri 6, (Mon 9 holiday), Tue 10.
         let since = utc("2026-03-02T17:00:00")
         // Tue 2026-03-10 18:00 EDT = 22:00 UTC.
-        #expect(PendingFollowUp.reminderAt(pendingSince: since, on: office) == utc("2026-03-10T22:00:00"))
+        #expect(try PendingFollowUp.reminderAt(pendingSince: since, on: office) == utc("2026-03-10T22:00:00"))
         // Wed 11, Thu 12, Fri 13, Mon 16, Tue 17 -> Tue 2026-03-17 18:00 EDT.
-        #expect(PendingFollowUp.solveAt(pendingSince: since, on: office) == utc("2026-03-17T22:00:00"))
+        #expect(try PendingFollowUp.solveAt(pendingSince: since, on: office) == utc("2026-03-17T22:00:00"))
         // Around the clock every day counts: the end of the 5th next day.
-        #expect(PendingFollowUp.reminderAt(pendingSince: since, on: .aroundTheClock()) == utc("2026-03-08T00:00:00"))
+        #expect(try PendingFollowUp.reminderAt(pendingSince: since, on: .aroundTheClock()) == utc("2026-03-08T00:00:00"))
     }
 }

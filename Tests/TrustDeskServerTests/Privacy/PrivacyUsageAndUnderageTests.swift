@@ -120,7 +120,9 @@ struct MarketingOptOutTests {
             #expect(queued.body.contains("/privacy/unsubscribe?user=\(customer.user.sid)&token="))
 
             try await browser.post("/console/privacy/marketing", [:])
-            _ = try await Passwords(database: app.db, now: app.now, publicURL: "http://127.0.0.1:8080").requestReset(email: customer.user.email)
+            let passwords = Passwords(database: app.db, now: app.now, publicURL: "http://127.0.0.1:8080")
+            try await passwords.request(.passwordReset, email: customer.user.email)
+            _ = try await passwords.sendDue()
             let transport = FlakyTransport(failures: 0)
             _ = try await OutboxDelivery(database: app.db, transport: transport, from: "TrustDesk <no-reply@trustdesk.example.com>", logger: app.logger).deliverDue(now: app.now)
             let subjects = transport.delivered.map(\.subject)

@@ -65,7 +65,7 @@ struct TicketAttachmentTests {
             #expect(download.status == .ok)
             #expect(Data(download.body.readableBytesView) == Self.binary)
             #expect(download.headers.contentType == .binary)
-            #expect(download.headers.first(name: .contentDisposition) == "attachment; filename=\"call; _one_.pcap\"")
+            #expect(download.headers.first(name: .contentDisposition) == "attachment; filename=\"call; _one_.pcap\"; filename*=UTF-8''call%3B%20%22one%22.pcap")
 
             // Another customer can't download it.
             let harper = try await SupportWorld.customerBrowser(app, "harper")

@@ -40,7 +40,7 @@ struct AccountsAPIController: RouteCollection {
     func createSubaccount(request: Request) async throws -> Response {
         let parent = try await target(request)
         let body = try request.decodeStrict(FriendlyNameBody.self)
-        let (account, token) = try await Accounts(database: request.db, now: request.now).createSubaccount(of: parent, named: body.friendlyName)
+        let (account, token) = try await Accounts(database: request.db, now: request.now).createSubaccount(of: parent, named: body.friendlyName, limits: request.application.trustDeskConfiguration.subaccountLimits)
         return try await encode(AccountDTO(account, authToken: token), request, status: .created)
     }
 

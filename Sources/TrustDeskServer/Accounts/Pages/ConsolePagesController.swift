@@ -146,7 +146,8 @@ struct ConsolePagesController: RouteCollection {
         let form = request.pageForm()
         var errors = FormErrors()
         let created = try await errors.attempt {
-            try await Accounts(database: request.db, now: request.now).createSubaccount(of: context.account, named: form.text("friendly_name"))
+            try await Accounts(database: request.db, now: request.now).createSubaccount(of: context.account, named: form.text("friendly_name"),
+                                                                                limits: request.application.trustDeskConfiguration.subaccountLimits)
         }
         var body = try await overviewBody(request, context)
         guard let created else {

@@ -51,7 +51,7 @@ struct PublicPagesController: RouteCollection {
                 fullName: form.text("full_name"), email: form.text("email"), username: form.text("username"),
                 password: form.text("password"), accountName: form.text("account_name"),
                 country: form.text("country"), phone: form.text("phone"), network: request.signupNetwork
-            ))
+            ), passwords: request.passwordPolicy)
         }
         if let valid {
             try await errors.attempt {
@@ -174,7 +174,7 @@ struct PublicPagesController: RouteCollection {
 
     func forgotPassword(request: Request) async throws -> Response {
         try await recovery(request, form: "accounts/password-forgot", title: "Reset your password", sent: "accounts/password-requested") { email in
-            try await Passwords(database: request.db, now: request.now, publicURL: config(request).publicURL).requestReset(email: email)
+            try await Passwords(database: request.db, now: request.now, publicURL: config(request).publicURL).request(.passwordReset, email: email)
         }
     }
 
@@ -211,9 +211,10 @@ struct PublicPagesController: RouteCollection {
         let form = request.pageForm()
         let token = form.text("token")
         let passwords = Passwords(database: request.db, now: request.now, publicURL: config(request).publicURL)
-        _ = try await passwords.pendingReset(token: token)
+        let pending = try await passwords.pendingReset(token: token)
+        let context = try await passwords.context(of: pending)
         var errors = FormErrors()
-        let password = errors.check { () throws(DomainError) in try Validate.password(form.text("password")) }
+        let password = errors.check { () throws(DomainError) in try request.passwordPolicy.check(form.text("password"), context: context) }
         if password != nil, form.text("password") != form.text("password_confirmation") {
             errors.add(DomainError(.invalidParameter, "password_confirmation: the two passwords are not the same."))
         }
@@ -235,7 +236,7 @@ struct PublicPagesController: RouteCollection {
 
     func forgotUsername(request: Request) async throws -> Response {
         try await recovery(request, form: "accounts/username-forgot", title: "Find your username", sent: "accounts/username-requested") { email in
-            try await Passwords(database: request.db, now: request.now, publicURL: config(request).publicURL).remindUsernames(email: email)
+            try await Passwords(database: request.db, now: request.now, publicURL: config(request).publicURL).request(.usernameReminder, email: email)
         }
     }
 
@@ -284,7 +285,10 @@ struct PublicPagesController: RouteCollection {
         var errors = FormErrors()
         let fullName = errors.check { () throws(DomainError) in try Validate.displayName(form.text("full_name"), field: "full_name", maximum: 100) }
         let username = errors.check { () throws(DomainError) in try Validate.username(form.text("username")) }
-        let password = errors.check { () throws(DomainError) in try Validate.password(form.text("password")) }
+        let password = errors.check { () throws(DomainError) in
+            try request.passwordPolicy.check(form.text("password"), context: PasswordContext(
+                fullName: form.text("full_name"), email: invitation.email, username: form.text("username"), other: [body.accountName]))
+        }
         if let username, try await User.query(on: request.db).filter(\.$username == username).first() != nil {
             errors.add(DomainError(.conflict, "username: \"\(username)\" is taken. Choose another username."))
         }

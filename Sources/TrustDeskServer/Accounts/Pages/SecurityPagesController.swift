@@ -2,11 +2,13 @@ import Fluent
 import TrustDeskCore
 import Vapor
 
-/// Two-factor enrolment and removal for every signed-in person (ACC-8).
+/// Two-factor enrolment and removal (ACC-8) and changing one's password, for every signed-in
+/// person.
 struct SecurityPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let security = routes.grouped("security")
         security.get(use: show)
+        security.post("password", use: changePassword)
         security.post("two-factor", "start", use: start)
         security.post("two-factor", "confirm", use: confirm)
         security.post("two-factor", "disable", use: disable)
@@ -86,5 +88,45 @@ struct SecurityPagesController: RouteCollection {
             return try await request.page("accounts/security", title: "Security", try await body(request, user: user),
                                           form: form, errors: FormErrors(error, field: "code"), scope: "disable")
         }
+    }
+
+    /// A signed-in person changes their password: the current one proves it is them (guesses are
+    /// throttled like sign-in, SEC-2), the new one must not be easy to guess, and every other
+    /// session of theirs ends. Every problem is shown at once, beside its field.
+    func changePassword(request: Request) async throws -> Response {
+        let browser = try session(request)
+        let user = browser.user
+        let form = request.pageForm()
+        var errors = FormErrors()
+        let throttle = Throttle(database: request.db, now: request.now)
+        let guesses = "password-change:user:\(user.sid)"
+        let current = form.text("current_password")
+        _ = try await errors.attempt("current_password") {
+            try await throttle.check(guesses, .signInPerIdentity)
+            guard !current.isEmpty, try await request.password.async.verify(current, created: user.passwordHash) else {
+                try await throttle.recordFailure(guesses)
+                throw DomainError(.authenticationFailed, "current_password: this is not your current password.")
+            }
+        }
+        let context = PasswordContext(fullName: user.fullName, email: user.email, username: user.username)
+        let new = errors.check("new_password") { () throws(DomainError) -> String in
+            let checked = try request.passwordPolicy.check(form.text("new_password"), field: "new_password", context: context)
+            guard checked != current else { throw DomainError(.invalidParameter, "new_password: choose a password other than your current one.") }
+            return checked
+        }
+        _ = errors.check("password_confirmation") { () throws(DomainError) in
+            guard form.text("password_confirmation") == form.text("new_password") else {
+                throw DomainError(.invalidParameter, "password_confirmation: the two new passwords are not the same.")
+            }
+        }
+        guard errors.isEmpty, let new else {
+            return try await request.page("accounts/security", title: "Security", try await body(request, user: user), form: form, errors: errors)
+        }
+        let hash = try await request.password.async.hash(new)
+        try await Passwords(database: request.db, now: request.now, publicURL: request.application.trustDeskConfiguration.publicURL)
+            .change(user, newPasswordHash: hash, keeping: browser.session)
+        request.logger.info("password changed", metadata: ["user_sid": "\(user.sid)"])
+        return try await request.page("accounts/security", title: "Security", try await body(request, user: user),
+                                      notice: "Your password was changed and every other session of yours was signed out. \(AccountMail.integrationsWarning)")
     }
 }

@@ -45,10 +45,11 @@ enum AccountMail {
         """)
     }
 
-    static func passwordChanged(username: String) -> (subject: String, body: String) {
+    /// After a reset every session ends; after a change in the console every other one.
+    static func passwordChanged(username: String, otherSessionsOnly: Bool) -> (subject: String, body: String) {
         ("Your TrustDesk password was changed", """
-        The password of the TrustDesk login "\(username)" was just changed, and every session \
-        of that login was signed out.
+        The password of the TrustDesk login "\(username)" was just changed, and every \
+        \(otherSessionsOnly ? "other " : "")session of that login was signed out.
 
         \(integrationsWarning)
 

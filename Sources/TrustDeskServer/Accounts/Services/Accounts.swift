@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TrustDeskCore
 
 /// Creating accounts and reading them with tenant rules applied (ACC-1, ACC-2, SEC-3).
@@ -18,16 +19,30 @@ struct Accounts {
         return (account, token)
     }
 
-    /// A subaccount of `parent` (ACC-2). Subaccounts do not nest.
-    func createSubaccount(of parent: Account, named friendlyName: String) async throws -> (Account, authToken: String) {
+    /// A new subaccount of `parent` (ACC-2; subaccounts do not nest), within the operator's
+    /// `limits` (how many at once, how many a day). The parent's row is locked first, so
+    /// concurrent requests are counted one after another and never both take the last place.
+    func createSubaccount(of parent: Account, named friendlyName: String, limits: SubaccountLimits) async throws -> (Account, authToken: String) {
         guard !parent.isSubaccount else {
             throw DomainError(.invalidParameter, "A subaccount can't have subaccounts of its own; create it under the main account.")
         }
         let name = try Validate.displayName(friendlyName, field: "friendly_name")
         let token = Secrets.generate(.authToken)
-        let account = Account(sid: SID.generate(.account), friendlyName: name, owner: try SID(parsing: parent.sid, expecting: .account), primaryToken: token, now: now)
-        try await account.create(on: database)
-        try await startActivity(of: account)
+        let owner = try SID(parsing: parent.sid, expecting: .account)
+        let now = self.now
+        let account = try await database.transaction { db in
+            // A write to the parent's row: a row lock on PostgreSQL, the write lock on SQLite.
+            try await db.sql.raw("UPDATE \(ident: Account.schema) SET updated_at = updated_at WHERE sid = \(bind: parent.sid)").run()
+            let existing = try await Account.query(on: db).filter(\.$ownerAccountSID == parent.sid)
+                .filter(\.$standing != Standing.closed.rawValue).count()
+            let recent = try await Account.query(on: db).filter(\.$ownerAccountSID == parent.sid)
+                .filter(\.$createdAt > now.addingTimeInterval(-SubaccountLimits.window)).all().map(\.createdAt)
+            try limits.checkNew(existing: existing, createdAt: recent, now: now)
+            let account = Account(sid: SID.generate(.account), friendlyName: name, owner: owner, primaryToken: token, now: now)
+            try await account.create(on: db)
+            try await Accounts(database: db, now: now).startActivity(of: account)
+            return account
+        }
         return (account, token)
     }
 

@@ -24,14 +24,18 @@ struct Registrations {
     }
 
     /// Validated sign-up fields; nothing is stored until they all pass. Every field is
-    /// checked, so the form shows all of its problems at once.
-    static func validate(_ form: SignUp) throws(DomainError) -> SignUp {
+    /// checked, so the form shows all of its problems at once; the password may not be
+    /// common nor built from the other fields (`passwords`).
+    static func validate(_ form: SignUp, passwords: PasswordPolicy) throws(DomainError) -> SignUp {
         var checks = FieldChecks()
         let valid = SignUp(
             fullName: checks.run { () throws(DomainError) in try Validate.displayName(form.fullName, field: "full_name", maximum: 100) } ?? "",
             email: checks.run { () throws(DomainError) in try Validate.email(form.email) } ?? "",
             username: checks.run { () throws(DomainError) in try Validate.username(form.username) } ?? "",
-            password: checks.run { () throws(DomainError) in try Validate.password(form.password) } ?? "",
+            password: checks.run { () throws(DomainError) in
+                try passwords.check(form.password, context: PasswordContext(
+                    fullName: form.fullName, email: form.email, username: form.username, other: [form.accountName]))
+            } ?? "",
             accountName: checks.run { () throws(DomainError) in try Validate.displayName(form.accountName, field: "account_name") } ?? "",
             country: checks.run { () throws(DomainError) in try SignupContact.country(form.country) }.flatMap { $0 } ?? "",
             phone: checks.run { () throws(DomainError) in try SignupContact.phone(form.phone) }.flatMap { $0 } ?? "",

@@ -19,6 +19,7 @@ enum PrivacyInventory {
         Membership.inventory,
         Registration.inventory,
         PasswordReset.inventory,
+        RecoveryRequest.inventory,
         Invitation.inventory,
         APIKey.inventory,
         RecoveryCode.inventory,

@@ -12,6 +12,7 @@ struct SecretScanningController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         // A report can list many matches: more room than the API's usual 64 KB.
         routes.grouped("v1", "SecretScanning").on(.POST, "GitHub", body: .collect(maxSize: "1mb"), use: receive)
+        routes.grouped("v1", "SecretScanning").methodNotAllowed("GitHub", except: [.POST])
     }
 
     struct Match: Decodable {

@@ -156,7 +156,7 @@ struct AttachmentSummaryDTO: Content {
 
     init(_ attachment: TicketAttachment) {
         self.id = attachment.id?.uuidString.lowercased() ?? ""
-        self.filename = attachment.filename
+        self.filename = AttachmentName.served(attachment.filename)
         self.contentType = attachment.contentType
         self.size = attachment.size
         self.uri = "/v1/Tickets/\(attachment.ticketNumber)/Attachments/\(id)"
@@ -181,7 +181,7 @@ struct AttachmentDTO: Content {
 
     init(_ attachment: TicketAttachment) {
         self.id = attachment.id?.uuidString.lowercased() ?? ""
-        self.filename = attachment.filename
+        self.filename = AttachmentName.served(attachment.filename)
         self.contentType = attachment.contentType
         self.size = attachment.size
         self.contentBase64 = attachment.contentBase64
@@ -197,6 +197,7 @@ struct CommentListDTO: Content {
 struct CreateTicketBody: StrictContent {
     static let allowedFields: Set<String> = ["account_sid", "subject", "description", "product", "priority", "topic", "sids", "oldest_example_at",
                                              "countries", "direction", "sdk", "sdk_version", "username", "email_area", "follow_up_of"]
+    static let emptyBodyMessage = "subject: the body is empty; a ticket needs subject, description, product and priority, and the product's intake fields (docs/support.md)."
     var accountSid: String?
     var subject: String?
     var description: String?
@@ -247,7 +248,8 @@ struct CreateTicketBody: StrictContent {
     }
 }
 
-struct AttachmentBody: Decodable {
+struct AttachmentBody: StrictContent {
+    static let allowedFields: Set<String> = ["filename", "content_type", "content_base64"]
     var filename: String
     var contentType: String?
     var contentBase64: String
@@ -262,6 +264,8 @@ struct AttachmentBody: Decodable {
 /// `POST /v1/Tickets/{number}/Comments`.
 struct CreateCommentBody: StrictContent {
     static let allowedFields: Set<String> = ["body", "attachments"]
+    static let nestedContent: [String: any StrictContent.Type] = ["attachments": AttachmentBody.self]
+    static let emptyBodyMessage = "body: the body is empty; send body, the comment's text, and optionally attachments."
     var body: String?
     var attachments: [AttachmentBody]?
 }

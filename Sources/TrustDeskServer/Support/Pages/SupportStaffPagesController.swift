@@ -325,13 +325,15 @@ struct SupportStaffPagesController: RouteCollection {
         try await calendarsPage(request)
     }
 
+    /// SUP-4: every field is checked, each problem shown beside its field; hours that can't
+    /// meet the plans' targets within a week are refused by the directory.
     func updateCalendar(request: Request) async throws -> Response {
         let staff = try staff(request)
         guard let text = request.parameters.get("id"), let id = UUID(uuidString: text) else { throw DomainError.notFound("calendar") }
         let form = request.pageForm()
         var errors = FormErrors()
         let saved = try await errors.attempt(renaming: ["hours": "weekly_hours"]) {
-            try await SupportDirectory(database: request.db, now: request.now)
+            try await request.supportDirectory
                 .updateCalendar(id, timeZone: form.text("time_zone"), weekly: form.text("weekly_hours"), holidays: form.text("holidays"), by: staff)
         }
         guard let saved else { return try await calendarsPage(request, edited: id, form: form, errors: errors) }

@@ -62,7 +62,7 @@ struct AttachmentViewDTO: Encodable {
     let href: String
 
     init(_ attachment: TicketAttachment, ticketPath: String) {
-        self.filename = attachment.filename
+        self.filename = AttachmentName.served(attachment.filename)
         self.size = TicketAttachments.sizeText(attachment.size)
         self.href = "\(ticketPath)/attachments/\(attachment.id?.uuidString.lowercased() ?? "")"
     }
@@ -97,13 +97,17 @@ struct TargetViewDTO: Encodable {
         self.metric = value.metric.title
         self.status = value.status.rawValue
         self.due = value.dueAt.map(DateDisplay.utc)
-        let left = max(0, Int(((Double(value.target.minutes * 60) - value.usedSeconds) / 60).rounded(.up)))
         switch value.status {
         case .active:
             let since = value.runningSince ?? record.startedAt
-            self.explanation = DueExplanation.sentence(target: value.target, remainingMinutes: left, from: since, calendar: clock, owner: owner)
+            do {
+                // What was left when the clock last resumed: the due time counts from then.
+                self.explanation = try DueExplanation.sentence(target: value.target, remainingSeconds: value.remainingSeconds, from: since, calendar: clock, owner: owner)
+            } catch {
+                self.explanation = error.message
+            }
         case .paused:
-            self.explanation = "paused while the ticket waits (pending or on hold): \(left) of \(value.target.minutes) min left"
+            self.explanation = "paused while the ticket waits (pending or on hold): \(BusinessCalendar.durationText(value.remainingSeconds)) of \(value.target.minutes) min left"
         case .achieved:
             self.explanation = "achieved \(value.endedAt.map(DateDisplay.utc) ?? "")"
         case .breached:

@@ -124,23 +124,40 @@ struct SupportDirectory {
         try await profile.save(on: database)
     }
 
-    /// Staff admins edit calendars as text; a bad line is an error naming it.
-    func updateCalendar(_ id: UUID, timeZone: String, weekly: String, holidays: String, by staff: User) async throws -> SupportCalendarRecord {
-        guard staff.staffRole == .admin else { throw DomainError(.permissionDenied, "Only staff admins edit calendars.") }
+    /// Every stored calendar by name (a desk has tens, not thousands).
+    func calendarRecords(limit: Int = 500) async throws -> [SupportCalendarRecord] {
+        try await SupportCalendarRecord.query(on: database).sort(\.$name).limit(limit).all()
+    }
+
+    func calendarRecord(_ id: UUID) async throws -> SupportCalendarRecord {
         guard let record = try await SupportCalendarRecord.find(id, on: database) else { throw DomainError.notFound("calendar") }
+        return record
+    }
+
+    /// Staff admins edit calendars as text: every bad line is an error naming it, all at once,
+    /// and hours that can't meet every plan's business-hours targets within a week are refused
+    /// (SUP-4). A nil field keeps its stored value.
+    func updateCalendar(_ id: UUID, timeZone: String?, weekly: String?, holidays: String?, by staff: User) async throws -> SupportCalendarRecord {
+        guard staff.staffRole == .admin else { throw DomainError(.permissionDenied, "Only staff admins edit calendars.") }
+        let record = try await calendarRecord(id)
         var checks = FieldChecks()
-        let intervals = checks.run { () throws(DomainError) in try BusinessCalendar.parseWeekly(weekly) }
-        let days = checks.run { () throws(DomainError) in try BusinessCalendar.parseHolidays(holidays) }
+        let intervals = checks.run { () throws(DomainError) in try BusinessCalendar.parseWeekly(weekly ?? record.weeklyHours) }
+        let days = checks.run { () throws(DomainError) in try BusinessCalendar.parseHolidays(holidays ?? record.holidays) }
         let checked = checks.run { () throws(DomainError) in
-            try BusinessCalendar(name: record.name, timeZone: timeZone.trimmingCharacters(in: .whitespaces), intervals: intervals ?? [], holidays: days ?? [])
+            try BusinessCalendar(name: record.name, timeZone: (timeZone ?? record.timeZone).trimmingCharacters(in: .whitespaces),
+                                 intervals: intervals ?? [], holidays: days ?? [])
         }
         let calendar = try checks.finish(with: checked)
+        try CalendarCoverage.check(calendar, from: now)
         record.timeZone = calendar.timeZone.identifier
         record.weeklyHours = calendar.weeklyText
         record.holidays = calendar.holidaysText
         record.updatedAt = now
-        try await record.save(on: database)
-        try await StaffAuditEvent(staff: staff.sid, action: "edit_support_calendar", account: nil, detail: "\(record.name): \(record.weeklyHours)", at: now).create(on: database)
+        let editedAt = now
+        try await database.transaction { db in
+            try await record.save(on: db)
+            try await StaffAuditEvent(staff: staff.sid, action: "edit_support_calendar", account: nil, detail: "\(record.name): \(record.weeklyHours)", at: editedAt).create(on: db)
+        }
         return record
     }
 }

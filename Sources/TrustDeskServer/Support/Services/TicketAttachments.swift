@@ -34,23 +34,15 @@ struct TicketAttachments {
     }
 
     /// The file as a download. Always `application/octet-stream` with `attachment`
-    /// disposition: a customer's file must never render as a page on this site.
+    /// disposition: a customer's file must never render as a page on this site. The name is
+    /// the stored base name, as RFC 6266 wants it (the core builds the header).
     static func download(_ attachment: TicketAttachment) throws -> Response {
         guard let data = Data(base64Encoded: attachment.contentBase64) else { throw DomainError.notFound("attachment") }
         let response = Response(status: .ok, body: .init(data: data))
         response.headers.contentType = .binary
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(safeFilename(attachment.filename))\"")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: AttachmentName.contentDisposition(attachment.filename))
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
         return response
-    }
-
-    /// The name for the Content-Disposition header: printable ASCII without quotes or
-    /// backslashes, so the header can't be broken out of.
-    static func safeFilename(_ name: String) -> String {
-        let kept = name.unicodeScalars.map { scalar -> Character in
-            scalar.isASCII && scalar.value >= 0x20 && scalar.value < 0x7F && scalar != "\"" && scalar != "\\" ? Character(scalar) : "_"
-        }
-        return String(kept.prefix(128))
     }
 
     /// "12 KB", "512 bytes".

@@ -289,7 +289,7 @@ struct Tickets {
         let (calendar, _) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
         for record in try await targets(of: ticket.number) where record.value.status.isOpen {
             var value = record.value
-            value.retarget(target, at: now,
+            try value.retarget(target, at: now,
                            from: SLATarget.calendar(for: value.target, assigneeCalendar: calendar),
                            to: SLATarget.calendar(for: target, assigneeCalendar: calendar))
             try await save(record, value, ticket)
@@ -308,7 +308,7 @@ struct Tickets {
         let (newCalendar, _) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
         for record in try await targets(of: ticket.number) where record.value.status.isOpen {
             var value = record.value
-            value.retarget(value.target, at: now,
+            try value.retarget(value.target, at: now,
                            from: SLATarget.calendar(for: value.target, assigneeCalendar: oldCalendar),
                            to: SLATarget.calendar(for: value.target, assigneeCalendar: newCalendar))
             try await save(record, value, ticket)
@@ -410,8 +410,8 @@ struct Tickets {
         ticket.pendingReminded = nil
         if next == .pending {
             let (calendar, _) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
-            ticket.pendingNextAt = PendingFollowUp.reminderAt(pendingSince: now, on: calendar)
-            ticket.pendingSolveAt = PendingFollowUp.solveAt(pendingSince: now, on: calendar)
+            ticket.pendingNextAt = try PendingFollowUp.reminderAt(pendingSince: now, on: calendar)
+            ticket.pendingSolveAt = try PendingFollowUp.solveAt(pendingSince: now, on: calendar)
             ticket.pendingReminded = false
         }
         switch next {
@@ -436,7 +436,7 @@ struct Tickets {
             } else if next.pausesSLA {
                 value.pause(at: now, on: clock)
             } else {
-                value.resume(at: now, on: clock)
+                try value.resume(at: now, on: clock)
             }
             try await save(record, value, ticket)
         }
@@ -458,7 +458,7 @@ struct Tickets {
 
     private func startTarget(_ metric: SLAMetric, target: ResponseTarget, on ticket: Ticket) async throws {
         let (calendar, _) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
-        let value = SLATarget.start(metric, target: target, at: now, on: SLATarget.calendar(for: target, assigneeCalendar: calendar),
+        let value = try SLATarget.start(metric, target: target, at: now, on: SLATarget.calendar(for: target, assigneeCalendar: calendar),
                                     paused: ticket.ticketStatus.pausesSLA)
         try await TicketSLARecord(ticket: ticket.number, value: value, now: now).create(on: database)
         if let due = value.dueAt {
@@ -506,7 +506,7 @@ struct Tickets {
         }
         var result: [(AttachmentUpload, Data)] = []
         for upload in uploads {
-            let name = try Validate.displayName(upload.filename, field: "attachments.filename", maximum: 128)
+            let name = try AttachmentName.check(upload.filename)
             guard let data = Data(base64Encoded: upload.contentBase64) else {
                 throw DomainError(.invalidParameter, "attachments.content_base64: \(name) is not valid base64.")
             }

@@ -58,6 +58,8 @@ struct AdmissionBatchReader {
         var items: [AdmissionItem]?
         /// Top-level fields other than `items`, in document order.
         var unknownFields: [String] = []
+        /// `{}`: an object with no fields at all.
+        var isEmptyObject = false
     }
 
     static let maximumDepth = 512
@@ -82,7 +84,9 @@ struct AdmissionBatchReader {
             try reader.expectEnd()
             return batch
         }
+        var fields = 0
         try reader.readObject(depth: 1) { reader, key, keyEscaped throws(Malformed) in
+            fields += 1
             let name = reader.keyName(key, escaped: keyEscaped)
             if name == "items", !sawItems, reader.peek() == UInt8(ascii: "[") {
                 sawItems = true
@@ -99,6 +103,7 @@ struct AdmissionBatchReader {
             }
         }
         try reader.expectEnd()
+        batch.isEmptyObject = fields == 0
         return batch
     }
 

@@ -5,6 +5,7 @@ import Vapor
 
 struct AdmissionBody: StrictContent {
     static let allowedFields: Set<String> = ["account_sid", "channel", "message_sid"]
+    static let emptyBodyMessage = "account_sid: the body is empty; send account_sid and channel, and optionally message_sid."
     let accountSid: String?
     let channel: String?
     let messageSid: String?
@@ -43,9 +44,10 @@ struct BatchKey: CodingKey {
     init?(stringValue: String) { self.stringValue = stringValue }
     init?(intValue: Int) { nil }
 
-    static func rejectUnknown(_ container: KeyedDecodingContainer<BatchKey>, allowed: Set<String>) throws {
+    /// `path` places a nested object's field (`outcomes[3].`).
+    static func rejectUnknown(_ container: KeyedDecodingContainer<BatchKey>, allowed: Set<String>, at path: String = "") throws {
         if let unknown = container.allKeys.map(\.stringValue).filter({ !allowed.contains($0) }).sorted().first {
-            throw DomainError(.unknownField, "\(unknown.prefix(64)): unknown field. Allowed fields: \(allowed.sorted().joined(separator: ", ")).")
+            throw DomainError(.unknownField, "\(path)\(unknown.prefix(64)): unknown field. Allowed fields: \(allowed.sorted().joined(separator: ", ")).")
         }
     }
 }
@@ -267,11 +269,16 @@ struct AdmissionBatchWriter {
 }
 
 struct OutcomeBody: Decodable {
+    static let allowedFields: Set<String> = ["message_sid", "status"]
     let messageSid: String?
     let status: String?
 
-    enum CodingKeys: String, CodingKey {
-        case messageSid = "message_sid", status
+    /// An outcome is strict like every body: an unknown field is 20007, not ignored.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: BatchKey.self)
+        try BatchKey.rejectUnknown(container, allowed: Self.allowedFields, at: "outcomes[\(decoder.codingPath.last?.intValue ?? 0)].")
+        messageSid = try container.decodeIfPresent(String.self, forKey: BatchKey("message_sid"))
+        status = try container.decodeIfPresent(String.self, forKey: BatchKey("status"))
     }
 }
 
@@ -282,6 +289,9 @@ struct OutcomeBatchBody: Decodable {
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: BatchKey.self)
         try BatchKey.rejectUnknown(container, allowed: Self.allowedFields)
+        guard container.contains(BatchKey("outcomes")) else {
+            throw DomainError(.invalidParameter, "outcomes: required, a list of 1 to \(AdmissionBatchBody.maximumItems) objects with message_sid and status.")
+        }
         outcomes = try container.decode([OutcomeBody].self, forKey: BatchKey("outcomes"))
     }
 }

@@ -34,7 +34,7 @@ struct AdmissionsAPIController: RouteCollection {
     /// Reads a JSON admission from the bytes and answers it at once when the lease can; else
     /// returns what was read (nil for another media type, which `admitOne` decodes).
     private func readSingle(_ request: Request) throws -> (AdmissionBody?, Response?) {
-        if let type = request.headers.contentType, type.type == "application", type.subType == "json", let buffer = request.body.data {
+        if let type = request.headers.contentType, type.type == "application", type.subType == "json", let buffer = request.body.data, !buffer.isBlank {
             let desk = request.application.admissionDesk, now = request.now, allocator = request.byteBufferAllocator
             let second = Int64(now.timeIntervalSince1970.rounded(.down))
             // One strict pass over the bytes: unknown fields 20007 as `decodeStrict` answers them.
@@ -72,13 +72,14 @@ struct AdmissionsAPIController: RouteCollection {
     }
 
     static let malformedSingle = DomainError(.malformedBody, "The body must be a JSON object with account_sid, channel and optionally message_sid, all strings.")
+    static let emptyBatch = DomainError(.invalidParameter, "items: the body is empty; send items, a list of 1 to \(AdmissionBatchBody.maximumItems) objects with account_sid, channel and optionally message_sid.")
     static let malformedBatch = DomainError(.malformedBody, "The body must be a JSON object with items: a list of objects whose fields are strings.")
 
     func admitBatch(request: Request) async throws -> Response {
         guard let contentType = request.headers.contentType, contentType.type == "application", contentType.subType == "json" else {
             throw DomainError(.unsupportedMediaType, "Send the batch as application/json.")
         }
-        guard let buffer = request.body.data else { throw DomainError(.malformedBody, "The request body is empty.") }
+        guard let buffer = request.body.data, !buffer.isBlank else { throw Self.emptyBatch }
         // Read by hand from the bytes (JSONDecoder was most of the time); item fields are kept as
         // byte ranges of this copy and only turned into strings when an item needs the slow path.
         let body = Array(buffer.readableBytesView)
@@ -91,6 +92,7 @@ struct AdmissionsAPIController: RouteCollection {
         if let unknown = batch.unknownFields.sorted().first {
             throw DomainError(.unknownField, "\(unknown.prefix(64)): unknown field. Allowed fields: \(AdmissionBatchBody.allowedFields.joined(separator: ", ")).")
         }
+        if batch.isEmptyObject { throw Self.emptyBatch }
         guard let items = batch.items else { throw Self.malformedBatch }
         guard !items.isEmpty else { throw DomainError(.invalidParameter, "items: send from 1 to \(AdmissionBatchBody.maximumItems) items.") }
         guard items.count <= AdmissionBatchBody.maximumItems else {
@@ -227,7 +229,9 @@ struct AdmissionsAPIController: RouteCollection {
         guard let contentType = request.headers.contentType, contentType.type == "application", contentType.subType == "json" else {
             throw DomainError(.unsupportedMediaType, "Send the batch as application/json.")
         }
-        guard let buffer = request.body.data else { throw DomainError(.malformedBody, "The request body is empty.") }
+        guard let buffer = request.body.data, !buffer.isBlank else {
+            throw DomainError(.invalidParameter, "\(allowed.sorted().first ?? "body"): the body is empty; send \(allowed.sorted().joined(separator: ", ")).")
+        }
         let data = Data(buffer.readableBytesView)
         do {
             return try JSONDecoder().decode(T.self, from: data)

@@ -32,6 +32,7 @@ struct MessagingLimitsAPIController: RouteCollection {
 
     struct UpdateBody: StrictContent {
         static let allowedFields: Set<String> = ["status_callback"]
+        static let emptyBodyMessage = "status_callback: the body is empty, so nothing would change; send status_callback, the URL to tell of refused messages, or null to remove it."
         let statusCallback: String?
         enum CodingKeys: String, CodingKey { case statusCallback = "status_callback" }
     }
@@ -49,6 +50,7 @@ struct MessagingLimitsAPIController: RouteCollection {
 
     struct RequestBody: StrictContent {
         static let allowedFields: Set<String> = ["kind", "amount", "starts_on", "ends_on", "reason"]
+        static let emptyBodyMessage = "kind: the body is empty; send kind (more_messages or score_review) and reason, and for more messages amount, starts_on and ends_on."
         let kind: String
         let amount: Int?
         let startsOn: String?

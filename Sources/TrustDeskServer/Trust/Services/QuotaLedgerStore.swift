@@ -21,12 +21,8 @@ struct QuotaLedgerStore {
     /// first time joins the program first (PT-8).
     func grant(_ account: Account, requested: Int, bucket: Int64) async throws -> Grant {
         if try await TrustProfile.find(account.sid, on: database) == nil {
-            do {
-                try await TrustScores(database: database, now: now, rule: rule, publicURL: publicURL).refresh(account, source: "enrolment")
-            } catch {
-                // Another node enrolled it at the same moment; its profile is what counts.
-                guard try await TrustProfile.find(account.sid, on: database) != nil else { throw error }
-            }
+            // Enrolment is an insert-or-ignore: another node enrolling it at the same moment is harmless.
+            try await TrustScores(database: database, now: now, rule: rule, publicURL: publicURL).refresh(account, source: "enrolment")
         }
         return try await database.transaction { db in
             let sql = try db.sql

@@ -24,23 +24,6 @@ enum CallbackSignature {
             return "\(name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
         }.joined(separator: "&")
     }
-
-    /// PT-9: what a status callback URL may be.
-    static func validate(_ text: String, allowPrivate: Bool) throws -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard trimmed.utf8.count <= 1_024 else {
-            throw DomainError(.invalidParameter, "status_callback: use a URL of at most 1,024 characters.")
-        }
-        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              let host = url.host, !host.isEmpty else {
-            throw DomainError(.invalidParameter, "status_callback: use an absolute http:// or https:// URL.")
-        }
-        guard url.user == nil, url.password == nil else {
-            throw DomainError(.invalidParameter, "status_callback: remove the user name and password from the URL; check the X-Twilio-Signature header instead.")
-        }
-        try CallbackDestination.checkHost(host, allowPrivate: allowPrivate)
-        return trimmed
-    }
 }
 
 /// Delivers refusal callbacks (PT-9) with retries: 30 s, doubling, up to an hour, 8 attempts.
@@ -99,7 +82,10 @@ struct CallbackDeliveries {
 enum TrustJobs {
     /// PT-7: recompute every score once a day (runs hourly; only accounts not yet scored today).
     static let dailyScores = ScheduledJob(name: "trust_daily_scores", interval: 3_600) { app, now in
-        try await app.trustScores(now: now).refreshDue()
+        let pass = try await app.trustScores(now: now).refreshDue(logger: app.logger)
+        if !pass.failed.isEmpty {
+            app.logger.warning("trust daily scores: accounts skipped, tried again next pass", metadata: ["refreshed": "\(pass.refreshed)", "skipped": "\(pass.failed.count)"])
+        }
     }
 
     static let callbacks = ScheduledJob(name: "trust_status_callbacks", interval: 5) { app, now in

@@ -44,7 +44,7 @@ struct TrustPolicies {
     func setCallback(_ account: Account, url: String?, allowPrivate: Bool) async throws -> String? {
         let profile = try await profile(account)
         if let url, !url.isEmpty {
-            profile.callbackURL = try CallbackSignature.validate(url, allowPrivate: allowPrivate)
+            profile.callbackURL = try CallbackDestination.checkURL(url, allowPrivate: allowPrivate)
             profile.callbackSecret = "tdcb_" + String(Secrets.generate(.link).dropFirst(SecretKind.link.rawValue.count))
         } else {
             profile.callbackURL = nil

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Logging
 import SQLKit
 import TrustDeskCore
 
@@ -96,24 +97,33 @@ struct TrustScores {
 
     /// Scores `account` and stores the result; mails the owners when it joins or its score or
     /// limit changes (PT-8). Runs in one transaction so the mail exists iff the change does.
+    /// Enrolment is an insert-or-ignore: when two callers enrol the same account at once (the
+    /// daily job and a first admission), one inserts and mails, the other finds the row and
+    /// updates it; neither fails.
     @discardableResult
     func refresh(_ account: Account, source: String = "daily") async throws -> Change {
         try await database.transaction { db in
             let scores = TrustScores(database: db, now: now, rule: rule, publicURL: publicURL)
-            let existing = try await TrustProfile.find(account.sid, on: db)
-            let scoreOverride = existing.flatMap { $0.overrideActive(at: now) ? $0.overrideScore : nil }
-            let evaluation = try await scores.evaluate(account, scoreOverride: scoreOverride)
-            let explanationJSON = String(decoding: try JSONEncoder().encode(evaluation.explanation), as: UTF8.self)
-            let profile = existing ?? TrustProfile()
-            let change: Change
+            var existing = try await TrustProfile.find(account.sid, on: db)
             if existing == nil {
-                change = .enrolled
-                profile.id = account.sid
-                profile.enrolledAt = now
-                profile.leaseSeq = 0
-            } else {
-                change = (profile.score != evaluation.score || profile.dailyLimit != evaluation.limit.messages) ? .changed : .unchanged
+                let evaluation = try await scores.evaluate(account, scoreOverride: nil)
+                let explanationJSON = try Self.json(evaluation.explanation)
+                if try await scores.enrol(account.sid, evaluation, explanationJSON: explanationJSON) {
+                    try await TrustScoreRecord(account: account.sid, score: evaluation.score, dailyLimit: evaluation.limit.messages,
+                                               explanation: explanationJSON, source: source, now: now).create(on: db)
+                    try await scores.notify(account, score: evaluation.score, limit: evaluation.limit, explanation: evaluation.explanation, enrolment: true)
+                    return .enrolled
+                }
+                // Enrolled by someone else since the look: score it as an enrolled account.
+                existing = try await TrustProfile.find(account.sid, on: db)
             }
+            guard let profile = existing else {
+                throw DomainError(.internalError, "The Progressive Trust profile of \(account.sid) could neither be inserted nor read.")
+            }
+            let scoreOverride = profile.overrideActive(at: now) ? profile.overrideScore : nil
+            let evaluation = try await scores.evaluate(account, scoreOverride: scoreOverride)
+            let explanationJSON = try Self.json(evaluation.explanation)
+            let change: Change = (profile.score != evaluation.score || profile.dailyLimit != evaluation.limit.messages) ? .changed : .unchanged
             profile.score = evaluation.score
             profile.dailyLimit = evaluation.limit.messages
             profile.explanation = explanationJSON
@@ -125,10 +135,27 @@ struct TrustScores {
                                        explanation: explanationJSON, source: source, now: now).create(on: db)
             if change != .unchanged {
                 try await scores.notify(account, score: evaluation.score, limit: evaluation.limit,
-                                        explanation: evaluation.explanation, enrolment: change == .enrolled)
+                                        explanation: evaluation.explanation, enrolment: false)
             }
             return change
         }
+    }
+
+    private static func json(_ explanation: ScoreExplanation) throws -> String {
+        String(decoding: try JSONEncoder().encode(explanation), as: UTF8.self)
+    }
+
+    /// PT-1: the account's profile row, inserted unless it exists (`ON CONFLICT DO NOTHING`,
+    /// the same on SQLite and PostgreSQL). True when this call inserted it.
+    private func enrol(_ accountSID: String, _ evaluation: Evaluation, explanationJSON: String) async throws -> Bool {
+        let inserted = try await database.sql.insert(into: TrustProfile.schema)
+            .columns("account_sid", "score", "daily_limit", "explanation", "average_daily_volume", "enrolled_at", "computed_at", "updated_at", "lease_seq")
+            .values(SQLBind(accountSID), SQLBind(evaluation.score), SQLBind(evaluation.limit.messages), SQLBind(explanationJSON),
+                    SQLBind(evaluation.averageDailyVolume), SQLBind(now), SQLBind(now), SQLBind(now), SQLBind(0))
+            .ignoringConflicts(with: "account_sid")
+            .returning("account_sid")
+            .all()
+        return !inserted.isEmpty
     }
 
     /// PT-8: the cap pre-notification to the account's owners and admins.
@@ -157,10 +184,11 @@ struct TrustScores {
     /// The daily job (PT-7): every account not yet scored today, in SID order, a page at a time.
     /// Idempotent: a second run on the same day finds nothing to do.
     @discardableResult
-    func refreshDue(batch: Int = 200) async throws -> Int {
+    func refreshDue(batch: Int = 200, logger: Logger? = nil) async throws -> (refreshed: Int, failed: [String]) {
         let today = UTCDay.start(of: now)
         var after = ""
         var refreshed = 0
+        var failed: [String] = []
         while true {
             let accounts = try await Account.query(on: database).filter(\.$id > after).sort(\.$id).limit(batch).all()
             guard let last = accounts.last else { break }
@@ -168,14 +196,21 @@ struct TrustScores {
             let profiles = try await TrustProfile.query(on: database).filter(\.$id ~~ accounts.map(\.sid)).all()
             let scoredToday = Set(profiles.filter { $0.computedAt >= today }.map(\.accountSID))
             for account in accounts where !scoredToday.contains(account.sid) {
-                try await refresh(account)
-                refreshed += 1
+                // One account that fails (bad stored data, a lost race) is logged and skipped; it
+                // is tried again on the next pass, and the accounts after it are still scored.
+                do {
+                    try await refresh(account)
+                    refreshed += 1
+                } catch {
+                    failed.append(account.sid)
+                    logger?.error("trust score refresh failed; skipped", metadata: ["account_sid": "\(account.sid)", "error": "\(String(reflecting: error))"])
+                }
             }
         }
         // Ledger rows older than the 60-day average and its window are no longer read.
         let oldest = QuotaRule.bucket(today.addingTimeInterval(-Double(MessageLimitRule.averageDays + 2) * 86_400))
         try await database.sql.raw("DELETE FROM trust_quota_buckets WHERE bucket < \(bind: oldest)").run()
         try await AdmittedMessage.query(on: database).filter(\.$admittedAt < now.addingTimeInterval(-35 * 86_400)).delete()
-        return refreshed
+        return (refreshed, failed)
     }
 }
