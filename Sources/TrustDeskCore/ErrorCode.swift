@@ -36,6 +36,12 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
     case ticketTooOld = 21005
     case attachmentTooLarge = 21006
     case oneCountryPerTicket = 21007
+    case escalationAlreadyOpen = 21008
+    case escalationNotAllowed = 21009
+    case routeChangeTooBroad = 21010
+    case escalationTransitionNotAllowed = 21011
+    case routeChangeTransitionNotAllowed = 21012
+    case chatNotAvailable = 21013
     case messageCapReached = 63038
 
     /// The HTTP status that carries this code.
@@ -58,6 +64,9 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .accountSuspended, .accountDormant, .accountTerminated, .accountBanned, .accountClosed, .accountPendingVetting: 403
         case .standingChangeNotAllowed: 409
         case .invalidSignature: 401
+        case .escalationAlreadyOpen, .escalationNotAllowed, .escalationTransitionNotAllowed, .routeChangeTransitionNotAllowed: 409
+        case .routeChangeTooBroad: 400
+        case .chatNotAvailable: 403
         }
     }
 
@@ -100,6 +109,12 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .ticketTooOld: "Too old to investigate"
         case .attachmentTooLarge: "Attachment too large"
         case .oneCountryPerTicket: "One country per voice ticket"
+        case .escalationAlreadyOpen: "Escalation already open"
+        case .escalationNotAllowed: "Escalation not allowed"
+        case .routeChangeTooBroad: "Route change too broad"
+        case .escalationTransitionNotAllowed: "Escalation status change not allowed"
+        case .routeChangeTransitionNotAllowed: "Route change status change not allowed"
+        case .chatNotAvailable: "No chat channel"
         }
     }
 }
@@ -144,6 +159,12 @@ extension ErrorCode {
         case .ticketTooOld: "Voice calls older than 48 hours can no longer be investigated. Open a ticket with more recent examples."
         case .attachmentTooLarge: "Attach a smaller file (the limit is 32 KB per attachment) or paste the relevant part into the comment."
         case .oneCountryPerTicket: "A voice ticket covers calls to or from one country. Open one ticket per country."
+        case .escalationAlreadyOpen: "The ticket already has an open escalation; support management was alerted and will contact you. Wait for it to be resolved before escalating again."
+        case .escalationNotAllowed: "Only unsolved tickets of Personalized support customers can be escalated. Reply on a solved ticket to reopen it first."
+        case .routeChangeTooBroad: "A temporary route change can't cover a whole country code. Name the destination numbers, or an area code and exchange, or at least an area code."
+        case .escalationTransitionNotAllowed: "The escalation can't move that way (open -> acknowledged -> resolved); reload the ticket to see where it is."
+        case .routeChangeTransitionNotAllowed: "The route change was already applied, declined or ended; reload the ticket to see where it is."
+        case .chatNotAvailable: "The organisation has no chat channel. Chat channels come with the Personalized support plan; open a ticket instead."
         }
     }
 }
