@@ -78,9 +78,12 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     if options.runScheduler {
         app.lifecycle.use(JobScheduler(jobs: scheduledJobs, tick: configuration.schedulerTick))
         app.lifecycle.use(TrustMaintenanceLoop())
+        app.lifecycle.use(VoiceMaintenanceLoop())
     }
     app.asyncCommands.use(JobsCommand(), as: "jobs")
     app.asyncCommands.use(SupportBenchCommand(), as: "bench-support")
+    app.asyncCommands.use(ReportsBenchCommand(), as: "bench-support-reports")
+    app.asyncCommands.use(ReportsRebuildCommand(), as: "support-reports-rebuild")
     app.asyncCommands.use(TrustSetLimitCommand(), as: "trust-set-limit")
     app.asyncCommands.use(BenchAdmissionCommand(), as: "bench-admission", isDefault: false)
 }
@@ -96,6 +99,8 @@ let scheduledJobs: [ScheduledJob] = [
     SupportJobs.pendingFollowUp,
     StandingJobs.dormancy,
     StandingJobs.nonPayment,
+    RouteChangeJobs.expiry,
+    SupportReportJobs.backlogSnapshot,
 ]
 
 private func makeMailTransport(_ app: Application, _ configuration: TrustDeskConfiguration) throws -> any MailTransport {

@@ -51,5 +51,20 @@ enum TrustDeskMigrations {
         CreateStaffAPIKeys(),
         AddDedicatedIPHeldUnique(),
         BackfillAccountActivity(),
+        // 10. Support desk channels: escalations, phone, route changes, chat, mail-in, reports
+        AddHeadersToOutboxMessages(),
+        CreateTicketEscalations(),
+        AddOpenEscalationToTickets(),
+        CreateSupportNumbers(),
+        CreateSupportCalls(),
+        AddPhoneToStaffSupportProfiles(),
+        AddSealedPINToSupportProfiles(),
+        CreateRouteChanges(),
+        CreateSupportChatMessages(),
+        CreateSupportMailThreads(),
+        CreateSupportInboundMails(),
+        AddFirstResponseToTickets(),
+        CreateSupportReportDays(),
+        CreateSupportBacklogSnapshots(),
     ]
 }

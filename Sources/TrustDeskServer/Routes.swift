@@ -18,6 +18,15 @@ func routes(_ app: Application) throws {
     try app.register(collection: SecretScanningController())
     // The staff JSON API: a staff member's personal API key by HTTP Basic, never a customer's credential.
     try app.grouped("v1", "Staff").grouped(StaffAPIAuthenticator()).register(collection: StaffStandingAPIController())
+    // Support desk channels: escalations, route changes, chat and reports (SUP-9, SUP-11, SUP-13,
+    // SUP-16); the voice webhooks (signed, SEC-4) and inbound mail (secret path, SUP-2).
+    try api.register(collection: EscalationsAPIController())
+    try api.register(collection: RouteChangesAPIController())
+    try api.register(collection: ChatAPIController())
+    try api.register(collection: ReportsAPIController.Customer())
+    try app.grouped("v1", "Staff").grouped(StaffAPIAuthenticator()).register(collection: ReportsAPIController.Staff())
+    try app.register(collection: VoiceController())
+    try app.register(collection: InboundMailController())
 
     // Browser pages: session, CSRF.
     let pages = app.grouped(SessionLoader(), CSRFMiddleware())
@@ -34,4 +43,9 @@ func routes(_ app: Application) throws {
     try pages.grouped(StaffGuard()).register(collection: StandingStaffPagesController())
     try pages.grouped(StaffGuard()).register(collection: ConsumerTrustDeskController())
     try pages.grouped(StaffGuard()).register(collection: StaffAPIKeysPagesController())
+    try pages.register(collection: EscalationPagesController())
+    try pages.register(collection: RouteChangePagesController())
+    try pages.register(collection: ChatPagesController())
+    try pages.register(collection: ReportPagesController())
+    try pages.grouped(StaffGuard()).register(collection: SupportLinePagesController())
 }

@@ -76,8 +76,10 @@ enum DemoWorld {
                 try await Membership(account: harbor.sid, user: member.sid, role: .developer, now: now).create(on: db)
             }
             try await addRegistrations(harbor: harbor, hash: hash, now: now, on: db)
-            try await DemoSupport.load(on: db, now: now, passwordHash: hash, sealedTOTP: sealedTOTP, acmeSID: acme.sid, harborSID: harbor.sid)
-            try await DemoStanding.load(on: db, now: now, passwordHash: hash, acmeSID: acme.sid, acmeSubaccountSID: acmeEU.sid)
+            let settings = app.trustDeskConfiguration.supportSettings
+            try await DemoSupport.load(on: db, now: now, passwordHash: hash, sealedTOTP: sealedTOTP, acmeSID: acme.sid, harborSID: harbor.sid, settings: settings)
+            try await DemoChannels.load(on: db, now: now, passwordHash: hash, sealedTOTP: sealedTOTP, acmeSID: acme.sid, box: app.secretBox)
+            try await DemoStanding.load(on: db, now: now, passwordHash: hash, acmeSID: acme.sid, acmeSubaccountSID: acmeEU.sid, settings: settings)
             try await DemoTrust.load(on: db, scores: app.trustScores(now: now, database: db), acmeSID: acme.sid, acmeSubaccountSID: acmeEU.sid, harborSID: harbor.sid)
             return Loaded(acmeSID: acme.sid, acmeAuthToken: acmeToken, acmeSubaccountSID: acmeEU.sid, blueHarborSID: harbor.sid)
         }
@@ -134,6 +136,7 @@ enum DemoWorld {
                      "  Customers: avery (owner), blake (admin), casey (developer), drew (billing), emery (support) at Acme Rockets;",
                      "             harper (owner), jordan (developer) at Blue Harbor Clinics",
                      DemoStanding.bannerLine,
+                     DemoChannels.bannerLine,
                      "  Staff (two-factor, TOTP secret \(staffTOTPSecret)):",
                      "             " + staff.map { "\($0.0.username) (\($0.1.rawValue))" }.joined(separator: ", ")]
         if let loaded {

@@ -38,6 +38,15 @@ public struct TrustDeskConfiguration: Sendable {
     public var dormancyDays: Int = 180
     /// ISO country codes whose sign-ups score `country_risk` (STD-6, `TRUSTDESK_VETTING_RISK_COUNTRIES`).
     public var vettingRiskCountries: Set<String> = []
+    /// The voice provider's auth token that signs its webhooks (SUP-10, SEC-4,
+    /// `TRUSTDESK_VOICE_AUTH_TOKEN`); unset refuses every voice webhook.
+    public var voiceAuthToken: String? = nil
+    /// The secret in the inbound-mail webhook's path (`TRUSTDESK_INBOUND_MAIL_TOKEN`); unset
+    /// refuses every inbound mail (SUP-2).
+    public var inboundMailToken: String? = nil
+    /// The domain of ticket Reply-To addresses, `support+{n}.{mac}@domain`
+    /// (`TRUSTDESK_INBOUND_MAIL_DOMAIN`); unset sends ticket mail without a Reply-To.
+    public var inboundMailDomain: String? = nil
 
     public var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("trustdesk.sqlite") }
@@ -131,6 +140,7 @@ public struct TrustDeskConfiguration: Sendable {
             config.smsLimitFloor = value
         }
         try StandingSettings.read(env, into: &config)
+        try SupportChannelSettings.read(env, into: &config)
         if let cost = env["TRUSTDESK_BCRYPT_COST"], !cost.isEmpty {
             guard let value = Int(cost), (12...16).contains(value) else {
                 throw Invalid(description: "TRUSTDESK_BCRYPT_COST must be a number from 12 to 16.")

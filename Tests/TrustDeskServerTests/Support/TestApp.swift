@@ -79,7 +79,7 @@ private func runTrustDesk(
 ) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trustdesk-test-\(UUID().uuidString)").path
     let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-    let configuration = TrustDeskConfiguration(
+    var configuration = TrustDeskConfiguration(
         dataDirectory: directory,
         databaseURL: TestDatabase.postgresURL,
         databaseSchema: TestDatabase.isPostgres ? String(schema) : nil,
@@ -87,6 +87,10 @@ private func runTrustDesk(
         secretKey: "test-secret-key-test-secret-key-0123456789",
         passwordCost: passwordCost
     )
+    // The support channels' webhooks (SUP-2, SUP-10); a test unsets them to see them refused.
+    configuration.voiceAuthToken = TestData.voiceAuthToken
+    configuration.inboundMailToken = TestData.inboundMailToken
+    configuration.inboundMailDomain = TestData.inboundMailDomain
     let app = try await Application.make(.testing)
     app.useClock(AppClock(fixedAt: testEpoch))
     var failure: (any Error)?

@@ -10,17 +10,34 @@ public enum MIMEMessage {
             "To: \(headerSafe(mail.to))",
             "Subject: \(encodedSubject(mail.subject))",
             "Date: \(date)",
-            "Message-ID: <\(mail.id.uuidString.lowercased())@trustdesk>",
+            "Message-ID: <\(messageID(mail.id))>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: 8bit",
-            "",
         ]
+        for header in mail.headers where isExtraHeaderName(header.name) {
+            lines.append("\(header.name): \(headerSafe(header.value))")
+        }
+        lines.append("")
         // Normalise line endings to CRLF as RFC 5322 requires.
         let body = mail.textBody.replacingOccurrences(of: "\r\n", with: "\n")
             .split(separator: "\n", omittingEmptySubsequences: false)
         lines.append(contentsOf: body.map(String.init))
         return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// The Message-ID of the outbox message `id`, without its angle brackets: replies name it
+    /// in In-Reply-To and References.
+    public static func messageID(_ id: UUID) -> String {
+        "\(id.uuidString.lowercased())@trustdesk"
+    }
+
+    static let ownHeaders: Set<String> = ["from", "to", "cc", "bcc", "subject", "date", "message-id", "mime-version", "content-type", "content-transfer-encoding"]
+
+    /// An extra header's name: an RFC 5322 field name that is not one of the renderer's own.
+    static func isExtraHeaderName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 76 && !ownHeaders.contains(name.lowercased())
+            && name.unicodeScalars.allSatisfy { $0.value > 32 && $0.value < 127 && $0 != ":" }
     }
 
     /// Header values never carry CR or LF: a name with a newline must not inject headers.

@@ -9,14 +9,30 @@ public struct OutgoingMail: Sendable, Equatable {
     public var subject: String
     public var textBody: String
     public var date: Date
+    /// Headers beyond the ones every mail has (Reply-To, List-Unsubscribe, ...), in order.
+    public var headers: [MailHeader]
 
-    public init(id: UUID, from: String, to: String, subject: String, textBody: String, date: Date) {
+    public init(id: UUID, from: String, to: String, subject: String, textBody: String, date: Date, headers: [MailHeader] = []) {
         self.id = id
         self.from = from
         self.to = to
         self.subject = subject
         self.textBody = textBody
         self.date = date
+        self.headers = headers
+    }
+}
+
+/// One extra header of an outgoing mail. The renderer keeps the headers it writes itself (From,
+/// To, Subject, Date, Message-ID, MIME and content headers) and drops an extra header of the
+/// same name, so a caller can add headers but never replace those.
+public struct MailHeader: Sendable, Equatable, Codable {
+    public let name: String
+    public let value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
     }
 }
 

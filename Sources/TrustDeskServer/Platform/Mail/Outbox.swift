@@ -8,8 +8,12 @@ struct Outbox {
     let database: any Database
     let now: Date
 
-    func enqueue(to recipient: String, subject: String, body: String, kind: String) async throws {
-        try await OutboxMessage(recipient: recipient, subject: subject, body: body, kind: kind, now: now).create(on: database)
+    /// Returns the message's ID, which is also its `Message-ID` (`<id@trustdesk>`).
+    @discardableResult
+    func enqueue(to recipient: String, subject: String, body: String, kind: String, headers: [MailHeader] = []) async throws -> UUID {
+        let message = try OutboxMessage(recipient: recipient, subject: subject, body: body, kind: kind, now: now, headers: headers)
+        try await message.create(on: database)
+        return message.id ?? UUID()
     }
 }
 
@@ -33,12 +37,13 @@ struct OutboxDelivery {
             .all()
         var delivered = 0
         for message in due {
-            let mail = OutgoingMail(
-                id: message.id ?? UUID(), from: from, to: message.recipient,
-                subject: message.subject, textBody: message.body, date: message.createdAt
-            )
+            let id = message.id ?? UUID()
             message.attempts += 1
             do {
+                let mail = OutgoingMail(
+                    id: id, from: from, to: message.recipient,
+                    subject: message.subject, textBody: message.body, date: message.createdAt, headers: try message.headers()
+                )
                 try await transport.deliver(mail)
                 message.deliveredAt = now
                 message.nextAttemptAt = nil
@@ -48,7 +53,7 @@ struct OutboxDelivery {
                 message.nextAttemptAt = now.addingTimeInterval(Self.backoff(afterAttempts: message.attempts))
                 message.lastError = String(describing: error).prefix(500).description
                 // The message ID, not the address: logs hold IDs, not personal data (PRV-9).
-                logger.warning("mail delivery failed", metadata: ["outbox_id": "\(mail.id)", "attempts": "\(message.attempts)"])
+                logger.warning("mail delivery failed", metadata: ["outbox_id": "\(id)", "attempts": "\(message.attempts)"])
             }
             try await message.save(on: database)
         }

@@ -18,10 +18,12 @@ final class OutboxMessage: Model, @unchecked Sendable {
     @Field(key: "attempts") var attempts: Int
     @OptionalField(key: "delivered_at") var deliveredAt: Date?
     @OptionalField(key: "last_error") var lastError: String?
+    /// Extra headers as a JSON array of {name, value}; NULL when there are none.
+    @OptionalField(key: "headers") var headersJSON: String?
 
     init() {}
 
-    init(recipient: String, subject: String, body: String, kind: String, now: Date) {
+    init(recipient: String, subject: String, body: String, kind: String, now: Date, headers: [MailHeader] = []) throws {
         self.id = UUID()
         self.recipient = recipient
         self.subject = subject
@@ -30,6 +32,24 @@ final class OutboxMessage: Model, @unchecked Sendable {
         self.createdAt = now
         self.nextAttemptAt = now
         self.attempts = 0
+        self.headersJSON = headers.isEmpty ? nil : String(decoding: try JSONEncoder().encode(headers), as: UTF8.self)
+    }
+
+    /// The extra headers; a row whose headers don't decode is corrupt and fails its delivery.
+    func headers() throws -> [MailHeader] {
+        guard let headersJSON else { return [] }
+        return try JSONDecoder().decode([MailHeader].self, from: Data(headersJSON.utf8))
+    }
+}
+
+/// Extra headers per message (Reply-To for ticket mail, List-Unsubscribe for subscriptions).
+struct AddHeadersToOutboxMessages: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(OutboxMessage.schema).field("headers", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(OutboxMessage.schema).deleteField("headers").update()
     }
 }
 

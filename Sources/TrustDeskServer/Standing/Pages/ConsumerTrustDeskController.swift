@@ -96,7 +96,7 @@ struct ConsumerTrustDeskController: RouteCollection {
     func decide(request: Request) async throws -> Response {
         let staff = try staff(request)
         guard let text = request.parameters.get("number"), let number = Int(text), number > 0 else { throw DomainError.notFound("ticket") }
-        let ticket = try await Tickets(database: request.db, now: request.now).find(number)
+        let ticket = try await request.tickets().find(number)
         let form = request.form(DecisionForm.self, empty: DecisionForm())
         let configuration = request.application.trustDeskConfiguration
         let now = request.now

@@ -21,12 +21,15 @@ struct StandingService {
     let now: Date
     let publicURL: String
     let hotline: String
+    /// How the tickets standing opens (reviews) mail their requesters.
+    let supportSettings: SupportSettings
 
     init(database: any Database, now: Date, configuration: TrustDeskConfiguration) {
         self.database = database
         self.now = now
         self.publicURL = configuration.publicURL
         self.hotline = configuration.fraudHotline
+        self.supportSettings = configuration.supportSettings
     }
 
     /// The newest record of an account, which put it in its current standing.

@@ -10,6 +10,8 @@ final class StaffSupportProfile: Model, @unchecked Sendable {
     @Field(key: "group_name") var groupName: String
     @OptionalField(key: "calendar_id") var calendarID: UUID?
     @Field(key: "available") var available: Bool
+    /// E.164; the support line rings it (SUP-10).
+    @OptionalField(key: "phone") var phone: String?
     @Field(key: "updated_at") var updatedAt: Date
 
     init() {}

@@ -34,7 +34,7 @@ struct SupportStaffPagesController: RouteCollection {
     // MARK: Queues
 
     enum Queue: String, CaseIterable {
-        case mine, group, unassigned, breaching
+        case mine, group, unassigned, breaching, escalated
 
         var title: String {
             switch self {
@@ -42,6 +42,7 @@ struct SupportStaffPagesController: RouteCollection {
             case .group: "My group"
             case .unassigned: "Unassigned"
             case .breaching: "Breaching within 2 hours"
+            case .escalated: "Escalated (SUP-9)"
             }
         }
     }
@@ -83,6 +84,11 @@ struct SupportStaffPagesController: RouteCollection {
             rows = try await query.sort(\.$id, .descending).limit(pageSize + 1).all()
         case .unassigned:
             var query = Ticket.query(on: request.db).filter(\.$assigneeSID == nil).filter(\.$unsolved == true)
+            if let before { query = query.filter(\.$id < before) }
+            rows = try await query.sort(\.$id, .descending).limit(pageSize + 1).all()
+        case .escalated:
+            // Tickets with an open escalation, through the (open_escalation_id, number) index.
+            var query = Ticket.query(on: request.db).filter(\.$openEscalationID != nil)
             if let before { query = query.filter(\.$id < before) }
             rows = try await query.sort(\.$id, .descending).limit(pageSize + 1).all()
         case .breaching:
@@ -144,6 +150,10 @@ struct SupportStaffPagesController: RouteCollection {
         let standing: StandingTicketPanel?
         /// The Progressive Trust request the ticket carries, with its decision forms (PT-10).
         let trustRequest: TrustRequestPanel?
+        /// SUP-9: the newest escalation with the acknowledge and resolve forms.
+        let escalation: EscalationStaffView?
+        /// SUP-13: the voice ticket's route changes with the apply and decline forms.
+        let routeChanges: RouteChangeStaffView?
     }
 
     private func number(_ request: Request) throws -> Int {
@@ -152,7 +162,7 @@ struct SupportStaffPagesController: RouteCollection {
     }
 
     func body(_ request: Request, _ ticket: Ticket) async throws -> StaffTicketBody {
-        let tickets = Tickets(database: request.db, now: request.now)
+        let tickets = request.tickets()
         let directory = SupportDirectory(database: request.db, now: request.now)
         let (calendar, owner) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
         let assignee = try await ticket.assigneeSID.asyncMap { try await User.find($0, on: request.db) }
@@ -171,13 +181,15 @@ struct SupportStaffPagesController: RouteCollection {
             statuses: status.staffMoves.sorted { $0.rawValue < $1.rawValue }.map { QueueLinkDTO(value: $0.rawValue, title: $0.title, current: false) },
             priorities: TicketPriority.allCases.map { QueueLinkDTO(value: String($0.rawValue), title: $0.title, current: $0 == ticket.ticketPriority) },
             standing: try await StandingTicketPanel.build(request, ticket: ticket),
-            trustRequest: try await TrustRequestPanel.build(request, ticket: ticket)
+            trustRequest: try await TrustRequestPanel.build(request, ticket: ticket),
+            escalation: try await EscalationStaffView.build(request, ticket: ticket),
+            routeChanges: try await RouteChangeStaffView.build(request, ticket: ticket)
         )
     }
 
     func show(request: Request) async throws -> Response {
         let staff = try staff(request)
-        let ticket = try await Tickets(database: request.db, now: request.now).find(try number(request))
+        let ticket = try await request.tickets().find(try number(request))
         try await StaffDirectory(database: request.db, now: request.now).record(staff, action: "view_ticket", account: ticket.accountSID, detail: "#\(ticket.number)")
         return try await request.page("support/staff-ticket", title: "Ticket #\(ticket.number)", try await body(request, ticket))
     }
@@ -190,15 +202,15 @@ struct SupportStaffPagesController: RouteCollection {
         let now = request.now
         do {
             try await request.db.transaction { db in
-                let tickets = Tickets(database: db, now: now)
+                let tickets = request.tickets(on: db)
                 let ticket = try await tickets.find(number)
                 try await work(tickets, ticket, actor)
                 try await StaffAuditEvent(staff: staff.sid, action: "change_ticket", account: ticket.accountSID, detail: "#\(number): \(notice)", at: now).create(on: db)
             }
-            let ticket = try await Tickets(database: request.db, now: request.now).find(number)
+            let ticket = try await request.tickets().find(number)
             return try await request.page("support/staff-ticket", title: "Ticket #\(number)", try await body(request, ticket), notice: notice)
         } catch let error as DomainError {
-            let ticket = try await Tickets(database: request.db, now: request.now).find(number)
+            let ticket = try await request.tickets().find(number)
             return try await request.page("support/staff-ticket", title: "Ticket #\(number)", try await body(request, ticket), error: error)
         }
     }
@@ -214,7 +226,7 @@ struct SupportStaffPagesController: RouteCollection {
     /// One file of the ticket, as a download; recorded like every ticket view (SEC-3).
     func attachment(request: Request) async throws -> Response {
         let staff = try staff(request)
-        let ticket = try await Tickets(database: request.db, now: request.now).find(try number(request))
+        let ticket = try await request.tickets().find(try number(request))
         let file = try await TicketAttachments(database: request.db).find(request.parameters.get("id"), on: ticket.number, includeInternal: true)
         try await StaffDirectory(database: request.db, now: request.now)
             .record(staff, action: "download_attachment", account: ticket.accountSID, detail: "#\(ticket.number): \(file.filename)")
