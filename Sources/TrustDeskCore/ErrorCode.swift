@@ -47,6 +47,12 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
     case privacyExtensionUsed = 23002
     case statusTransitionNotAllowed = 22001
     case rfoBeforeResolution = 22002
+    case escalationAlreadyOpen = 21008
+    case escalationNotAllowed = 21009
+    case routeChangeTooBroad = 21010
+    case escalationTransitionNotAllowed = 21011
+    case routeChangeTransitionNotAllowed = 21012
+    case chatNotAvailable = 21013
     case messageCapReached = 63038
 
     /// The HTTP status that carries this code.
@@ -76,6 +82,9 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .noWorkingTimeAhead: 409
         case .subaccountLimitReached: 409
         case .subaccountRateLimited: 429
+        case .escalationAlreadyOpen, .escalationNotAllowed, .escalationTransitionNotAllowed, .routeChangeTransitionNotAllowed: 409
+        case .routeChangeTooBroad: 400
+        case .chatNotAvailable: 403
         }
     }
 
@@ -136,6 +145,12 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .noWorkingTimeAhead: "No working time ahead"
         case .subaccountLimitReached: "Subaccount limit reached"
         case .subaccountRateLimited: "Too many new subaccounts"
+        case .escalationAlreadyOpen: "Escalation already open"
+        case .escalationNotAllowed: "Escalation not allowed"
+        case .routeChangeTooBroad: "Route change too broad"
+        case .escalationTransitionNotAllowed: "Escalation status change not allowed"
+        case .routeChangeTransitionNotAllowed: "Route change status change not allowed"
+        case .chatNotAvailable: "No chat channel"
         }
     }
 }
@@ -191,6 +206,12 @@ extension ErrorCode {
         case .noWorkingTimeAhead: "The calendar that measures this ticket has no (or too little) working time for years ahead, so no due time can be given. A staff admin must correct the calendar's hours or holidays."
         case .subaccountLimitReached: "An account holds at most the configured number of subaccounts (20 unless the operator set TRUSTDESK_SUBACCOUNTS_MAX); closed subaccounts do not count. Ask support if you need more."
         case .subaccountRateLimited: "An account creates at most the configured number of subaccounts per 24 hours (5 unless the operator set TRUSTDESK_SUBACCOUNTS_PER_DAY). Wait for the time given in the message."
+        case .escalationAlreadyOpen: "The ticket already has an open escalation; support management was alerted and will contact you. Wait for it to be resolved before escalating again."
+        case .escalationNotAllowed: "Only unsolved tickets of Personalized support customers can be escalated. Reply on a solved ticket to reopen it first."
+        case .routeChangeTooBroad: "A temporary route change can't cover a whole country code. Name the destination numbers, or an area code and exchange, or at least an area code."
+        case .escalationTransitionNotAllowed: "The escalation can't move that way (open -> acknowledged -> resolved); reload the ticket to see where it is."
+        case .routeChangeTransitionNotAllowed: "The route change was already applied, declined or ended; reload the ticket to see where it is."
+        case .chatNotAvailable: "The organisation has no chat channel. Chat channels come with the Personalized support plan; open a ticket instead."
         }
     }
 }

@@ -61,6 +61,8 @@ public enum StaffRole: String, CaseIterable, Sendable, Codable {
     case trustSafety = "trust_safety"
     case trustSafetyLead = "trust_safety_lead"
     case admin
+    /// Support management: escalations (SUP-9) and the support desk's reports (SUP-16).
+    case supportManager = "support_manager"
 
     public var permissions: Set<StaffPermission> {
         switch self {
@@ -82,6 +84,7 @@ public enum StaffRole: String, CaseIterable, Sendable, Codable {
         case .trustSafety: "Trust and safety"
         case .trustSafetyLead: "Trust and safety lead"
         case .admin: "Administrator"
+        case .supportManager: "Support manager"
         }
     }
 }

@@ -119,6 +119,8 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     // Replaces Fluent's, which asks for a confirmation on a terminal and crashes without one.
     app.asyncCommands.use(DatabaseMigrateCommand(), as: "migrate")
     app.asyncCommands.use(SupportBenchCommand(), as: "bench-support")
+    app.asyncCommands.use(ReportsBenchCommand(), as: "bench-support-reports")
+    app.asyncCommands.use(ReportsRebuildCommand(), as: "support-reports-rebuild")
     app.asyncCommands.use(TrustSetLimitCommand(), as: "trust-set-limit")
     app.asyncCommands.use(BenchAdmissionCommand(), as: "bench-admission", isDefault: false)
     app.asyncCommands.use(PrivacyBenchCommand(), as: "bench-privacy", isDefault: false)
@@ -145,6 +147,8 @@ let scheduledJobs: [ScheduledJob] = [
     StatusJobs.rfoTickets,
     StatusJobs.subscriberPurge,
     AccountJobs.recoveryMail,
+    RouteChangeJobs.expiry,
+    SupportReportJobs.backlogSnapshot,
 ]
 
 private func makeMailTransport(_ app: Application, _ configuration: TrustDeskConfiguration) throws -> any MailTransport {

@@ -77,5 +77,19 @@ enum TrustDeskMigrations {
         CreateStatusRFODeliveries(),
         // 12. Accounts, continued: recovery requests are answered first and mailed by a job (ACC-5, ACC-6)
         CreateRecoveryRequests(),
+        // 13. Support desk channels: escalations, phone, route changes, chat, mail-in, reports
+        CreateTicketEscalations(),
+        AddOpenEscalationToTickets(),
+        CreateSupportNumbers(),
+        CreateSupportCalls(),
+        AddPhoneToStaffSupportProfiles(),
+        AddSealedPINToSupportProfiles(),
+        CreateRouteChanges(),
+        CreateSupportChatMessages(),
+        CreateSupportMailThreads(),
+        CreateSupportInboundMails(),
+        AddFirstResponseToTickets(),
+        CreateSupportReportDays(),
+        CreateSupportBacklogSnapshots(),
     ]
 }

@@ -14,11 +14,14 @@ public func prepare(_ app: Application, options: LaunchOptions) async throws {
     if options.migrate {
         try await DatabaseSetup.createSchemaIfNeeded(app)
         try await app.autoMigrate()
+        // Phone PINs from before they were sealed (SUP-10): sealed once, then the plain column is empty.
+        try await SupportPINs.sealLegacy(on: app.db, box: app.secretBox, now: app.clock.now(), logger: app.logger)
     }
     if options.runScheduler {
         app.run(JobScheduler(jobs: scheduledJobs, tick: configuration.schedulerTick))
         app.run(TrustMaintenanceLoop())
         app.run(StatusSnapshotLoop())
+        app.run(VoiceMaintenanceLoop())
     }
     if options.demo {
         let loaded = try await DemoWorld.loadIfEmpty(app)

@@ -22,6 +22,15 @@ func routes(_ app: Application) throws {
     // Privacy (PRV): requests, reports and usage deletions of an account.
     try api.register(collection: PrivacyAPIController())
     try app.grouped("v1", "Staff").grouped(StaffAPIAuthenticator()).register(collection: StaffSupportAPIController())
+    // Support desk channels: escalations, route changes, chat and reports (SUP-9, SUP-11, SUP-13,
+    // SUP-16); the voice webhooks (signed, SEC-4) and inbound mail (secret path, SUP-2).
+    try api.register(collection: EscalationsAPIController())
+    try api.register(collection: RouteChangesAPIController())
+    try api.register(collection: ChatAPIController())
+    try api.register(collection: ReportsAPIController.Customer())
+    try app.grouped("v1", "Staff").grouped(StaffAPIAuthenticator()).register(collection: ReportsAPIController.Staff())
+    try app.register(collection: VoiceController())
+    try app.register(collection: InboundMailController())
 
     // Browser pages: session, CSRF.
     let pages = app.grouped(SessionLoader(), CSRFMiddleware())
@@ -50,4 +59,9 @@ func routes(_ app: Application) throws {
     try app.register(collection: StatusPublicPagesController())
     try app.grouped(CSRFMiddleware()).register(collection: StatusSubscribePagesController())
     try pages.grouped(StaffGuard()).register(collection: StatusStaffPagesController())
+    try pages.register(collection: EscalationPagesController())
+    try pages.register(collection: RouteChangePagesController())
+    try pages.register(collection: ChatPagesController())
+    try pages.register(collection: ReportPagesController())
+    try pages.grouped(StaffGuard()).register(collection: SupportLinePagesController())
 }

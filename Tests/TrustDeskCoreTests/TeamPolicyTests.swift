@@ -77,7 +77,7 @@ struct TeamPolicyTests {
 
     @Test("ACC-8: every staff role is listed and only admins manage staff")
     func staffRoles() {
-        #expect(StaffRole.allCases.map(\.rawValue) == ["agent", "tam", "pse", "consumer_trust", "trust_safety", "trust_safety_lead", "admin"])
+        #expect(StaffRole.allCases.map(\.rawValue) == ["agent", "tam", "pse", "consumer_trust", "trust_safety", "trust_safety_lead", "admin", "support_manager"])
         #expect(StaffRole.admin.can(.manageStaff))
         #expect(!StaffRole.agent.can(.manageStaff))
         #expect(StaffRole.allCases.allSatisfy { $0.can(.findAccounts) })

@@ -8,7 +8,7 @@ import VaporTesting
 /// Opens a ticket on `topic` (nil: an ordinary support ticket) for a customer.
 private func openCase(_ app: Application, _ customer: TestData.Customer, topic: ConsumerTrustTopic?, subject: String) async throws -> Int {
     try await app.db.transaction { db in
-        try await Tickets(database: db, now: app.now).open(
+        try await app.tickets(now: app.now, on: db).open(
             NewTicket(subject: subject, description: "Please look at our account.", priority: "3", topic: topic?.rawValue ?? "",
                       intake: IntakeForm(product: .other)),
             about: customer.account, by: TicketActor(user: customer.user)

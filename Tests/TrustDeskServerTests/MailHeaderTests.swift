@@ -1,5 +1,7 @@
+import Fluent
 import Foundation
 import Testing
+import VaporTesting
 @testable import TrustDeskServer
 
 @Suite("Mail: extra header fields")
@@ -22,5 +24,19 @@ struct MailHeaderTests {
         #expect(!text.contains("Bad Name") && !text.contains("X:Colon"))
         let headerBlock = text.components(separatedBy: "\r\n\r\n")[0]
         #expect(headerBlock.contains("Message-ID:") && headerBlock.contains("List-Unsubscribe:"))
+    }
+
+    @Test("The outbox keeps a message's headers until it is delivered; its ID is the Message-ID")
+    func outbox() async throws {
+        try await withTrustDesk { app in
+            let outbox = Outbox(database: app.db, now: app.now)
+            let id = try #require(try await outbox.enqueue(to: "zoe@example.com", subject: "Hello", body: "Hi", kind: "support_ticket",
+                                                           headers: [MailHeader("Reply-To", "support+1.0000000000000000@reply.example.com")]))
+            let stored = try #require(try await OutboxMessage.find(id, on: app.db))
+            #expect(try stored.headers() == [MailHeader("Reply-To", "support+1.0000000000000000@reply.example.com")])
+            #expect(MIMEMessage.messageID(id) == "\(id.uuidString.lowercased())@trustdesk")
+            let plain = try #require(try await outbox.enqueue(to: "zoe@example.com", subject: "Hello", body: "Hi", kind: "support_ticket"))
+            #expect(try await OutboxMessage.find(plain, on: app.db)?.headersJSON == nil)
+        }
     }
 }

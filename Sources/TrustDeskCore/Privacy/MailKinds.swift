@@ -43,6 +43,9 @@ public enum MailKinds {
             // Support and Progressive Trust.
             "support_ticket": MailKind(.service, reachesDeactivated: true),
             "support_sla_breach": MailKind(.service),
+            "support_escalation": MailKind(.service),
+            // Sign-in guidance to someone who mailed the desk from an unknown address.
+            "support_mail_guidance": MailKind(.service),
             "trust_cap_notice": MailKind(.service),
             // Privacy.
             "privacy_verification": MailKind(.service, reachesDeactivated: true),

@@ -104,5 +104,7 @@ public enum SupportGroup {
     public static let consumerTrust = "consumer_trust"
     /// Progressive Trust requests (PT-10): more messages and score reviews.
     public static let trustSafety = "trust_safety"
-    public static let all = [pse, general, consumerTrust, trustSafety]
+    /// Support management: its members' calendars are the escalation on-call rota (SUP-9).
+    public static let supportManagement = "support_management"
+    public static let all = [pse, general, consumerTrust, trustSafety, supportManagement]
 }

@@ -12,7 +12,7 @@ enum DemoPrivacy {
     static let closedAccounts = [("Faded Ferns", "fern.faded", "Fern Faded"), ("Held Harbor", "hal.held", "Hal Held")]
 
     /// Called once from `DemoWorld.loadIfEmpty`, inside its transaction.
-    static func load(on db: any Database, now: Date, passwordHash: String) async throws {
+    static func load(on db: any Database, now: Date, passwordHash: String, supportSettings: SupportSettings) async throws {
         let closedAt = now.addingTimeInterval(-Double(closedDaysAgo) * 86_400)
         let retention = PrivacyRetention(database: db, now: now, policy: RetentionPolicy())
         for (name, username, fullName) in closedAccounts {
@@ -20,7 +20,7 @@ enum DemoPrivacy {
                             passwordHash: passwordHash, now: closedAt)
             try await user.create(on: db)
             let (account, _) = try await Accounts(database: db, now: closedAt).createAccount(named: name, owner: user)
-            _ = try await Tickets(database: db, now: closedAt.addingTimeInterval(-86_400)).open(
+            _ = try await Tickets(database: db, now: closedAt.addingTimeInterval(-86_400), settings: supportSettings).open(
                 NewTicket(subject: "Please close our account", description: "We are winding down \(name); please close the account.",
                           priority: "3", intake: IntakeForm(product: .other)),
                 about: account, by: TicketActor(user: user))

@@ -30,7 +30,7 @@ enum DemoStanding {
     ]
 
     /// Called once from `DemoWorld.loadIfEmpty`, inside its transaction.
-    static func load(on db: any Database, now: Date, passwordHash: String, acmeSID: String, acmeSubaccountSID: String) async throws {
+    static func load(on db: any Database, now: Date, passwordHash: String, acmeSID: String, acmeSubaccountSID: String, settings: SupportSettings) async throws {
         try await DedicatedIP(account: acmeSID, address: "192.0.2.21", now: now).create(on: db)
         try await DedicatedIP(account: acmeSID, address: "192.0.2.22", now: now).create(on: db)
         try await DedicatedIP(account: acmeSubaccountSID, address: "192.0.2.23", now: now).create(on: db)
@@ -64,7 +64,7 @@ enum DemoStanding {
                                         justification: justification, evidence: sample.evidence)
             let record = EnforcementRecord(account: account.sid, change: change, at: now.addingTimeInterval(-86_400))
             try await record.create(on: db)
-            let tickets = Tickets(database: db, now: now)
+            let tickets = Tickets(database: db, now: now, settings: settings)
             if sample.to == .dormant, let recordID = record.id {
                 // The review's Consumer Trust case, decided from its ticket (SUP-15, STD-3).
                 let review = ReviewRequest(account: account.sid, record: recordID, requestedBy: user.sid,

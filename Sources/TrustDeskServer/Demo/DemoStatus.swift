@@ -9,7 +9,7 @@ import TrustDeskCore
 /// tomorrow night. Made through the same services the staff console uses.
 enum DemoStatus {
     /// Called once from `DemoWorld.loadIfEmpty`, inside its transaction, after the support desk.
-    static func load(on db: any Database, now: Date, settings: StatusPageSettings, acmeSID: String) async throws {
+    static func load(on db: any Database, now: Date, settings: StatusPageSettings, supportSettings: SupportSettings, acmeSID: String) async throws {
         guard let staff = try await User.query(on: db).filter(\.$username == "staff.morgan").first() else { return }
         let earlier = now.addingTimeInterval(-4 * 86_400)
         let components = StatusComponents(database: db, now: earlier)
@@ -32,7 +32,7 @@ enum DemoStatus {
         try await add("Verify", .verify, position: 5)
         try await add("Console & API", .consoleAPI, position: 6)
 
-        try await resolvedSMSIncident(on: db, now: now, settings: settings, staff: staff, sms: ids["SMS"] ?? "", acmeSID: acmeSID)
+        try await resolvedSMSIncident(on: db, now: now, settings: settings, supportSettings: supportSettings, staff: staff, sms: ids["SMS"] ?? "", acmeSID: acmeSID)
         try await openVoiceIncident(on: db, now: now, settings: settings, staff: staff, voice: ids["Voice"] ?? "")
         try await emailMaintenance(on: db, now: now, settings: settings, staff: staff, email: ids["Email"] ?? "")
     }
@@ -51,7 +51,7 @@ enum DemoStatus {
         try await incidents.post(checked, to: incident, by: staff)
     }
 
-    private static func resolvedSMSIncident(on db: any Database, now: Date, settings: StatusPageSettings, staff: User, sms: String, acmeSID: String) async throws {
+    private static func resolvedSMSIncident(on db: any Database, now: Date, settings: StatusPageSettings, supportSettings: SupportSettings, staff: User, sms: String, acmeSID: String) async throws {
         let start = now.addingTimeInterval(-3 * 86_400 - 5 * 3600)
         guard let incident = try await open(IncidentInput(kind: .incident, name: "Delayed SMS delivery to US carriers", status: "investigating",
                                                           body: "We are investigating delays of up to 20 minutes on outbound SMS to US mobile numbers.",
@@ -65,7 +65,7 @@ enum DemoStatus {
         try await update(incident, UpdateInput(status: "resolved", body: "Delivery times are back to normal. We will publish a reason for outage.", notify: false),
                          at: start.addingTimeInterval(3 * 3600), settings: settings, staff: staff, on: db)
         let later = start.addingTimeInterval(26 * 3600)
-        let rfo = StatusRFO(database: db, now: later, settings: settings)
+        let rfo = StatusRFO(database: db, now: later, settings: settings, supportSettings: supportSettings)
         var errors = FormErrors()
         let text = """
         Summary: between 17:05 and 20:05 UTC outbound SMS to US mobile numbers were delayed by up to 20 minutes. No message was lost.

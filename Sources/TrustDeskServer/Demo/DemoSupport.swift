@@ -21,7 +21,7 @@ enum DemoSupport {
         StaffMember(username: "staff.emil", fullName: "Emil Sorensen", role: .pse),
     ]
 
-    static func load(on db: any Database, now: Date, passwordHash: String, sealedTOTP: String, acmeSID: String, harborSID: String) async throws {
+    static func load(on db: any Database, now: Date, passwordHash: String, sealedTOTP: String, acmeSID: String, harborSID: String, settings: SupportSettings) async throws {
         for member in extraStaff {
             let user = User(sid: SID.generate(.user), username: member.username, email: "\(member.username.replacingOccurrences(of: "staff.", with: ""))@trustdesk.example.com",
                             fullName: member.fullName, passwordHash: passwordHash, staffRole: member.role, now: now)
@@ -70,12 +70,11 @@ enum DemoSupport {
         acmeProfile.tamManagerSID = try await staff("staff.dana")?.sid
         acmeProfile.accountExecutiveName = "Robin Castillo"
         acmeProfile.accountExecutiveEmail = "robin.castillo@trustdesk.example.com"
-        acmeProfile.phonePIN = "4821"
         acmeProfile.chatChannel = "tam-acme-rockets"
         try await acmeProfile.create(on: db)
         try await SupportProfile(accountSID: harborSID, plan: SupportPlan.standard.id, now: now).create(on: db)
 
-        try await addTickets(on: db, now: now, acmeSID: acmeSID, harborSID: harborSID)
+        try await addTickets(on: db, now: now, acmeSID: acmeSID, harborSID: harborSID, settings: settings)
     }
 
     private static func sid(_ prefix: SIDPrefix, _ digit: Character) -> String {
@@ -83,7 +82,7 @@ enum DemoSupport {
     }
 
     /// One ticket in each status, made through the same service the console uses.
-    private static func addTickets(on db: any Database, now: Date, acmeSID: String, harborSID: String) async throws {
+    private static func addTickets(on db: any Database, now: Date, acmeSID: String, harborSID: String, settings: SupportSettings) async throws {
         guard let acme = try await Account.find(acmeSID, on: db), let harbor = try await Account.find(harborSID, on: db),
               let avery = try await User.query(on: db).filter(\.$username == "avery").first(),
               let casey = try await User.query(on: db).filter(\.$username == "casey").first(),
@@ -93,7 +92,7 @@ enum DemoSupport {
         let staff = TicketActor(user: taylor)
 
         func open(_ account: Account, _ user: User, at time: Date, _ subject: String, _ description: String, priority: Int, _ intake: IntakeForm, topic: String = "") async throws -> Ticket {
-            try await Tickets(database: db, now: time).open(NewTicket(subject: subject, description: description, priority: String(priority), topic: topic, intake: intake),
+            try await Tickets(database: db, now: time, settings: settings).open(NewTicket(subject: subject, description: description, priority: String(priority), topic: topic, intake: intake),
                                                               about: account, by: TicketActor(user: user)).ticket
         }
 
@@ -105,30 +104,30 @@ enum DemoSupport {
         let pending = try await open(acme, casey, at: now.addingTimeInterval(-26 * 3600), "Some customers do not receive our texts",
                                      "About half the messages to three numbers are not delivered.", priority: 3,
                                      IntakeForm(product: .messaging, sidsText: "\(sid(.smsMessage, "c")) \(sid(.smsMessage, "d"))", oldestExampleAt: now.addingTimeInterval(-30 * 3600), direction: "outbound"))
-        try await Tickets(database: db, now: now.addingTimeInterval(-25 * 3600)).reply(to: pending, by: staff, body: "Could you send a third example from today?", isPublic: true)
-        try await Tickets(database: db, now: now.addingTimeInterval(-25 * 3600)).changeStatus(pending, to: .pending, by: staff, reason: "waiting for an example")
+        try await Tickets(database: db, now: now.addingTimeInterval(-25 * 3600), settings: settings).reply(to: pending, by: staff, body: "Could you send a third example from today?", isPublic: true)
+        try await Tickets(database: db, now: now.addingTimeInterval(-25 * 3600), settings: settings).changeStatus(pending, to: .pending, by: staff, reason: "waiting for an example")
         // on hold: waiting on a carrier
         let held = try await open(acme, avery, at: now.addingTimeInterval(-5 * 3600), "Calls to one area code fail", "All calls to +1 555 02x fail with a fast busy.", priority: 1,
                                   IntakeForm(product: .voice, sidsText: "\(sid(.call, "e")) \(sid(.call, "f"))", oldestExampleAt: now.addingTimeInterval(-6 * 3600), countries: "US"))
-        try await Tickets(database: db, now: now.addingTimeInterval(-4.5 * 3600)).reply(to: held, by: staff, body: "We escalated to the carrier and put a temporary route in place.", isPublic: true)
-        try await Tickets(database: db, now: now.addingTimeInterval(-4.5 * 3600)).reply(to: held, by: staff, body: "Carrier case 555-0199, expect 24 h.", isPublic: false)
-        try await Tickets(database: db, now: now.addingTimeInterval(-4.4 * 3600)).changeStatus(held, to: .onHold, by: staff, reason: "waiting on the carrier")
+        try await Tickets(database: db, now: now.addingTimeInterval(-4.5 * 3600), settings: settings).reply(to: held, by: staff, body: "We escalated to the carrier and put a temporary route in place.", isPublic: true)
+        try await Tickets(database: db, now: now.addingTimeInterval(-4.5 * 3600), settings: settings).reply(to: held, by: staff, body: "Carrier case 555-0199, expect 24 h.", isPublic: false)
+        try await Tickets(database: db, now: now.addingTimeInterval(-4.4 * 3600), settings: settings).changeStatus(held, to: .onHold, by: staff, reason: "waiting on the carrier")
         // open: a conversation in progress
         let working = try await open(acme, casey, at: now.addingTimeInterval(-3 * 3600), "Room recordings missing audio", "Compositions of some rooms have no audio track.", priority: 3,
                                   IntakeForm(product: .video, sidsText: sid(.room, "1"), sdk: "JavaScript", sdkVersion: "2.28.1"))
-        try await Tickets(database: db, now: now.addingTimeInterval(-2 * 3600)).reply(to: working, by: staff, body: "Which browser do the participants use?", isPublic: true)
-        try await Tickets(database: db, now: now.addingTimeInterval(-1 * 3600)).reply(to: working, by: TicketActor(user: casey), body: "Mostly Firefox.", isPublic: true)
+        try await Tickets(database: db, now: now.addingTimeInterval(-2 * 3600), settings: settings).reply(to: working, by: staff, body: "Which browser do the participants use?", isPublic: true)
+        try await Tickets(database: db, now: now.addingTimeInterval(-1 * 3600), settings: settings).reply(to: working, by: TicketActor(user: casey), body: "Mostly Firefox.", isPublic: true)
         // Consumer Trust
         _ = try await open(acme, avery, at: now, "Please review the suspension of our subaccount", "We believe the automated decision was a mistake.", priority: 2,
                            IntakeForm(product: .other), topic: ConsumerTrustTopic.automatedDecisionReview.rawValue)
         // solved and closed on the standard plan
         let solved = try await open(harbor, harper, at: now.addingTimeInterval(-50 * 3600), "Password reset mail not arriving", "Our clinic staff do not get reset mails.", priority: 3,
                                     IntakeForm(product: .email, username: "blueharbor-clinics", emailArea: "ui"))
-        try await Tickets(database: db, now: now.addingTimeInterval(-49 * 3600)).reply(to: solved, by: staff, body: "The mails were caught by your spam filter; see the steps attached.", isPublic: true)
-        try await Tickets(database: db, now: now.addingTimeInterval(-48 * 3600)).changeStatus(solved, to: .solved, by: staff, reason: "answered")
+        try await Tickets(database: db, now: now.addingTimeInterval(-49 * 3600), settings: settings).reply(to: solved, by: staff, body: "The mails were caught by your spam filter; see the steps attached.", isPublic: true)
+        try await Tickets(database: db, now: now.addingTimeInterval(-48 * 3600), settings: settings).changeStatus(solved, to: .solved, by: staff, reason: "answered")
         let closed = try await open(harbor, harper, at: now.addingTimeInterval(-8 * 86400), "How do subaccounts work?", "Can each clinic have its own credentials?", priority: 3, IntakeForm(product: .other))
-        try await Tickets(database: db, now: now.addingTimeInterval(-7.9 * 86400)).reply(to: closed, by: staff, body: "Yes: create one subaccount per clinic.", isPublic: true)
-        try await Tickets(database: db, now: now.addingTimeInterval(-7.8 * 86400)).changeStatus(closed, to: .solved, by: staff, reason: "answered")
-        try await Tickets(database: db, now: now).closeSolved()
+        try await Tickets(database: db, now: now.addingTimeInterval(-7.9 * 86400), settings: settings).reply(to: closed, by: staff, body: "Yes: create one subaccount per clinic.", isPublic: true)
+        try await Tickets(database: db, now: now.addingTimeInterval(-7.8 * 86400), settings: settings).changeStatus(closed, to: .solved, by: staff, reason: "answered")
+        try await Tickets(database: db, now: now, settings: settings).closeSolved()
     }
 }

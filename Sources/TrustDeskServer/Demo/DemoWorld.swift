@@ -76,11 +76,13 @@ enum DemoWorld {
                 try await Membership(account: harbor.sid, user: member.sid, role: .developer, now: now).create(on: db)
             }
             try await addRegistrations(harbor: harbor, hash: hash, now: now, on: db)
-            try await DemoSupport.load(on: db, now: now, passwordHash: hash, sealedTOTP: sealedTOTP, acmeSID: acme.sid, harborSID: harbor.sid)
-            try await DemoStanding.load(on: db, now: now, passwordHash: hash, acmeSID: acme.sid, acmeSubaccountSID: acmeEU.sid)
+            let settings = app.trustDeskConfiguration.supportSettings
+            try await DemoSupport.load(on: db, now: now, passwordHash: hash, sealedTOTP: sealedTOTP, acmeSID: acme.sid, harborSID: harbor.sid, settings: settings)
+            try await DemoChannels.load(on: db, now: now, passwordHash: hash, sealedTOTP: sealedTOTP, acmeSID: acme.sid, box: app.secretBox)
+            try await DemoStanding.load(on: db, now: now, passwordHash: hash, acmeSID: acme.sid, acmeSubaccountSID: acmeEU.sid, settings: settings)
             try await DemoTrust.load(on: db, scores: app.trustScores(now: now, database: db), acmeSID: acme.sid, acmeSubaccountSID: acmeEU.sid, harborSID: harbor.sid)
-            try await DemoPrivacy.load(on: db, now: now, passwordHash: hash)
-            try await DemoStatus.load(on: db, now: now, settings: app.statusSettings, acmeSID: acme.sid)
+            try await DemoPrivacy.load(on: db, now: now, passwordHash: hash, supportSettings: settings)
+            try await DemoStatus.load(on: db, now: now, settings: app.statusSettings, supportSettings: settings, acmeSID: acme.sid)
             return Loaded(acmeSID: acme.sid, acmeAuthToken: acmeToken, acmeSubaccountSID: acmeEU.sid, blueHarborSID: harbor.sid)
         }
     }
@@ -137,6 +139,7 @@ enum DemoWorld {
                      "             harper (owner), jordan (developer) at Blue Harbor Clinics",
                      DemoStanding.bannerLine,
                      DemoPrivacy.bannerLine,
+                     DemoChannels.bannerLine,
                      "  Staff (two-factor, TOTP secret \(staffTOTPSecret)):",
                      "             " + staff.map { "\($0.0.username) (\($0.1.rawValue))" }.joined(separator: ", ")]
         if let loaded {

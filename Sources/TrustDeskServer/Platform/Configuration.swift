@@ -56,6 +56,15 @@ public struct TrustDeskConfiguration: Sendable {
     /// Subaccounts per account and per account per 24 hours (`TRUSTDESK_SUBACCOUNTS_MAX`,
     /// `TRUSTDESK_SUBACCOUNTS_PER_DAY`).
     public var subaccountLimits = SubaccountLimits.standard
+    /// The voice provider's auth token that signs its webhooks (SUP-10, SEC-4,
+    /// `TRUSTDESK_VOICE_AUTH_TOKEN`); unset refuses every voice webhook.
+    public var voiceAuthToken: String? = nil
+    /// The secret in the inbound-mail webhook's path (`TRUSTDESK_INBOUND_MAIL_TOKEN`); unset
+    /// refuses every inbound mail (SUP-2).
+    public var inboundMailToken: String? = nil
+    /// The domain of ticket Reply-To addresses, `support+{n}.{mac}@domain`
+    /// (`TRUSTDESK_INBOUND_MAIL_DOMAIN`); unset sends ticket mail without a Reply-To.
+    public var inboundMailDomain: String? = nil
 
     public var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("trustdesk.sqlite") }
@@ -165,6 +174,7 @@ public struct TrustDeskConfiguration: Sendable {
         try StandingSettings.read(env, into: &config)
         try PrivacySettings.read(env, into: &config)
         try StatusSettings.read(env, into: &config)
+        try SupportChannelSettings.read(env, into: &config)
         if let cost = env["TRUSTDESK_BCRYPT_COST"], !cost.isEmpty {
             guard let value = Int(cost), (12...16).contains(value) else {
                 throw Invalid(description: "TRUSTDESK_BCRYPT_COST must be a number from 12 to 16.")

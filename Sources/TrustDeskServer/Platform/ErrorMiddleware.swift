@@ -33,6 +33,8 @@ struct TrustDeskErrorMiddleware: AsyncMiddleware {
     static func wantsJSON(_ request: Request) -> Bool {
         let path = request.url.path
         if path.hasPrefix("/v1/") || path == "/v1" || path.hasPrefix("/api/v2/") { return true }
+        // Machine callers: the voice provider's webhooks and inbound mail.
+        if path.hasPrefix("/voice/") || path.hasPrefix("/inbound/") { return true }
         let accept = request.headers.first(name: .accept) ?? ""
         return !accept.contains("text/html") && (accept.contains("json") || request.headers.contentType == .json)
     }

@@ -25,6 +25,14 @@ struct SecretBox: Sendable {
         HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// A keyed hash of a short secret (a phone PIN), for finding it under a unique index: the
+    /// same value always gives the same hash under this server key, and a copy of the database
+    /// alone can't be searched by hashing every possible PIN. Each `purpose` has its own key.
+    func lookupHash(_ value: String, purpose: String) -> String {
+        let purposeKey = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data("lookup:\(purpose)".utf8), using: key))
+        return HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: purposeKey).map { String(format: "%02x", $0) }.joined()
+    }
+
     enum SecretBoxError: Error { case malformed }
 
     /// The key from TRUSTDESK_SECRET_KEY, or else one generated once and kept in the data

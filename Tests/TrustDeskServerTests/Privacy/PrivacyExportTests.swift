@@ -28,7 +28,7 @@ struct PrivacyExportTests {
             let owner = try await TestData.customer(app, "avery")
             let other = try await TestData.customer(app, "harper")
             for (customer, subject) in [(owner, "Avery's question"), (other, "Harper's secret question")] {
-                _ = try await Tickets(database: app.db, now: app.now).open(
+                _ = try await app.tickets(now: app.now).open(
                     NewTicket(subject: subject, description: "Details, with a comma, and \"quotes\".", priority: "3", intake: IntakeForm(product: .other)),
                     about: customer.account, by: TicketActor(user: customer.user))
             }

@@ -36,7 +36,7 @@ struct PrivacyRetentionTests {
         registration.phone = "+15555550123"
         registration.country = "US"
         try await registration.create(on: app.db)
-        let opened = try await Tickets(database: app.db, now: app.now).open(
+        let opened = try await app.tickets(now: app.now).open(
             NewTicket(subject: "Close us", description: "Please close our account.", priority: "3", intake: IntakeForm(product: .other)),
             about: owner.account, by: TicketActor(user: owner.user))
         try await Invoice(reference: "INV-1", account: owner.account.sid, billRun: "2026-02", amountCents: 1000, currency: "USD", dueAt: app.now, now: app.now).create(on: app.db)

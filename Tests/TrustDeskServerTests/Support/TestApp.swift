@@ -89,6 +89,10 @@ private func runTrustDesk(
         secretKey: "test-secret-key-test-secret-key-0123456789",
         passwordCost: passwordCost
     )
+    // The support channels' webhooks (SUP-2, SUP-10); a test unsets them to see them refused.
+    configuration.voiceAuthToken = TestData.voiceAuthToken
+    configuration.inboundMailToken = TestData.inboundMailToken
+    configuration.inboundMailDomain = TestData.inboundMailDomain
     settings(&configuration)
     let app = try await Application.make(.testing)
     app.useClock(AppClock(fixedAt: testEpoch))

@@ -7,6 +7,9 @@ import VaporTesting
 /// Factories for test data: fictional people at example.com.
 enum TestData {
     static let password = "correct-horse-battery"
+    static let voiceAuthToken = "test-voice-auth-token-0123456789"
+    static let inboundMailToken = "test-inbound-mail-token-0123456789"
+    static let inboundMailDomain = "reply.trustdesk.example.com"
     static let staffSecret = Base32.decode("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP") ?? []
 
     struct Customer {

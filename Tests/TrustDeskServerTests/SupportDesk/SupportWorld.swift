@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import NIOCore
+import Testing
 import TrustDeskCore
 import VaporTesting
 @testable import TrustDeskServer
@@ -23,6 +24,9 @@ struct SupportWorld {
     static let fridayEvening = Date(timeIntervalSince1970: 1_772_231_400)
     /// Monday 2026-03-02 03:00 in New York (08:00 UTC).
     static let mondayNight = Date(timeIntervalSince1970: 1_772_438_400)
+
+    static let pin = "4821"
+    static let supportLine = "+18005550100"
 
     static let call1 = "CA" + String(repeating: "1", count: 32)
     static let call2 = "CA" + String(repeating: "2", count: 32)
@@ -60,9 +64,23 @@ struct SupportWorld {
         profile.tamManagerSID = manager.sid
         profile.accountExecutiveName = "Jamie Fox"
         profile.accountExecutiveEmail = "jamie.fox@trustdesk.example.com"
-        profile.phonePIN = "4821"
         profile.chatChannel = "tam-acme-rockets"
         try await profile.create(on: db)
+        try await SupportPINs(database: db, now: now, box: app.secretBox).set(pin, for: acme.account.sid)
+        // SUP-10: who the support line rings, and the number it answers on.
+        for (user, phone) in [(taylor, "+12125550101"), (lee, "+442079460102"), (parker, "+12125550111"), (pia, "+12125550112")] {
+            let staffProfile = try #require(try await StaffSupportProfile.find(user.sid, on: db))
+            staffProfile.phone = phone
+            try await staffProfile.save(on: db)
+        }
+        let line = SupportLine()
+        line.id = UUID()
+        line.country = "US"
+        line.countryName = "United States"
+        line.number = supportLine
+        line.kind = "toll_free"
+        line.createdAt = now
+        try await line.create(on: db)
         let harbor = try await TestData.customer(app, "harper", account: "Blue Harbor")
         return SupportWorld(acme: acme, harbor: harbor, taylor: taylor, lee: lee, manager: manager, parker: parker, pia: pia, admin: admin, taylorCalendar: taylorCalendar)
     }

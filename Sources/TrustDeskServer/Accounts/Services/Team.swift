@@ -39,6 +39,17 @@ struct Team {
         return accounts.map { ($0, roles[$0.sid] ?? .support) }
     }
 
+    /// The users with this email address and, for each, the accounts where they may open support
+    /// tickets (SUP-2: mail from a teammate's address opens or answers tickets).
+    func ticketOpeners(email: String) async throws -> [(User, [Account])] {
+        let users = try await User.query(on: database).filter(\.$email == email.lowercased()).limit(20).all()
+        var result: [(User, [Account])] = []
+        for user in users {
+            result.append((user, try await accounts(of: user.sid).filter { $0.1.can(.openSupportTickets) }.map(\.0)))
+        }
+        return result
+    }
+
     /// Invites `email` with `role`; returns the invitation (its link is mailed).
     func invite(email rawEmail: String, role: TeammateRole, to account: Account, by actor: User, actorRole: TeammateRole) async throws {
         var checks = FieldChecks()

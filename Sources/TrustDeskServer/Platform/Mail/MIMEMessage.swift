@@ -10,20 +10,26 @@ public enum MIMEMessage {
             "To: \(headerSafe(mail.to))",
             "Subject: \(encodedSubject(mail.subject))",
             "Date: \(date)",
-            "Message-ID: <\(mail.id.uuidString.lowercased())@trustdesk>",
+            "Message-ID: <\(messageID(mail.id))>",
         ]
         lines += mail.headers.filter(\.isAllowed).map { "\($0.name): \(headerSafe($0.value))" }
         lines += [
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: 8bit",
-            "",
         ]
+        lines.append("")
         // Normalise line endings to CRLF as RFC 5322 requires.
         let body = mail.textBody.replacingOccurrences(of: "\r\n", with: "\n")
             .split(separator: "\n", omittingEmptySubsequences: false)
         lines.append(contentsOf: body.map(String.init))
         return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// The Message-ID of the outbox message `id`, without its angle brackets: replies name it
+    /// in In-Reply-To and References.
+    public static func messageID(_ id: UUID) -> String {
+        "\(id.uuidString.lowercased())@trustdesk"
     }
 
     /// Header values never carry CR or LF: a name with a newline must not inject headers.

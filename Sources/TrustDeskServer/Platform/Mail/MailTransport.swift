@@ -35,7 +35,7 @@ public struct MailHeader: Sendable, Equatable, Codable {
     }
 
     /// Fields the renderer writes itself.
-    static let reserved: Set<String> = ["from", "to", "subject", "date", "message-id", "mime-version", "content-type", "content-transfer-encoding"]
+    static let reserved: Set<String> = ["from", "to", "cc", "bcc", "subject", "date", "message-id", "mime-version", "content-type", "content-transfer-encoding"]
 
     var isAllowed: Bool {
         !name.isEmpty && name.utf8.count <= 76 && !Self.reserved.contains(name.lowercased())

@@ -11,12 +11,14 @@ struct Outbox {
     let now: Date
 
     /// Queues the mail unless the recipient's consent refuses its kind (PRV-7: no marketing
-    /// without opt-in, no service mail after deactivation). Returns whether it was queued.
+    /// without opt-in, no service mail after deactivation). Returns the message's ID, which is
+    /// also its `Message-ID` (`<id@trustdesk>`), or nil when consent withheld it.
     @discardableResult
-    func enqueue(to recipient: String, subject: String, body: String, kind: String, headers: [MailHeader] = []) async throws -> Bool {
-        guard case .send = try await MailConsent(database: database).decide(kind: kind, recipient: recipient) else { return false }
-        try await OutboxMessage(recipient: recipient, subject: subject, body: body, kind: kind, now: now, headers: headers).create(on: database)
-        return true
+    func enqueue(to recipient: String, subject: String, body: String, kind: String, headers: [MailHeader] = []) async throws -> UUID? {
+        guard case .send = try await MailConsent(database: database).decide(kind: kind, recipient: recipient) else { return nil }
+        let message = OutboxMessage(recipient: recipient, subject: subject, body: body, kind: kind, now: now, headers: headers)
+        try await message.create(on: database)
+        return message.id
     }
 
     /// One mail of a bulk send.

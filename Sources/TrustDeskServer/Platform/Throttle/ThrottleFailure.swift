@@ -60,6 +60,17 @@ struct Throttle {
         try await ThrottleFailure(key: key, at: now).create(on: database)
     }
 
+    /// Failures within `policy`'s window for every key that starts with `prefix`, by key: for a
+    /// node that decides many keys from memory and reloads them now and then (phone PINs).
+    func recentFailures(prefix: String, _ policy: ThrottlePolicy) async throws -> [String: [Date]] {
+        let rows = try await ThrottleFailure.query(on: database)
+            .filter(\.$at > policy.windowStart(now: now))
+            .filter(\.$key =~ prefix)
+            .limit(100_000)
+            .all()
+        return Dictionary(grouping: rows, by: \.key).mapValues { $0.map(\.at) }
+    }
+
     /// Failures older than the longest window are of no use; the purge job drops them.
     static func purge(on database: any Database, olderThan cutoff: Date) async throws {
         try await ThrottleFailure.query(on: database).filter(\.$at < cutoff).delete()

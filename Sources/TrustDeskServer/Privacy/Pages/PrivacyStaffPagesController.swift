@@ -310,7 +310,7 @@ struct PrivacyStaffPagesController: RouteCollection {
             for person in people {
                 let link = "\(publicURL)/privacy/unsubscribe?user=\(person.sid)&token=\(PrivacyPreferences.unsubscribeToken(for: person.sid, box: box))"
                 let mail = PrivacyMail.announcement(subject: subject, body: body, unsubscribe: link)
-                if try await Outbox(database: db, now: now).enqueue(to: person.email, subject: mail.subject, body: mail.body, kind: "announcement") { queued += 1 }
+                if try await Outbox(database: db, now: now).enqueue(to: person.email, subject: mail.subject, body: mail.body, kind: "announcement") != nil { queued += 1 }
             }
             try await StaffAuditEvent(staff: user.sid, action: "announcement_sent", account: nil, detail: "\(queued) recipients", at: now).create(on: db)
             return queued

@@ -261,7 +261,7 @@ struct PrivacyBench {
         for index in 0..<samples {
             let start = ContinuousClock.now
             _ = try await app.db.transaction { db in
-                try await Tickets(database: db, now: now).open(NewTicket(subject: "Bench \(index)", description: "Timed.", priority: "3", intake: IntakeForm(product: .other)),
+                try await app.tickets(now: now, on: db).open(NewTicket(subject: "Bench \(index)", description: "Timed.", priority: "3", intake: IntakeForm(product: .other)),
                                                                about: account, by: TicketActor(user: user))
             }
             durations.append(Self.seconds(since: start) * 1000)

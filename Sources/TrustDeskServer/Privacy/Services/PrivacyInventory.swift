@@ -59,6 +59,16 @@ enum PrivacyInventory {
         UsageDeletion.inventory,
         EmailChange.inventory,
         UnderAgeReport.inventory,
+        // Support desk channels
+        TicketEscalation.inventory,
+        SupportLine.inventory,
+        SupportCall.inventory,
+        RouteChange.inventory,
+        ChatMessage.inventory,
+        MailThread.inventory,
+        InboundMailRecord.inventory,
+        CreateSupportReportDays.inventory,
+        CreateSupportBacklogSnapshots.inventory,
         // Status page
         StatusPageRecord.inventory,
         StatusComponent.inventory,

@@ -33,7 +33,7 @@ struct UnderAgeReports {
         report.status = UnderAgeReport.Status.open.rawValue
         report.createdAt = now
         if let account {
-            let opened = try await Tickets(database: database, now: now).open(
+            let opened = try await Tickets(database: database, now: now, settings: configuration.supportSettings).open(
                 NewTicket(subject: "Under-age user report", description: "Report \(report.id?.uuidString.lowercased() ?? ""): \(details)",
                           priority: "3", topic: ConsumerTrustTopic.underageUser.rawValue, intake: IntakeForm(product: .other)),
                 about: account, by: TicketActor(sid: "system", name: "Under-age report", email: "", isStaff: false))

@@ -92,7 +92,7 @@ struct ConsumerTrustDeskController: RouteCollection {
     func decide(request: Request) async throws -> Response {
         let staff = try staff(request)
         guard let text = request.parameters.get("number"), let number = Int(text), number > 0 else { throw DomainError.notFound("ticket") }
-        let ticket = try await Tickets(database: request.db, now: request.now).find(number)
+        let ticket = try await request.tickets().find(number)
         let form = request.pageForm()
         var errors = FormErrors()
         _ = errors.check { () throws(DomainError) in try StandingReviews.reviewerRole(of: staff) }

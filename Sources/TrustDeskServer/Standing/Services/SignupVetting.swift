@@ -42,7 +42,7 @@ struct SignupVetting {
             .apply(StandingDecision(to: to, reason: reason, decider: .rule(StandingRule.signupVetting), evidence: result.explanation), to: account)
         if result.outcome == .review {
             // STD-6: a review is a Consumer Trust case; its description lists each rule.
-            _ = try await Tickets(database: database, now: now).open(
+            _ = try await Tickets(database: database, now: now, settings: configuration.supportSettings).open(
                 NewTicket(subject: "Sign-up vetting review: \(account.friendlyName)", description: Self.caseDescription(result, policy: policy),
                           priority: "3", topic: ConsumerTrustTopic.vettingReview.rawValue, intake: IntakeForm(product: .other)),
                 about: account, by: TicketActor(user: owner))

@@ -24,7 +24,7 @@ struct StandingReviews {
         guard open == 0 else { throw DomainError(.conflict, "A review of this account is already open; Consumer Trust answers within 24-48 hours.") }
         let review = ReviewRequest(account: account.sid, record: recordID, requestedBy: user.sid, message: message, now: standing.now)
         let topic = ConsumerTrustDesk.topic(forReviewOf: record.standingReason)
-        let ticket = try await Tickets(database: database, now: standing.now).open(
+        let ticket = try await Tickets(database: database, now: standing.now, settings: standing.supportSettings).open(
             NewTicket(subject: "Review request: \(account.friendlyName) is \(account.standing)",
                       description: "Review of the \(record.reason) decision of \(DateDisplay.utc(record.decidedAt)).\n\n\(message)",
                       priority: "3", topic: topic.rawValue, intake: IntakeForm(product: .other)),
@@ -71,7 +71,7 @@ struct StandingReviews {
         review.decidedAt = standing.now
         try await review.save(on: database)
         if let number = review.ticketNumber, let ticket = try await Ticket.find(number, on: database), ticket.ticketStatus != .closed {
-            let tickets = Tickets(database: database, now: standing.now)
+            let tickets = Tickets(database: database, now: standing.now, settings: standing.supportSettings)
             let actor = TicketActor(user: staff)
             try await tickets.reply(to: ticket, by: actor,
                                     body: ConsumerTrustDesk.decisionReply(reinstated: reinstate, standing: current, justification: justification), isPublic: true)

@@ -43,6 +43,8 @@ struct StandingService {
     let publicURL: String
     let hotline: String
     let retentionPolicy: RetentionPolicy
+    /// How the tickets standing opens (reviews) mail their requesters.
+    let supportSettings: SupportSettings
 
     init(database: any Database, now: Date, configuration: TrustDeskConfiguration) {
         self.database = database
@@ -50,6 +52,7 @@ struct StandingService {
         self.publicURL = configuration.publicURL
         self.hotline = configuration.fraudHotline
         self.retentionPolicy = configuration.retentionPolicy
+        self.supportSettings = configuration.supportSettings
     }
 
     /// The newest record of an account, which put it in its current standing.

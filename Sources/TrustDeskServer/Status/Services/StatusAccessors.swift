@@ -9,7 +9,7 @@ extension Request {
     var statusComponents: StatusComponents { StatusComponents(database: db, now: now) }
     var statusIncidents: StatusIncidents { StatusIncidents(database: db, now: now, settings: statusSettings) }
     var statusSubscribers: StatusSubscribers { StatusSubscribers(database: db, now: now, settings: statusSettings) }
-    var statusRFO: StatusRFO { StatusRFO(database: db, now: now, settings: statusSettings) }
+    var statusRFO: StatusRFO { StatusRFO(database: db, now: now, settings: statusSettings, supportSettings: supportSettings) }
 }
 
 extension Application {
@@ -18,5 +18,5 @@ extension Application {
     func statusIncidents(now: Date) -> StatusIncidents { StatusIncidents(database: db, now: now, settings: statusSettings) }
     func statusMailings(now: Date) -> StatusMailings { StatusMailings(database: db, now: now, settings: statusSettings) }
     func statusSubscribers(now: Date) -> StatusSubscribers { StatusSubscribers(database: db, now: now, settings: statusSettings) }
-    func statusRFO(now: Date) -> StatusRFO { StatusRFO(database: db, now: now, settings: statusSettings) }
+    func statusRFO(now: Date) -> StatusRFO { StatusRFO(database: db, now: now, settings: statusSettings, supportSettings: trustDeskConfiguration.supportSettings) }
 }

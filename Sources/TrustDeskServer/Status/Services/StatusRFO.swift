@@ -12,6 +12,8 @@ struct StatusRFO {
     let database: any Database
     let now: Date
     let settings: StatusPageSettings
+    /// How the reason-for-outage tickets mail their requesters.
+    let supportSettings: SupportSettings
 
     struct Candidate: Sendable {
         let organisationSID: String
@@ -181,7 +183,7 @@ struct StatusRFO {
                                                            link: settings.incidentURL(incident.id ?? "")),
             priority: String(TicketPriority.generalIssue.rawValue),
             intake: IntakeForm(product: ReasonForOutage.supportProduct(of: components.map(\.statusProduct))))
-        let tickets = Tickets(database: db, now: now)
+        let tickets = Tickets(database: db, now: now, settings: supportSettings)
         let opened = try await tickets.open(ticket, about: account, by: requester)
         let profile = try await SupportDirectory(database: db, now: now).profile(of: account.sid)
         var author = TicketActor.system

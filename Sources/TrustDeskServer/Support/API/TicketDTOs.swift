@@ -21,11 +21,15 @@ struct TicketDTO: Content {
     let followUpOf: Int?
     let hasSla: Bool
     let targets: [TargetDTO]
+    /// The newest escalation (SUP-9), open or resolved; null when never escalated.
+    let escalation: EscalationSummaryDTO?
+    let firstResponseAt: Date?
     let dateCreated: Date
     let dateUpdated: Date
 
     enum CodingKeys: String, CodingKey {
-        case number, subject, description, product, priority, status, sids, details, warnings, targets
+        case number, subject, description, product, priority, status, sids, details, warnings, targets, escalation
+        case firstResponseAt = "first_response_at"
         case accountSid = "account_sid"
         case organisationSid = "organisation_sid"
         case requesterName = "requester_name"
@@ -35,7 +39,7 @@ struct TicketDTO: Content {
         case dateUpdated = "date_updated"
     }
 
-    init(_ ticket: Ticket, targets: [TicketSLARecord] = []) {
+    init(_ ticket: Ticket, targets: [TicketSLARecord] = [], escalation: TicketEscalation? = nil) {
         self.number = ticket.number
         self.subject = ticket.subject
         self.description = ticket.description
@@ -51,6 +55,8 @@ struct TicketDTO: Content {
         self.followUpOf = ticket.followUpOf
         self.hasSla = ticket.hasSLA
         self.targets = targets.map(TargetDTO.init)
+        self.escalation = escalation.map(EscalationSummaryDTO.init)
+        self.firstResponseAt = ticket.firstResponseAt
         self.dateCreated = ticket.createdAt
         self.dateUpdated = ticket.updatedAt
     }
@@ -72,6 +78,8 @@ struct TicketDTO: Content {
         try container.encode(followUpOf, forKey: .followUpOf)
         try container.encode(hasSla, forKey: .hasSla)
         try container.encode(targets, forKey: .targets)
+        try container.encode(escalation, forKey: .escalation)
+        try container.encode(firstResponseAt, forKey: .firstResponseAt)
         try container.encode(dateCreated, forKey: .dateCreated)
         try container.encode(dateUpdated, forKey: .dateUpdated)
     }
@@ -82,11 +90,14 @@ struct TargetDTO: Content {
     let status: String
     let targetMinutes: Int
     let dueAt: Date?
+    /// When the target was achieved or breached (a breach ends at its due time).
+    let endedAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case metric, status
         case targetMinutes = "target_minutes"
         case dueAt = "due_at"
+        case endedAt = "ended_at"
     }
 
     init(_ record: TicketSLARecord) {
@@ -94,6 +105,7 @@ struct TargetDTO: Content {
         self.status = record.status
         self.targetMinutes = record.targetMinutes
         self.dueAt = record.dueAt
+        self.endedAt = record.endedAt
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -102,6 +114,7 @@ struct TargetDTO: Content {
         try container.encode(status, forKey: .status)
         try container.encode(targetMinutes, forKey: .targetMinutes)
         try container.encode(dueAt, forKey: .dueAt)
+        try container.encode(endedAt, forKey: .endedAt)
     }
 }
 
@@ -272,12 +285,12 @@ struct CreateCommentBody: StrictContent {
 
 /// When the oldest example happened: ISO 8601 with a time zone, as the API takes times.
 enum ExampleTime {
-    static func parse(_ text: String?) throws(DomainError) -> Date? {
+    static func parse(_ text: String?, field: String = "oldest_example_at") throws(DomainError) -> Date? {
         guard let text, !text.isEmpty else { return nil }
         let formatter = ISO8601DateFormatter()
         if let date = formatter.date(from: text) { return date }
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: text) { return date }
-        throw DomainError(.invalidParameter, "oldest_example_at: use an ISO 8601 time with its zone, like 2026-03-02T14:30:00Z.")
+        throw DomainError(.invalidParameter, "\(field): use an ISO 8601 time with its zone, like 2026-03-02T14:30:00Z.")
     }
 }

@@ -28,13 +28,13 @@ struct TicketsAPIController: RouteCollection {
         let accountScope: String?
     }
 
-    private func caller(_ request: Request) async throws -> Caller {
+    func caller(_ request: Request) async throws -> Caller {
         let credential = try request.requireAPICredential()
         guard let account = try await Account.find(credential.accountSID, on: request.db) else { throw DomainError.badCredentials }
         return Caller(account: account, organisationSID: account.ownerAccountSID ?? account.sid, accountScope: account.isSubaccount ? account.sid : nil)
     }
 
-    private func number(_ request: Request) throws -> Int {
+    func number(_ request: Request) throws -> Int {
         guard let text = request.parameters.get("number"), let number = Int(text), number > 0 else { throw DomainError.notFound("ticket") }
         return number
     }
@@ -56,11 +56,10 @@ struct TicketsAPIController: RouteCollection {
                                   topic: body.topic ?? "", intake: form, followUpOf: body.followUpOf)
         let owner = try await Self.ownerEmail(of: caller.organisationSID, on: request.db)
         let actor = TicketActor(sid: caller.account.sid, name: "API (\(caller.account.friendlyName))", email: owner, isStaff: false)
-        let now = request.now
         let target = about
         let (ticket, targets) = try await request.db.transaction { db in
-            let opened = try await Tickets(database: db, now: now).open(newTicket, about: target, by: actor)
-            return (opened.ticket, try await Tickets(database: db, now: now).targets(of: opened.ticket.number))
+            let opened = try await request.tickets(on: db).open(newTicket, about: target, by: actor)
+            return (opened.ticket, try await request.tickets(on: db).targets(of: opened.ticket.number))
         }
         return try await encode(TicketDTO(ticket, targets: targets), request, status: .created)
     }
@@ -77,23 +76,25 @@ struct TicketsAPIController: RouteCollection {
         if let status: String = request.query["status"], !status.isEmpty { filter.status = try TicketStatus.parse(status) }
         if let priority: String = request.query["priority"], !priority.isEmpty { filter.priority = try TicketPriority(parsing: priority) }
         if let product: String = request.query["product"], !product.isEmpty { filter.product = try SupportProduct.parse(product) }
-        let rows = try await Tickets(database: request.db, now: request.now)
+        let rows = try await request.tickets()
             .list(organisationSID: caller.organisationSID, accountSID: caller.accountScope, filter: filter, before: before, limit: size + 1)
         let page = Array(rows.prefix(size))
         let next = rows.count > size ? page.last.map { String($0.number) } : nil
-        return try await encode(TicketListDTO(tickets: page.map { TicketDTO($0) }, meta: ListMetaDTO(pageSize: size, nextPageToken: next)), request)
+        let escalations = try await request.escalations().latest(of: page.map(\.number))
+        return try await encode(TicketListDTO(tickets: page.map { TicketDTO($0, escalation: escalations[$0.number]) }, meta: ListMetaDTO(pageSize: size, nextPageToken: next)), request)
     }
 
     func show(request: Request) async throws -> Response {
         let caller = try await caller(request)
-        let tickets = Tickets(database: request.db, now: request.now)
+        let tickets = request.tickets()
         let ticket = try await tickets.visible(try number(request), organisationSID: caller.organisationSID, accountSID: caller.accountScope)
-        return try await encode(TicketDTO(ticket, targets: try await tickets.targets(of: ticket.number)), request)
+        let escalation = try await request.escalations().latest(of: [ticket.number])[ticket.number]
+        return try await encode(TicketDTO(ticket, targets: try await tickets.targets(of: ticket.number), escalation: escalation), request)
     }
 
     func listComments(request: Request) async throws -> Response {
         let caller = try await caller(request)
-        let tickets = Tickets(database: request.db, now: request.now)
+        let tickets = request.tickets()
         let ticket = try await tickets.visible(try number(request), organisationSID: caller.organisationSID, accountSID: caller.accountScope)
         let comments = try await tickets.comments(of: ticket.number, includeInternal: false)
         return try await encode(CommentListDTO(comments: try await CommentDTO.list(comments, on: request.db)), request)
@@ -106,9 +107,8 @@ struct TicketsAPIController: RouteCollection {
         let owner = try await Self.ownerEmail(of: caller.organisationSID, on: request.db)
         let actor = TicketActor(sid: caller.account.sid, name: "API (\(caller.account.friendlyName))", email: owner, isStaff: false)
         let uploads = (body.attachments ?? []).map { Tickets.AttachmentUpload(filename: $0.filename, contentType: $0.contentType ?? "application/octet-stream", contentBase64: $0.contentBase64) }
-        let now = request.now
         let comment = try await request.db.transaction { db in
-            let tickets = Tickets(database: db, now: now)
+            let tickets = request.tickets(on: db)
             let ticket = try await tickets.visible(number, organisationSID: caller.organisationSID, accountSID: caller.accountScope)
             let comment = try await tickets.reply(to: ticket, by: actor, body: body.body ?? "", isPublic: true, attachments: uploads)
             return try await CommentDTO.list([comment], on: db).first
@@ -120,7 +120,7 @@ struct TicketsAPIController: RouteCollection {
     /// A file of one of the ticket's public comments.
     func attachment(request: Request) async throws -> Response {
         let caller = try await caller(request)
-        let ticket = try await Tickets(database: request.db, now: request.now)
+        let ticket = try await request.tickets()
             .visible(try number(request), organisationSID: caller.organisationSID, accountSID: caller.accountScope)
         let file = try await TicketAttachments(database: request.db).find(request.parameters.get("id"), on: ticket.number, includeInternal: false)
         return try await encode(AttachmentDTO(file), request)
@@ -133,7 +133,7 @@ struct TicketsAPIController: RouteCollection {
         return user.email
     }
 
-    private func encode(_ value: some Encodable, _ request: Request, status: HTTPResponseStatus = .ok) async throws -> Response {
+    func encode(_ value: some Encodable, _ request: Request, status: HTTPResponseStatus = .ok) async throws -> Response {
         let response = Response(status: status)
         try response.content.encode(value, using: JSONEncoder.trustDesk)
         return response

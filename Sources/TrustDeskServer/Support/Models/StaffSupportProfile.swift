@@ -11,6 +11,8 @@ final class StaffSupportProfile: Model, @unchecked Sendable {
     @Field(key: "group_name") var groupName: String
     @OptionalField(key: "calendar_id") var calendarID: UUID?
     @Field(key: "available") var available: Bool
+    /// E.164; the support line rings it (SUP-10).
+    @OptionalField(key: "phone") var phone: String?
     @Field(key: "updated_at") var updatedAt: Date
 
     init() {}
@@ -48,6 +50,7 @@ extension StaffSupportProfile {
         "group_name": .notPersonal,
         "calendar_id": .notPersonal,
         "available": .notPersonal,
+        "phone": .personal(.accountData, .delete),
         "updated_at": .notPersonal,
     ])
 }

@@ -14,8 +14,12 @@ final class SupportProfile: Model, @unchecked Sendable {
     @OptionalField(key: "tam_manager_sid") var tamManagerSID: String?
     @Field(key: "account_executive_name") var accountExecutiveName: String
     @Field(key: "account_executive_email") var accountExecutiveEmail: String
-    /// The PIN callers key in on the support line (SUP-10).
+    /// Legacy plaintext PIN: empty once sealed (`SupportPINs`); never read for lookups.
     @Field(key: "phone_pin") var phonePIN: String
+    /// The PIN callers key in on the support line (SUP-10), sealed with the server key.
+    @OptionalField(key: "phone_pin_sealed") var phonePINSealed: String?
+    /// A keyed hash of the PIN, unique: how a call finds its organisation.
+    @OptionalField(key: "phone_pin_lookup") var phonePINLookup: String?
     @OptionalField(key: "chat_channel") var chatChannel: String?
     @Field(key: "updated_at") var updatedAt: Date
 
@@ -64,6 +68,8 @@ extension SupportProfile {
         "account_executive_name": .personal(.accountData, .delete),
         "account_executive_email": .personal(.accountData, .delete),
         "phone_pin": .secret(.text("")),
+        "phone_pin_sealed": .secret(.null),
+        "phone_pin_lookup": .secret(.null),
         "chat_channel": .notPersonal,
         "updated_at": .notPersonal,
     ])

@@ -45,6 +45,10 @@ final class Ticket: Model, @unchecked Sendable {
     @OptionalField(key: "pending_next_at") var pendingNextAt: Date?
     @OptionalField(key: "pending_solve_at") var pendingSolveAt: Date?
     @OptionalField(key: "pending_reminded") var pendingReminded: Bool?
+    /// Set while an escalation is open (SUP-9); claimed by a conditional UPDATE.
+    @OptionalField(key: "open_escalation_id") var openEscalationID: UUID?
+    /// The first public staff reply: what the first-response report measures (SUP-16).
+    @OptionalField(key: "first_response_at") var firstResponseAt: Date?
 
     init() {}
 
@@ -142,6 +146,8 @@ extension Ticket {
         "group_name": .notPersonal,
         "plan": .notPersonal,
         "has_sla": .notPersonal,
+        "first_response_at": .notPersonal,
+        "open_escalation_id": .notPersonal,
         "topic": .notPersonal,
         "tags": .notPersonal,
         "sids": .personal(.usageData, .keepSupport3Years),

@@ -29,7 +29,7 @@ struct SupportConsolePagesController: RouteCollection {
     /// Signed-in customers only (SUP-2): the guard sends anyone else to sign in. Their
     /// organisations are the accounts whose tickets they may open and answer: their role must
     /// allow it, and the account's standing (`ConsolePolicy`: not a banned one).
-    private func viewer(_ request: Request) async throws -> Viewer {
+    func viewer(_ request: Request) async throws -> Viewer {
         guard let user = request.signedIn?.user else { throw Abort.redirect(to: "/signin") }
         let accounts = try await request.consoleAccounts()
         return Viewer(user: user, accounts: accounts, organisations: accounts.filter { $0.may(.supportTickets) }.map(\.account))
@@ -40,7 +40,7 @@ struct SupportConsolePagesController: RouteCollection {
         return number
     }
 
-    private func visibleTicket(_ request: Request, _ viewer: Viewer, on database: (any Database)? = nil) async throws -> Ticket {
+    func visibleTicket(_ request: Request, _ viewer: Viewer, on database: (any Database)? = nil) async throws -> Ticket {
         let number = try ticketNumber(request)
         guard let ticket = try await Ticket.find(number, on: database ?? request.db),
               viewer.organisations.contains(where: { $0.sid == ticket.organisationSID })
@@ -59,7 +59,7 @@ struct SupportConsolePagesController: RouteCollection {
     func list(request: Request) async throws -> Response {
         let viewer = try await viewer(request)
         let before: Int? = request.query["before"]
-        let tickets = Tickets(database: request.db, now: request.now)
+        let tickets = request.tickets()
         var rows: [Ticket] = []
         for organisation in viewer.organisations {
             rows += try await tickets.list(organisationSID: organisation.sid, before: before, limit: 51)
@@ -153,12 +153,11 @@ struct SupportConsolePagesController: RouteCollection {
                                   topic: form.text("topic"), intake: intake)
         errors.check(renaming: ["oldest_example_at": "oldest_example_hours_ago"]) { () throws(DomainError) in _ = try Tickets.check(newTicket, now: request.now) }
         let actor = TicketActor(user: viewer.user)
-        let now = request.now
         var opened: Tickets.Opened?
         if errors.isEmpty, let account {
             opened = try await errors.attempt {
                 try await request.db.transaction { db in
-                    let tickets = Tickets(database: db, now: now)
+                    let tickets = request.tickets(on: db)
                     let opened = try await tickets.open(newTicket, about: account, by: actor)
                     // Files ride on a first comment (attachments belong to comments); a bad file
                     // undoes the whole ticket rather than opening it without what was sent.
@@ -197,10 +196,15 @@ struct SupportConsolePagesController: RouteCollection {
         let history: [EventViewDTO]
         let isClosed: Bool
         let canSolve: Bool
+        /// SUP-9: the escalate button and the escalation's progress.
+        let escalation: EscalationCustomerView?
+        /// SUP-13: the voice ticket's route changes and the request form.
+        let routeChanges: RouteChangeCustomerView?
     }
 
-    private func ticketBody(_ request: Request, _ ticket: Ticket) async throws -> TicketBody {
-        let tickets = Tickets(database: request.db, now: request.now)
+    /// The ticket page; `form` is a channel form (escalation, route change) posted with an error.
+    func ticketBody(_ request: Request, _ ticket: Ticket, form: PageForm? = nil) async throws -> TicketBody {
+        let tickets = request.tickets()
         let directory = SupportDirectory(database: request.db, now: request.now)
         let (calendar, owner) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
         let status = ticket.ticketStatus
@@ -215,7 +219,9 @@ struct SupportConsolePagesController: RouteCollection {
             comments: try await CommentViewDTO.conversation(try await tickets.comments(of: ticket.number, includeInternal: false),
                                                             on: request.db, ticketPath: "/console/support/tickets/\(ticket.number)"),
             history: try await tickets.history(of: ticket.number, includeInternal: false).map(EventViewDTO.init),
-            isClosed: status == .closed, canSolve: status.isUnsolved
+            isClosed: status == .closed, canSolve: status.isUnsolved,
+            escalation: try await EscalationCustomerView.build(request, ticket: ticket, form: form),
+            routeChanges: try await RouteChangeCustomerView.build(request, ticket: ticket, form: form)
         )
     }
 
@@ -231,7 +237,6 @@ struct SupportConsolePagesController: RouteCollection {
         let form = request.pageForm()
         let uploads = form.attachmentUploads
         let actor = TicketActor(user: viewer.user)
-        let now = request.now
         let ticket = try await visibleTicket(request, viewer)
         var errors = FormErrors()
         let body = errors.check { () throws(DomainError) in try Tickets.text(form.text("body"), field: "body") }
@@ -240,7 +245,7 @@ struct SupportConsolePagesController: RouteCollection {
         if body != nil, errors.isEmpty {
             destination = try await errors.attempt {
                 try await request.db.transaction { db in
-                    let tickets = Tickets(database: db, now: now)
+                    let tickets = request.tickets(on: db)
                     guard let fresh = try await Ticket.find(ticket.number, on: db) else { throw DomainError.notFound("ticket") }
                     if fresh.ticketStatus == .closed {
                         guard let account = try await Account.find(fresh.accountSID, on: db) else { throw DomainError.notFound("account") }
@@ -277,12 +282,11 @@ struct SupportConsolePagesController: RouteCollection {
     func solve(request: Request) async throws -> Response {
         let viewer = try await viewer(request)
         let actor = TicketActor(user: viewer.user)
-        let now = request.now
         let ticket = try await visibleTicket(request, viewer)
         do {
             try await request.db.transaction { db in
                 guard let fresh = try await Ticket.find(ticket.number, on: db) else { throw DomainError.notFound("ticket") }
-                try await Tickets(database: db, now: now).customerSolve(fresh, by: actor)
+                try await request.tickets(on: db).customerSolve(fresh, by: actor)
             }
             return request.redirect("/console/support/tickets/\(ticket.number)")
         } catch let error as DomainError {
@@ -320,6 +324,7 @@ struct SupportConsolePagesController: RouteCollection {
         let zoneName: String = request.query["tz"] ?? "UTC"
         let viewerZone = TimeZone(identifier: zoneName) ?? TimeZone(secondsFromGMT: 0) ?? .current
         let directory = SupportDirectory(database: request.db, now: request.now)
+        let pins = SupportPINs(database: request.db, now: request.now, box: request.application.secretBox)
         var organisations: [OrganisationDTO] = []
         for organisation in viewer.organisations {
             let profile = try await directory.profile(of: organisation.sid)
@@ -335,12 +340,14 @@ struct SupportConsolePagesController: RouteCollection {
             }
             let executive = profile.flatMap { $0.accountExecutiveName.isEmpty ? nil : "\($0.accountExecutiveName) (\($0.accountExecutiveEmail))" }
             organisations.append(OrganisationDTO(name: organisation.friendlyName, sid: organisation.sid, plan: plan.name,
-                                                 pin: profile.flatMap { $0.phonePIN.isEmpty ? nil : $0.phonePIN },
+                                                 pin: try profile.flatMap { try pins.pin(of: $0) },
                                                  chatChannel: profile?.chatChannel, people: people, accountExecutive: executive))
         }
         return try await request.page("support/customer-account", title: "Support account information", AccountInfoBody(
             viewerZone: viewerZone.identifier, organisations: organisations,
-            numbers: SupportNumbers.all.map { OptionDTO(value: $0.number, title: $0.country, selected: false) }))
+            numbers: try await SupportLines(database: request.db, now: request.now).all().map {
+                OptionDTO(value: E164.display($0.number), title: "\($0.countryName) (\(SupportLine.kinds[$0.kind] ?? $0.kind))", selected: false)
+            }))
     }
 
     /// The next week of someone's working hours, in their zone and in the viewer's.

@@ -30,7 +30,7 @@ struct SupportStaffPagesController: RouteCollection {
     // MARK: Queues
 
     enum Queue: String, CaseIterable {
-        case mine, group, unassigned, breaching
+        case mine, group, unassigned, breaching, escalated
 
         var title: String {
             switch self {
@@ -38,6 +38,7 @@ struct SupportStaffPagesController: RouteCollection {
             case .group: "My group"
             case .unassigned: "Unassigned"
             case .breaching: "Breaching within 2 hours"
+            case .escalated: "Escalated (SUP-9)"
             }
         }
     }
@@ -79,6 +80,11 @@ struct SupportStaffPagesController: RouteCollection {
             rows = try await query.sort(\.$id, .descending).limit(pageSize + 1).all()
         case .unassigned:
             var query = Ticket.query(on: request.db).filter(\.$assigneeSID == nil).filter(\.$unsolved == true)
+            if let before { query = query.filter(\.$id < before) }
+            rows = try await query.sort(\.$id, .descending).limit(pageSize + 1).all()
+        case .escalated:
+            // Tickets with an open escalation, through the (open_escalation_id, number) index.
+            var query = Ticket.query(on: request.db).filter(\.$openEscalationID != nil)
             if let before { query = query.filter(\.$id < before) }
             rows = try await query.sort(\.$id, .descending).limit(pageSize + 1).all()
         case .breaching:
@@ -140,6 +146,10 @@ struct SupportStaffPagesController: RouteCollection {
         let standing: StandingTicketPanel?
         /// The Progressive Trust request the ticket carries, with its decision forms (PT-10).
         let trustRequest: TrustRequestPanel?
+        /// SUP-9: the newest escalation with the acknowledge and resolve forms.
+        let escalation: EscalationStaffView?
+        /// SUP-13: the voice ticket's route changes with the apply and decline forms.
+        let routeChanges: RouteChangeStaffView?
     }
 
     /// What the ticket page's forms show: as typed when one of them was sent back with
@@ -163,7 +173,7 @@ struct SupportStaffPagesController: RouteCollection {
     }
 
     func body(_ request: Request, _ ticket: Ticket, forms: TicketForms = .fresh) async throws -> StaffTicketBody {
-        let tickets = Tickets(database: request.db, now: request.now)
+        let tickets = request.tickets()
         let directory = SupportDirectory(database: request.db, now: request.now)
         let (calendar, owner) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
         let assignee = try await ticket.assigneeSID.asyncMap { try await User.find($0, on: request.db) }
@@ -187,20 +197,22 @@ struct SupportStaffPagesController: RouteCollection {
                              current: forms.shown("priority", "priority", else: String(ticket.priority)) == String($0.rawValue))
             },
             standing: try await StandingTicketPanel.build(request, ticket: ticket, justification: forms.shown("review", "justification", else: "")),
-            trustRequest: try await TrustRequestPanel.build(request, ticket: ticket, forms: forms)
+            trustRequest: try await TrustRequestPanel.build(request, ticket: ticket, forms: forms),
+            escalation: try await EscalationStaffView.build(request, ticket: ticket),
+            routeChanges: try await RouteChangeStaffView.build(request, ticket: ticket)
         )
     }
 
     func show(request: Request) async throws -> Response {
         let staff = try staff(request)
-        let ticket = try await Tickets(database: request.db, now: request.now).find(try number(request))
+        let ticket = try await request.tickets().find(try number(request))
         try await StaffDirectory(database: request.db, now: request.now).record(staff, action: "view_ticket", account: ticket.accountSID, detail: "#\(ticket.number)")
         return try await request.page("support/staff-ticket", title: "Ticket #\(ticket.number)", try await body(request, ticket))
     }
 
     /// The ticket page; after a refused change, with that form's values and errors.
     func render(_ request: Request, _ number: Int, notice: String? = nil, forms: TicketForms = .fresh) async throws -> Response {
-        let ticket = try await Tickets(database: request.db, now: request.now).find(number)
+        let ticket = try await request.tickets().find(number)
         return try await request.page("support/staff-ticket", title: "Ticket #\(number)", try await body(request, ticket, forms: forms),
                                       notice: notice, form: forms.form, errors: forms.errors, scope: forms.scope)
     }
@@ -217,7 +229,7 @@ struct SupportStaffPagesController: RouteCollection {
         var errors = FormErrors()
         try await errors.attempt {
             try await request.db.transaction { db in
-                let tickets = Tickets(database: db, now: now)
+                let tickets = request.tickets(on: db)
                 let ticket = try await tickets.find(number)
                 try await work(tickets, ticket, actor, form)
                 try await StaffAuditEvent(staff: staff.sid, action: "change_ticket", account: ticket.accountSID, detail: "#\(number): \(notice)", at: now).create(on: db)
@@ -244,7 +256,7 @@ struct SupportStaffPagesController: RouteCollection {
     /// One file of the ticket, as a download; recorded like every ticket view (SEC-3).
     func attachment(request: Request) async throws -> Response {
         let staff = try staff(request)
-        let ticket = try await Tickets(database: request.db, now: request.now).find(try number(request))
+        let ticket = try await request.tickets().find(try number(request))
         let file = try await TicketAttachments(database: request.db).find(request.parameters.get("id"), on: ticket.number, includeInternal: true)
         try await StaffDirectory(database: request.db, now: request.now)
             .record(staff, action: "download_attachment", account: ticket.accountSID, detail: "#\(ticket.number): \(file.filename)")

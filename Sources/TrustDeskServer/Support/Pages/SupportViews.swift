@@ -115,14 +115,3 @@ struct TargetViewDTO: Encodable {
         }
     }
 }
-
-/// Support phone numbers per country (SUP-10, SUP-14). Fictional 555 numbers.
-enum SupportNumbers {
-    static let all: [(country: String, number: String)] = [
-        ("United States", "+1 555 010 0100"),
-        ("United Kingdom", "+44 555 010 0101"),
-        ("Australia", "+61 555 010 0102"),
-        ("India", "+91 555 010 0103"),
-        ("Brazil", "+55 555 010 0104"),
-    ]
-}

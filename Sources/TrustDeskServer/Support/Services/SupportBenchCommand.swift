@@ -79,7 +79,7 @@ struct SupportBench {
             let intake = IntakeForm(product: .voice, sidsText: "CA\(String(repeating: "1", count: 32)) CA\(String(repeating: "2", count: 32))",
                                     oldestExampleAt: now.addingTimeInterval(-3600), countries: "US")
             _ = try await app.db.transaction { db in
-                try await Tickets(database: db, now: now).open(NewTicket(subject: "Bench ticket \(index)", description: "Timed create.", priority: "2", intake: intake),
+                try await app.tickets(now: now, on: db).open(NewTicket(subject: "Bench ticket \(index)", description: "Timed create.", priority: "2", intake: intake),
                                                                about: organisation, by: TicketActor(user: setup.owner))
             }
         }))
@@ -98,11 +98,11 @@ struct SupportBench {
         }))
         rows.append(("customer list: organisation, deep keyset page", try await time { index in
             let organisation = setup.organisations[index % setup.organisations.count].sid
-            _ = try await Tickets(database: app.db, now: now).list(organisationSID: organisation, before: max(2, tickets / 2 - index), limit: 51)
+            _ = try await app.tickets(now: now).list(organisationSID: organisation, before: max(2, tickets / 2 - index), limit: 51)
         }))
         rows.append(("ticket page: ticket, comments, history, targets", try await time { index in
             let number = 1 + (index * 7919) % max(tickets, 1)
-            let service = Tickets(database: app.db, now: now)
+            let service = app.tickets(now: now)
             _ = try await service.find(number)
             _ = try await service.comments(of: number, includeInternal: true)
             _ = try await service.history(of: number, includeInternal: true)
@@ -113,7 +113,7 @@ struct SupportBench {
         var breached = 0
         let breachStart = ContinuousClock.now
         while passes < 10 {
-            let count = try await app.db.transaction { db in try await Tickets(database: db, now: now).breachDue(batch: 500) }
+            let count = try await app.db.transaction { db in try await app.tickets(now: now, on: db).breachDue(batch: 500) }
             breached += count
             passes += 1
             if count == 0 { break }
@@ -127,7 +127,7 @@ struct SupportBench {
         for (name, value) in rows { console.print("| \(name) | \(value) |") }
     }
 
-    private func prepare(now: Date) async throws -> Setup {
+    func prepare(now: Date) async throws -> Setup {
         let db = app.db
         let hash = try await app.password.async(on: app.threadPool, hopTo: app.eventLoopGroup.next()).hash("bench-password-2026")
         let owner = User(sid: SID.generate(.user), username: "bench.owner", email: "bench.owner@example.com", fullName: "Bench Owner", passwordHash: hash, now: now)
@@ -152,23 +152,24 @@ struct SupportBench {
         return Setup(organisations: organisations, owner: owner, engineers: engineers)
     }
 
-    private func seedTickets(_ count: Int, setup: Setup, now: Date, sql: any SQLDatabase) async throws {
-        let statuses: [TicketStatus] = [.new, .open, .pending, .onHold, .solved, .closed, .closed, .closed]
+    func seedTickets(_ count: Int, setup: Setup, now: Date, sql: any SQLDatabase) async throws {
+        let statuses = Self.statuses
         var index = 0
         while index < count {
             var insert = sql.insert(into: Ticket.schema).columns(
                 "subject", "description", "product", "priority", "status", "unsolved", "organisation_sid", "account_sid", "requester_sid",
                 "requester_name", "requester_email", "assignee_sid", "group_name", "plan", "has_sla", "tags", "sids", "intake_details",
-                "intake_warnings", "created_at", "updated_at")
+                "intake_warnings", "created_at", "updated_at", "first_response_at")
             for offset in 0..<min(Self.batch, count - index) {
                 let n = index + offset
                 let status = statuses[n % statuses.count]
                 let organisation = setup.organisations[n % setup.organisations.count].sid
-                let created = now.addingTimeInterval(-Double(count - n) * 30)
+                let created = Self.created(n, count: count, now: now)
+                let answered = Self.answerMinutes(n).map { created.addingTimeInterval(Double($0) * 60) }
                 insert = insert.values([
                     "Seeded ticket \(n)", "Seeded description of ticket \(n).", SupportProduct.allCases[n % 7].rawValue, 1 + n % 3, status.rawValue,
                     status.isUnsolved, organisation, organisation, setup.owner.sid, "Bench Owner", "bench.owner@example.com",
-                    setup.engineers[n % setup.engineers.count].sid, SupportGroup.pse, "personalized", true, "", "", "{}", "", created, created,
+                    setup.engineers[n % setup.engineers.count].sid, SupportGroup.pse, "personalized", true, "", "", "{}", "", created, created, answered,
                 ] as [any Encodable & Sendable])
             }
             try await insert.run()
@@ -176,7 +177,7 @@ struct SupportBench {
         }
     }
 
-    private func seedComments(_ count: Int, tickets: Int, setup: Setup, now: Date, sql: any SQLDatabase) async throws {
+    func seedComments(_ count: Int, tickets: Int, setup: Setup, now: Date, sql: any SQLDatabase) async throws {
         var index = 0
         while index < count {
             var insert = sql.insert(into: TicketComment.schema).columns("id", "ticket_number", "author_sid", "author_name", "author_is_staff", "is_public", "body", "created_at")
@@ -194,7 +195,7 @@ struct SupportBench {
 
     /// One first-response target per unsolved ticket; due times one minute apart, the first
     /// 2,000 already due.
-    private func seedTargets(_ count: Int, now: Date, sql: any SQLDatabase) async throws {
+    func seedTargets(_ count: Int, now: Date, sql: any SQLDatabase) async throws {
         var index = 0
         while index < count {
             var insert = sql.insert(into: TicketSLARecord.schema).columns(
@@ -217,7 +218,7 @@ struct SupportBench {
     }
 
     /// Runs `operation` `samples` times and reports p50, p95 and mean in milliseconds.
-    private func time(_ operation: (Int) async throws -> Void) async throws -> String {
+    func time(_ operation: (Int) async throws -> Void) async throws -> String {
         var durations: [Double] = []
         for index in 0..<samples {
             let start = ContinuousClock.now
@@ -229,6 +230,19 @@ struct SupportBench {
         let p95 = durations[min(durations.count - 1, durations.count * 95 / 100)]
         let mean = durations.reduce(0, +) / Double(durations.count)
         return String(format: "p50 %.2f ms, p95 %.2f ms, mean %.2f ms (n=%d)", p50, p95, mean, durations.count)
+    }
+
+    static let statuses: [TicketStatus] = [.new, .open, .pending, .onHold, .solved, .closed, .closed, .closed]
+
+    /// When seeded ticket `n` (of `count`) was opened: one every 30 seconds back from now.
+    static func created(_ n: Int, count: Int, now: Date) -> Date {
+        now.addingTimeInterval(-Double(count - n) * 30)
+    }
+
+    /// Solved and closed seeded tickets were answered (SUP-16's first responses) after 3 to 300
+    /// minutes; the others not yet.
+    static func answerMinutes(_ n: Int) -> Int? {
+        statuses[n % statuses.count].isUnsolved ? nil : 3 + (n * 37) % 298
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {

@@ -69,7 +69,12 @@ struct SupportDirectory {
 
     /// The PSE pool: everyone in the `pse` group, with their shift calendars.
     func pool() async throws -> [RoutingCandidate] {
-        try await candidates(StaffSupportProfile.query(on: database).filter(\.$groupName == SupportGroup.pse).all())
+        try await members(of: SupportGroup.pse)
+    }
+
+    /// Everyone in a group, with their calendars (the `support_management` rota, SUP-9).
+    func members(of group: String) async throws -> [RoutingCandidate] {
+        try await candidates(StaffSupportProfile.query(on: database).filter(\.$groupName == group).all())
     }
 
     /// Routing candidates in a fixed number of queries however large the pool: people,

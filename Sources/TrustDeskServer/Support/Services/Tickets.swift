@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TrustDeskCore
 
 /// Who is acting on a ticket: a customer user, an API credential, a staff member, or a job.
@@ -41,6 +42,8 @@ struct NewTicket: Sendable {
 struct Tickets {
     let database: any Database
     let now: Date
+    /// Mail addressing (absolute links, Reply-To) and the zones reports are kept in.
+    let settings: SupportSettings
 
     static let maximumSubject = 150
     static let maximumBody = 20_000
@@ -195,7 +198,7 @@ struct Tickets {
             try await SupportAlert(user: assignee, ticket: ticket.number, message: "New \(priority.title) ticket #\(ticket.number) assigned to you.", now: now).create(on: database)
         }
         let expectation = decision.expectation ?? "We will reply within the response time of your plan."
-        try await SupportMail(database: database, now: now).toRequester(ticket, subject: "[#\(ticket.number)] We received your ticket: \(subject)",
+        try await SupportMail(database: database, now: now, settings: settings).toRequester(ticket, subject: "[#\(ticket.number)] We received your ticket: \(subject)",
                                                                          body: "Thank you. Your ticket #\(ticket.number) is open.\n\n\(expectation)")
         return Opened(ticket: ticket, decision: decision)
     }
@@ -240,6 +243,7 @@ struct Tickets {
             try await startNextResponseIfOwed(ticket)
         } else if isPublic {
             try await event(ticket, actor, "public_reply", "Public reply from \(actor.name).", isPublic: true)
+            try await recordFirstResponse(ticket)
             for record in try await targets(of: ticket.number) where record.value.status.isOpen {
                 var value = record.value
                 value.respond(at: now)
@@ -247,7 +251,7 @@ struct Tickets {
             }
             let next = status.afterStaffReply()
             if next != status { try await move(ticket, to: next, by: actor, reason: "first reply") }
-            try await SupportMail(database: database, now: now).toRequester(ticket, subject: "[#\(ticket.number)] New reply: \(ticket.subject)",
+            try await SupportMail(database: database, now: now, settings: settings).toRequester(ticket, subject: "[#\(ticket.number)] New reply: \(ticket.subject)",
                                                                              body: "\(actor.name) replied:\n\n\(body)")
         } else {
             try await event(ticket, actor, "internal_note", "Internal note from \(actor.name).", isPublic: false)
@@ -346,6 +350,7 @@ struct Tickets {
             breached += 1
             record.apply(value)
             try await record.save(on: database)
+            try await ReportLedger(database: database, now: now).targetEnded(ticket, achieved: false, at: value.endedAt ?? now)
             let message = "SLA breached on ticket #\(ticket.number) (\(ticket.ticketPriority.title)): \(value.metric.title.lowercased()) was due \(DateDisplay.utc(value.endedAt ?? now))."
             try await event(ticket, .system, "sla_breached", message, isPublic: false)
             var recipients: [String] = []
@@ -387,7 +392,7 @@ struct Tickets {
                 ticket.pendingNextAt = ticket.pendingSolveAt
                 try await ticket.save(on: database)
                 try await event(ticket, .system, "pending_reminder", "Reminder sent: no reply for 5 business days.", isPublic: true)
-                try await SupportMail(database: database, now: now).toRequester(ticket, subject: "[#\(ticket.number)] Waiting for your reply: \(ticket.subject)",
+                try await SupportMail(database: database, now: now, settings: settings).toRequester(ticket, subject: "[#\(ticket.number)] Waiting for your reply: \(ticket.subject)",
                                                                                  body: PendingFollowUp.reminderText)
             } else {
                 try await TicketComment(ticket: ticket.number, authorSID: TicketActor.system.sid, authorName: TicketActor.system.name, staff: true,
@@ -426,6 +431,9 @@ struct Tickets {
         }
         try await ticket.save(on: database)
         try await event(ticket, actor, "status", "Status \(previous.rawValue) → \(next.rawValue): \(reason)", isPublic: true)
+        if !next.isUnsolved {
+            try await Escalations(database: database, now: now, settings: settings).resolveWithTicket(ticket)
+        }
 
         let (calendar, _) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
         for record in try await targets(of: ticket.number) where record.value.status.isOpen {
@@ -441,7 +449,7 @@ struct Tickets {
             try await save(record, value, ticket)
         }
         if next != .open || previous == .pending || previous == .solved {
-            try await SupportMail(database: database, now: now).toRequester(ticket, subject: "[#\(ticket.number)] Status: \(next.title)",
+            try await SupportMail(database: database, now: now, settings: settings).toRequester(ticket, subject: "[#\(ticket.number)] Status: \(next.title)",
                                                                              body: "Your ticket #\(ticket.number) \"\(ticket.subject)\" is now \(next.title.lowercased()) (\(reason)).")
         }
     }
@@ -472,12 +480,23 @@ struct Tickets {
         try await record.save(on: database)
         if before.status != value.status, !value.status.isOpen {
             try await event(ticket, .system, "sla_\(value.status.rawValue)", "\(value.metric.title) \(value.status.rawValue).", isPublic: false)
+            try await ReportLedger(database: database, now: now).targetEnded(ticket, achieved: value.status == .achieved, at: value.endedAt ?? now)
         }
     }
 
+    /// SUP-16: the first public staff reply is measured once, by whoever claims it first.
+    private func recordFirstResponse(_ ticket: Ticket) async throws {
+        let claimed = try await database.sql.raw("""
+            UPDATE tickets SET first_response_at = \(bind: now) WHERE number = \(bind: ticket.number) AND first_response_at IS NULL RETURNING number
+            """).all()
+        guard !claimed.isEmpty else { return }
+        ticket.firstResponseAt = now
+        let (calendar, _) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
+        try await ReportLedger(database: database, now: now).firstResponse(ticket, at: now, businessMinutes: calendar.businessMinutes(from: ticket.createdAt, to: now))
+    }
+
     private func event(_ ticket: Ticket, _ actor: TicketActor, _ action: String, _ detail: String, isPublic: Bool) async throws {
-        try await TicketEvent(ticket: ticket.number, actorSID: actor.sid, actorName: actor.name, action: action,
-                              detail: String(detail.prefix(2000)), isPublic: isPublic, at: now).create(on: database)
+        try await TicketLog(database: database, now: now).event(ticket, actor, action, detail, isPublic: isPublic)
     }
 
     static func text(_ value: String, field: String) throws(DomainError) -> String {
@@ -494,9 +513,9 @@ struct Tickets {
         return trimmed
     }
 
-    static func reason(_ value: String) throws(DomainError) -> String {
+    static func reason(_ value: String, field: String = "reason") throws(DomainError) -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw DomainError(.invalidParameter, "reason: say why; it is recorded in the ticket's history.") }
+        guard !trimmed.isEmpty else { throw DomainError(.invalidParameter, "\(field): say why; it is recorded in the ticket's history.") }
         return String(trimmed.prefix(500))
     }
 
@@ -526,17 +545,5 @@ extension JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return encoder
-    }
-}
-
-/// Mail about tickets.
-struct SupportMail {
-    let database: any Database
-    let now: Date
-
-    func toRequester(_ ticket: Ticket, subject: String, body: String) async throws {
-        guard !ticket.requesterEmail.isEmpty else { return }
-        try await Outbox(database: database, now: now).enqueue(to: ticket.requesterEmail, subject: String(subject.prefix(200)),
-                                                               body: body + "\n\nSee the ticket in your console: /console/support/tickets/\(ticket.number)", kind: "support_ticket")
     }
 }

@@ -84,7 +84,7 @@ struct TrustPolicies {
                     subject: String(TrustRequestPolicy.ticketSubject(checkedTopic, accountName: account.friendlyName).prefix(Tickets.maximumSubject)),
                     description: TrustRequestPolicy.ticketDescription(checkedTopic, amount: request.amount, startsOn: request.startsOn, endsOn: request.endsOn, reason: reason),
                     priority: String(TicketPriority.generalIssue.rawValue), intake: IntakeForm(product: .messaging), trustTopic: checkedTopic)
-                request.ticketNumber = try await Tickets(database: db, now: now).open(ticket, about: account, by: actor).ticket.number
+                request.ticketNumber = try await Tickets(database: db, now: now, settings: supportSettings).open(ticket, about: account, by: actor).ticket.number
             }
             try await request.create(on: db)
         }
@@ -209,6 +209,10 @@ struct TrustPolicies {
         try await scores(on: db).refresh(account, source: "override:\(staff)")
     }
 
+    /// Ticket mail of trust requests: TrustPolicies knows the public URL (absolute links) but
+    /// not the inbound-mail settings, so these mails carry no Reply-To token.
+    private var supportSettings: SupportSettings { SupportSettings(publicURL: scores.publicURL, replyToken: nil) }
+
     private func scores(on db: any Database) -> TrustScores {
         TrustScores(database: db, now: now, rule: scores.rule, publicURL: scores.publicURL)
     }
@@ -217,10 +221,10 @@ struct TrustPolicies {
     /// the ticket is solved with the decision as the reason in its history. A ticket closed
     /// meanwhile can't take replies: the requester gets the decision by mail instead.
     private func tellOnTicket(_ number: Int, reply: String, status: TrustRequestStatus, actor: TicketActor, on db: any Database) async throws {
-        let tickets = Tickets(database: db, now: now)
+        let tickets = Tickets(database: db, now: now, settings: supportSettings)
         let ticket = try await tickets.find(number)
         guard ticket.ticketStatus != .closed else {
-            try await SupportMail(database: db, now: now).toRequester(ticket, subject: "[#\(ticket.number)] Decision: \(ticket.subject)", body: reply)
+            try await SupportMail(database: db, now: now, settings: supportSettings).toRequester(ticket, subject: "[#\(ticket.number)] Decision: \(ticket.subject)", body: reply)
             return
         }
         try await tickets.reply(to: ticket, by: actor, body: reply, isPublic: true)

@@ -1,0 +1,174 @@
+import Fluent
+import Foundation
+import Synchronization
+import TrustDeskCore
+import Vapor
+
+/// What the support line needs to answer a call, held in memory on each node (SUP-10): PINs (as
+/// keyed hashes) to organisations, the people who can be rung with their calendars and phones,
+/// the support numbers, and recent wrong PINs per caller. A call's webhooks then touch no
+/// database except to record a wrong PIN. The snapshot is reloaded when it is older than two
+/// seconds (so a change on another node shows within that), and at once after a change on this
+/// node. Call log updates are journaled and written in batches every second.
+final class VoiceDesk: Sendable {
+    struct Person: Sendable {
+        let sid: String
+        let name: String
+        let phone: String?
+        let calendar: BusinessCalendar?
+        let available: Bool
+        let group: String
+
+        var candidate: PhoneCandidate? {
+            calendar.map { PhoneCandidate(person: RoutingCandidate(id: sid, name: name, calendar: $0, available: available, openTickets: 0), phone: phone) }
+        }
+    }
+
+    struct Organisation: Sendable {
+        let sid: String
+        let primaryTAM: String?
+        let secondaryTAM: String?
+    }
+
+    struct Snapshot: Sendable {
+        let loadedAt: Date
+        let organisationsByPIN: [String: Organisation]
+        let organisations: [String: Organisation]
+        let people: [String: Person]
+        let lines: Set<String>
+        /// Throttle key -> wrong PINs in the window when loaded.
+        let failures: [String: [Date]]
+
+        /// SUP-10's plan for an organisation's call at `now`.
+        func plan(for organisation: Organisation, at now: Date) -> VoiceRouting.Plan {
+            let pool = people.values.filter { $0.group == SupportGroup.pse }.compactMap(\.candidate)
+            return VoiceRouting.plan(primary: organisation.primaryTAM.flatMap { people[$0]?.candidate },
+                                     secondary: organisation.secondaryTAM.flatMap { people[$0]?.candidate }, pool: pool, at: now)
+        }
+    }
+
+    static let freshFor: TimeInterval = 2
+
+    private struct State {
+        var snapshot: Snapshot?
+        var loading: Task<Snapshot, any Error>?
+        /// Wrong PINs this node recorded since its snapshot loaded.
+        var localFailures: [String: [Date]] = [:]
+        var journal: [String: CallLogUpdate] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// The current snapshot, loading it (once, however many requests wait) when stale.
+    func snapshot(now: Date, load: @escaping @Sendable () async throws -> Snapshot) async throws -> Snapshot {
+        let (cached, task) = state.withLock { state -> (Snapshot?, Task<Snapshot, any Error>?) in
+            if let snapshot = state.snapshot, abs(now.timeIntervalSince(snapshot.loadedAt)) < Self.freshFor { return (snapshot, nil) }
+            if let loading = state.loading { return (nil, loading) }
+            let loading = Task { try await load() }
+            state.loading = loading
+            return (nil, loading)
+        }
+        if let cached { return cached }
+        guard let task else { throw DomainError(.internalError, "The voice desk could not load.") }
+        do {
+            let loaded = try await task.value
+            state.withLock { state in
+                state.loading = nil
+                if (state.snapshot?.loadedAt ?? .distantPast) <= loaded.loadedAt {
+                    state.snapshot = loaded
+                    state.localFailures = state.localFailures.compactMapValues { times in
+                        let kept = times.filter { $0 >= loaded.loadedAt.addingTimeInterval(-1) }
+                        return kept.isEmpty ? nil : kept
+                    }
+                }
+            }
+            return loaded
+        } catch {
+            state.withLock { $0.loading = nil }
+            throw error
+        }
+    }
+
+    /// Forget the snapshot: the next call reloads it (after a change on this node).
+    func invalidate() {
+        state.withLock { $0.snapshot = nil }
+    }
+
+    /// Wrong PINs of `key`: the snapshot's and this node's since. Near a reload a failure may
+    /// count twice, which only blocks sooner (SEC-2).
+    func failures(_ key: String, in snapshot: Snapshot) -> [Date] {
+        (snapshot.failures[key] ?? []) + state.withLock { $0.localFailures[key] ?? [] }
+    }
+
+    func noteFailure(_ key: String, at time: Date) {
+        state.withLock { $0.localFailures[key, default: []].append(time) }
+    }
+
+    // MARK: Call log journal
+
+    func record(_ update: CallLogUpdate) {
+        state.withLock { state in
+            if var existing = state.journal[update.callSID] {
+                existing.merge(update)
+                state.journal[update.callSID] = existing
+            } else {
+                state.journal[update.callSID] = update
+            }
+        }
+    }
+
+    func takeJournal() -> [CallLogUpdate] {
+        state.withLock { state in
+            defer { state.journal = [:] }
+            return Array(state.journal.values)
+        }
+    }
+
+    /// Writes the journal; a batch that fails is put back for the next pass.
+    func flush(on database: any Database) async throws {
+        let updates = takeJournal()
+        guard !updates.isEmpty else { return }
+        do {
+            try await CallLog(database: database).write(updates)
+        } catch {
+            for update in updates { record(update) }
+            throw error
+        }
+    }
+}
+
+extension Application {
+    private struct VoiceDeskKey: StorageKey { typealias Value = VoiceDesk }
+
+    var voiceDesk: VoiceDesk {
+        if let desk = storage[VoiceDeskKey.self] { return desk }
+        let desk = VoiceDesk()
+        storage[VoiceDeskKey.self] = desk
+        return desk
+    }
+}
+
+/// Flushes this node's call log journal every second and once more when the node stops.
+final class VoiceMaintenanceLoop: NodeBackgroundWork, Sendable {
+    private let loop = BackgroundLoop()
+
+    func didBoot(_ application: Application) throws {
+        let logger = Logger(label: "trustdesk.voice")
+        loop.start(every: 1) {
+            do {
+                try await application.voiceDesk.flush(on: application.db)
+            } catch {
+                logger.error("call log flush failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        await loop.stop()
+        do {
+            try await application.voiceDesk.flush(on: application.db)
+        } catch {
+            application.logger.error("call log flush at shutdown failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+}
