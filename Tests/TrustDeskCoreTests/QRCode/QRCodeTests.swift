@@ -82,6 +82,26 @@ struct QRCodeTests {
         }
     }
 
+    @Test("ACC-8: the SVG has a 4-module quiet zone, crisp edges, an escaped title and accessible name, and one unit square per dark module")
+    func svg() throws {
+        let code = try QRCode(text: "otpauth://totp/TrustDesk%3Aana?secret=JBSWY3DPEHPK3PXP")
+        let svg = code.svg(label: #"Scan <me> & "you'll" see"#, moduleSize: 5)
+        let side = code.size + 8
+        #expect(svg.hasPrefix(#"<svg xmlns="http://www.w3.org/2000/svg" class="qr-code" role="img" aria-label="Scan &lt;me&gt; &amp; &quot;you&apos;ll&quot; see" "#))
+        #expect(svg.contains(#"width="\#(side * 5)" height="\#(side * 5)" viewBox="0 0 \#(side) \#(side)" shape-rendering="crispEdges">"#))
+        #expect(svg.contains("<title>Scan &lt;me&gt; &amp; &quot;you&apos;ll&quot; see</title>"))
+        #expect(svg.contains(#"<rect width="\#(side)" height="\#(side)" fill="white"/>"#))
+        #expect(svg.hasSuffix("</svg>"))
+        // Each run `M x y h n v1 h-n z` covers n modules of one row, all inside the quiet zone.
+        let path = try #require(svg.split(separator: #"d=""#).last?.split(separator: "\"").first)
+        let runs = path.split(separator: "M").map { step in
+            step.split(whereSeparator: { !$0.isNumber }).prefix(3).compactMap { Int($0) }
+        }
+        #expect(runs.allSatisfy { $0.count == 3 && $0[0] >= 4 && $0[1] >= 4 && $0[0] + $0[2] <= code.size + 4 && $0[1] < code.size + 4 })
+        let darkModules = (0..<code.size).reduce(0) { total, y in total + (0..<code.size).count { code.isDark(x: $0, y: y) } }
+        #expect(runs.reduce(0) { $0 + $1[2] } == darkModules)
+    }
+
     @Test("ACC-8: a format word survives three flipped bits, and format words differ in at least 7")
     func formatWordsCorrectErrors() {
         let words = (0..<8).map { QRFormatInformation.formatBits(mask: $0) }
