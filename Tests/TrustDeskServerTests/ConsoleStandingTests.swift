@@ -21,7 +21,8 @@ struct ConsoleStandingTests {
         case .dormant: return StandingDecision(to: .dormant, reason: .dormancy, decider: .rule(StandingRule.dormancy))
         case .terminated: return StandingDecision(to: .terminated, reason: .nonPayment, decider: .rule(StandingRule.nonPayment))
         case .banned: return StandingDecision(to: .banned, reason: .ban, decider: lead,
-                                              justification: "A phishing campaign was confirmed by the abuse desk.", evidence: "abuse report 4711")
+                                              justification: "A phishing campaign was confirmed by the abuse desk.", evidence: "abuse report 4711",
+                                              confirmation: "Restricted Inc")
         case .closed: return StandingDecision(to: .closed, reason: .vettingRejected, decider: .rule(StandingRule.signupVetting))
         }
     }

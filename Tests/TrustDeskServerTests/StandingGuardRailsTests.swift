@@ -87,7 +87,7 @@ struct StandingGuardRailsPageTests {
             #expect(refused.text.contains(#"<p class="field-error" id="action-error">choose the change to make.</p>"#))
             #expect(refused.text.contains(#"id="justification-error""#))
             #expect(refused.text.contains(#"aria-describedby="action-error" aria-invalid="true""#))
-            #expect(refused.text.contains("2 problems need your attention."))
+            #expect(refused.text.contains("2 problems need your attention:"))
             #expect(try await target.standings(app) == ["active", "active", "active"])
             #expect(try await target.recordCount(app) == 0)
         }
