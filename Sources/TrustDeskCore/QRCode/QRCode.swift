@@ -21,20 +21,14 @@ public struct QRCode: Sendable, Equatable {
     }
 
     public init(bytes: [UInt8]) throws(DomainError) {
-        try self.init(bytes: bytes, forcedMask: nil)
-    }
-
-    /// `forcedMask` skips the penalty choice, for tests that check one mask's layout.
-    init(bytes: [UInt8], forcedMask: Int?) throws(DomainError) {
         guard let version = QRVersion.smallest(holding: bytes.count) else {
             throw DomainError(.invalidParameter, "A QR code at error correction level M holds at most \(Self.maximumByteCount) bytes (version 10); this text has \(bytes.count).")
         }
         var base = QRMatrix(version: version)
         base.place(Self.codewords(bytes, version: version))
-        let candidates = forcedMask.map { [$0] } ?? Array(0..<8)
-        var chosen = Self.masked(base, with: candidates[0])
+        var chosen = Self.masked(base, with: 0)
         // Ties go to the lower mask number, as in the reference encoders.
-        for mask in candidates.dropFirst() {
+        for mask in 1..<8 {
             let candidate = Self.masked(base, with: mask)
             if candidate.penalty < chosen.penalty { chosen = candidate }
         }
