@@ -127,7 +127,7 @@ struct EnrolmentPageTests {
         }
     }
 
-    @Test("SEC-5: the copy script comes from our own origin, and no page runs an inline script")
+    @Test("SEC-5: the copy script comes from our own origin, only pages with a secret load it, and none runs an inline script")
     func copyScript() async throws {
         try await withTrustDesk { app in
             let script = try await app.testing().sendRequest(.GET, "/scripts/copy.js")
@@ -135,12 +135,15 @@ struct EnrolmentPageTests {
             #expect(script.headers.contentType?.description.hasPrefix("text/javascript") == true)
             #expect(script.text.contains("data-copy"))
 
-            let (_, page) = try await Self.startEnrolment(app)
+            let (browser, page) = try await Self.startEnrolment(app)
             let policy = try #require(page.headers.first(name: "Content-Security-Policy"))
             #expect(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"))
-            #expect(page.text.contains(#"<script src="/scripts/copy.js" defer></script>"#))
             let scripts = page.text.components(separatedBy: "<script").dropFirst()
+            #expect(scripts.count == 1 && page.text.contains(#"<script src="/scripts/copy.js" defer></script>"#))
             #expect(scripts.allSatisfy { $0.hasPrefix(#" src="/"#) }, "every script is a file from our origin")
+            let withoutSecret = try await browser.get("/security")
+            #expect(withoutSecret.text.contains(#"id="totp-start-form""#) && oneTimeSecret("totp-secret", in: withoutSecret.text) == nil)
+            #expect(!withoutSecret.text.contains("<script"))
         }
     }
 }

@@ -2,7 +2,8 @@
 /// a hash, SEC-1), a TOTP secret being enrolled or fresh recovery codes (ACC-8). Every page
 /// shows one the same way, through `platform/one-time-secret.leaf`: a read-only field that a
 /// person can select and copy by hand, a copy button that `/scripts/copy.js` reveals and runs
-/// (the page works without it), and a warning that it won't be shown again.
+/// (the page works without it; only pages with a secret load it), and a warning that it won't
+/// be shown again.
 struct OneTimeSecretView: Encodable {
     /// The field's `id`: its label, the copy button and tests find it by this.
     let id: String

@@ -1,7 +1,8 @@
 // Copy buttons for secrets a page shows once (platform/one-time-secret.leaf). The page works
 // without this script: the field is read-only and its text can be selected and copied by hand.
 // The script only reveals each field's button and copies on a click, saying so in the field's
-// status line for screen readers too.
+// status line for screen readers too. Only pages with such a secret load it, once per secret, so
+// it enhances each button once.
 (function () {
   "use strict";
 
@@ -32,9 +33,10 @@
   }
 
   function enhance() {
-    var buttons = document.querySelectorAll("button[data-copy]");
+    var buttons = document.querySelectorAll("button[data-copy]:not([data-copy-ready])");
     for (var i = 0; i < buttons.length; i++) {
       var button = buttons[i];
+      button.setAttribute("data-copy-ready", "");
       button.hidden = false;
       button.addEventListener("click", function (event) { copy(event.currentTarget); });
     }
