@@ -142,6 +142,11 @@ def text(drv, selector):
     return wait_for(drv, selector).text.strip()
 
 
+def value(drv, selector):
+    """The value of a form control, such as the read-only field of a secret shown once."""
+    return (wait_for(drv, selector).get_attribute("value") or "").strip()
+
+
 def sign_in(drv, base_url, username, password):
     drv.get(base_url + "/signin")
     fill(drv, "#signin-form", username=username, password=password)
@@ -180,13 +185,13 @@ def test_acc3_acc7_acc8_browser_signup_totp_and_api_key(driver, base_url, data_d
     drv.get(base_url + "/security")
     assert text(drv, "#two-factor-status").lower() == "disabled"
     click(drv, "#totp-start-submit")
-    secret = re.sub(r"\s+", "", text(drv, "#totp-secret"))
+    secret = re.sub(r"\s+", "", value(drv, "#totp-secret"))
     assert re.fullmatch(r"[A-Z2-7]{16,}=*", secret), secret
     code = fresh_totp(secret)
     fill(drv, "#totp-confirm-form", code=code)
     click(drv, "#totp-confirm-submit")
     wait_for(drv, "#recovery-codes")
-    recovery = [li.text.strip() for li in drv.find_elements(*_by_css("#recovery-codes li"))]
+    recovery = value(drv, "#recovery-codes").split()
     assert recovery and all(recovery), recovery
     enrol_step = mark_totp_used(secret)
     drv.get(base_url + "/security")
@@ -206,7 +211,7 @@ def test_acc3_acc7_acc8_browser_signup_totp_and_api_key(driver, base_url, data_d
     drv.get(f"{base_url}/console/accounts/{account_sid}/credentials")
     fill(drv, "#key-form", friendly_name="Browser key")
     click(drv, "#key-submit")
-    key_sid, key_secret = text(drv, "#key-sid"), text(drv, "#key-secret")
+    key_sid, key_secret = text(drv, "#key-sid"), value(drv, "#key-secret")
     assert KEY_SID_RE.match(key_sid), key_sid
     assert key_secret
 

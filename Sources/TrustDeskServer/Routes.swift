@@ -4,6 +4,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     app.get("openapi.yaml", use: OpenAPIDocument.serve)
     app.get("styles.css", use: Stylesheet.serve)
+    app.get("scripts", "copy.js", use: Scripts.serveCopy)
 
     // The JSON API: HTTP Basic on every route, no cookies, no CSRF.
     let api = app.grouped("v1").grouped(APICredentialAuthenticator())

@@ -105,7 +105,7 @@ struct AccountsAPITests {
             _ = try await browser.signIn("ines")
             try await browser.get("/console/accounts/\(customer.account.sid)/credentials")
             let created = try await browser.post("/console/accounts/\(customer.account.sid)/tokens/secondary")
-            let secondary = try #require(capture(#"id="new-token"[^>]*>(tdat_[A-Za-z0-9]+)<"#, in: created.text))
+            let secondary = try #require(oneTimeSecret("new-token", in: created.text))
             try await browser.post("/console/accounts/\(customer.account.sid)/tokens/promote")
             let path = "/v1/Accounts/\(customer.account.sid)"
             #expect(try await app.testing().sendRequest(.GET, path, headers: TestData.basic(customer.account.sid, secondary)).status == .ok)

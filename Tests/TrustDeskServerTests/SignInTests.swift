@@ -73,11 +73,11 @@ struct SignInTests {
     static func enrol(_ browser: Browser, app: Application) async throws -> (secret: [UInt8], codes: [String]) {
         try await browser.get("/security")
         let start = try await browser.post("/security/two-factor/start")
-        let base32 = try #require(capture(#"id="totp-secret"[^>]*>([A-Z2-7]+)<"#, in: start.text))
+        let base32 = try #require(oneTimeSecret("totp-secret", in: start.text))
         let secret = try #require(Base32.decode(base32))
         let confirmed = try await browser.post("/security/two-factor/confirm", ["code": TestData.code(app, secret: secret)])
         #expect(confirmed.status == .ok)
-        let codes = confirmed.text.components(separatedBy: "<li><code>").dropFirst().compactMap { $0.components(separatedBy: "</code>").first }
+        let codes = try #require(oneTimeSecret("recovery-codes", in: confirmed.text)).split(separator: "\n").map(String.init)
         return (secret, codes)
     }
 

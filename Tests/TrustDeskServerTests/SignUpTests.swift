@@ -47,7 +47,7 @@ struct SignUpTests {
             let created = try await browser.post("/signup/confirm", ["token": token])
             #expect(created.status == .ok)
             let sid = try #require(capture(#"id="account-sid">(AC[0-9a-f]{32})<"#, in: created.text))
-            let authToken = try #require(capture(#"id="auth-token"[^>]*>(tdat_[A-Za-z0-9]+)<"#, in: created.text))
+            let authToken = try #require(oneTimeSecret("auth-token", in: created.text))
             let account = try #require(try await Account.find(sid, on: app.db))
             #expect(account.friendlyName == "Noor Labs")
             #expect(account.primaryTokenHash == Secrets.hash(authToken))

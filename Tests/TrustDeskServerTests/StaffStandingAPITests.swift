@@ -32,7 +32,7 @@ struct StaffStandingAPITests {
             try await browser.get("/staff/api-keys")
             let created = try await browser.post("/staff/api-keys", ["friendly_name": "Review script"])
             let sid = try #require(capture(#"id="new-key-sid">([^<]+)<"#, in: created.text))
-            let secret = try #require(capture(#"id="new-key-secret">([^<]+)<"#, in: created.text))
+            let secret = try #require(oneTimeSecret("new-key-secret", in: created.text))
             #expect(sid.hasPrefix("SA") && secret.hasPrefix("tdsa_"))
             let stored = try #require(try await StaffAPIKey.find(sid, on: app.db))
             #expect(stored.secretHash != secret && stored.secretHash == Secrets.hash(secret))

@@ -131,7 +131,7 @@ struct TeammateTests {
             try await browser.get("/console/accounts/\(owner.account.sid)")
             let created = try await browser.post("/console/accounts/\(owner.account.sid)/subaccounts", ["friendly_name": "Pia EU"])
             let subSID = try #require(capture(#"id="new-subaccount-sid">(AC[0-9a-f]{32})<"#, in: created.text))
-            let token = try #require(capture(#"id="new-subaccount-token"[^>]*>(tdat_[A-Za-z0-9]+)<"#, in: created.text))
+            let token = try #require(oneTimeSecret("new-subaccount-token", in: created.text))
             let sub = try #require(try await Account.find(subSID, on: app.db))
             #expect(sub.ownerAccountSID == owner.account.sid)
             #expect(sub.primaryTokenHash == Secrets.hash(token))

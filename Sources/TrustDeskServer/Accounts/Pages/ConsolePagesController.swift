@@ -86,7 +86,7 @@ struct ConsolePagesController: RouteCollection {
         let accountSid: String
         let accountName: String
         let username: String
-        let authToken: String
+        let authToken: OneTimeSecretView
     }
 
     /// A signed-in user creates another account at once: their address is already confirmed
@@ -103,7 +103,8 @@ struct ConsolePagesController: RouteCollection {
             try await Accounts(database: db, now: request.now).createAccount(named: name, owner: session.user)
         }
         return try await request.page("accounts/account-created", title: "Your account is ready",
-                                      CreatedBody(accountSid: account.sid, accountName: account.friendlyName, username: session.user.username, authToken: token))
+                                      CreatedBody(accountSid: account.sid, accountName: account.friendlyName, username: session.user.username,
+                                                  authToken: .authToken(token, id: "auth-token", label: "Primary auth token")))
     }
 
     struct OverviewBody: Encodable {
@@ -122,7 +123,7 @@ struct ConsolePagesController: RouteCollection {
 
     struct CreatedSubaccountView: Encodable {
         let sid: String
-        let authToken: String
+        let authToken: OneTimeSecretView
     }
 
     private func overviewBody(_ request: Request, _ context: ConsoleAccount) async throws -> OverviewBody {
@@ -154,7 +155,7 @@ struct ConsolePagesController: RouteCollection {
             return try await request.page("console/account", title: context.account.friendlyName, body, form: form, errors: errors)
         }
         let (sub, token) = created
-        body.createdSubaccount = CreatedSubaccountView(sid: sub.sid, authToken: token)
+        body.createdSubaccount = CreatedSubaccountView(sid: sub.sid, authToken: .authToken(token, id: "new-subaccount-token", label: "Auth token of \(sub.friendlyName)"))
         return try await request.page("console/account", title: context.account.friendlyName, body,
                                       notice: "Subaccount \(sub.friendlyName) created. Copy its auth token now: it is shown only once.")
     }
@@ -167,7 +168,7 @@ struct ConsolePagesController: RouteCollection {
         let primaryCreated: String
         let secondaryHint: String?
         let keys: [KeyRowView]
-        var newToken: String?
+        var newToken: OneTimeSecretView?
         var newKey: NewKeyView?
     }
 
@@ -179,7 +180,7 @@ struct ConsolePagesController: RouteCollection {
 
     struct NewKeyView: Encodable {
         let sid: String
-        let secret: String
+        let secret: OneTimeSecretView
         let friendlyName: String
     }
 
@@ -215,7 +216,7 @@ struct ConsolePagesController: RouteCollection {
         }
         let (key, secret) = created
         return try await credentialsPage(request, context, notice: "API key created. Copy the secret now: it is shown only once.") {
-            $0.newKey = NewKeyView(sid: key.sid, secret: secret, friendlyName: key.friendlyName)
+            $0.newKey = NewKeyView(sid: key.sid, secret: .keySecret(secret, id: "key-secret"), friendlyName: key.friendlyName)
         }
     }
 
@@ -230,7 +231,7 @@ struct ConsolePagesController: RouteCollection {
         let context = try await request.consoleAccount(for: .manageCredentials)
         let token = try await Credentials(database: request.db, now: request.now).createSecondaryToken(for: context.account)
         return try await credentialsPage(request, context, notice: "Secondary auth token created. Copy it now: it is shown only once.") {
-            $0.newToken = token
+            $0.newToken = .authToken(token, id: "new-token", label: "New secondary auth token")
         }
     }
 

@@ -85,7 +85,7 @@ struct PublicPagesController: RouteCollection {
         let accountSid: String
         let accountName: String
         let username: String
-        let authToken: String
+        let authToken: OneTimeSecretView
     }
 
     func confirm(request: Request) async throws -> Response {
@@ -94,7 +94,8 @@ struct PublicPagesController: RouteCollection {
                                                                  vettingPolicy: config(request).vettingPolicy).confirm(token: token)
         request.logger.info("account created", metadata: ["account_sid": "\(account.sid)", "user_sid": "\(user.sid)"])
         return try await request.page("accounts/account-created", title: "Your account is ready",
-                                      AccountCreatedBody(accountSid: account.sid, accountName: account.friendlyName, username: user.username, authToken: authToken))
+                                      AccountCreatedBody(accountSid: account.sid, accountName: account.friendlyName, username: user.username,
+                                                         authToken: .authToken(authToken, id: "auth-token", label: "Primary auth token")))
     }
 
     // MARK: Sign-in (ACC-8, SEC-2)

@@ -19,9 +19,18 @@ struct SecurityPagesController: RouteCollection {
         let mandatory: Bool
         let mustEnrol: Bool
         let recoveryCodesLeft: Int
-        var secret: String?
-        var provisioningURI: String?
-        var recoveryCodes: [String]?
+        var enrolment: EnrolmentView?
+        var recoveryCodes: OneTimeSecretView?
+    }
+
+    /// What an authenticator app needs, three ways: the QR code to scan, the secret key to
+    /// type, and the `otpauth://` link to open on the phone itself.
+    struct EnrolmentView: Encodable {
+        let secret: OneTimeSecretView
+        let provisioningURI: String
+        /// Inline SVG from `QRCode.svg`, which escapes every text it writes; nil if the URI
+        /// does not fit a QR code, and the page then offers the key and the link only.
+        let qrCode: String?
     }
 
     private func session(_ request: Request) throws -> BrowserSession {
@@ -33,6 +42,19 @@ struct SecurityPagesController: RouteCollection {
         let left = try await TwoFactor(database: request.db, now: request.now, box: request.application.secretBox).remainingRecoveryCodes(for: user)
         return SecurityBody(twoFactorEnabled: user.twoFactorEnabled, mandatory: user.isStaff,
                             mustEnrol: user.isStaff && !user.twoFactorEnabled, recoveryCodesLeft: left)
+    }
+
+    private func enrolment(_ request: Request, _ totp: TrustDeskCore.TOTP, user: User) -> EnrolmentView {
+        let uri = totp.provisioningURI(issuer: "TrustDesk", account: user.username)
+        var qrCode: String?
+        do {
+            qrCode = try QRCode(text: uri).svg(label: "QR code to scan with your authenticator app. It holds the secret key shown below.")
+        } catch {
+            // A username is at most 64 characters, so the URI always fits; should that change,
+            // the key and the link still work.
+            request.logger.warning("enrolment URI does not fit a QR code", metadata: ["user_sid": "\(user.sid)", "error": "\(error)"])
+        }
+        return EnrolmentView(secret: .totpSecret(Base32.encode(totp.secret)), provisioningURI: uri, qrCode: qrCode)
     }
 
     func show(request: Request) async throws -> Response {
@@ -49,8 +71,7 @@ struct SecurityPagesController: RouteCollection {
         }
         let totp = try await TwoFactor(database: request.db, now: request.now, box: request.application.secretBox).start(for: user)
         var page = try await body(request, user: user)
-        page.secret = Base32.encode(totp.secret)
-        page.provisioningURI = totp.provisioningURI(issuer: "TrustDesk", account: user.username)
+        page.enrolment = enrolment(request, totp, user: user)
         return try await request.page("accounts/security", title: "Set up two-factor authentication", page)
     }
 
@@ -61,14 +82,13 @@ struct SecurityPagesController: RouteCollection {
         do {
             let codes = try await twoFactor.confirm(for: user, code: form.text("code"))
             var page = try await body(request, user: user)
-            page.recoveryCodes = codes
+            page.recoveryCodes = .recoveryCodes(codes)
             return try await request.page("accounts/security", title: "Two-factor authentication is on", page,
                                           notice: "Two-factor authentication is on. Save your recovery codes now: they are shown only once.")
         } catch let error as DomainError {
             var page = try await body(request, user: user)
             if let pending = try twoFactor.pending(for: user) {
-                page.secret = Base32.encode(pending.secret)
-                page.provisioningURI = pending.provisioningURI(issuer: "TrustDesk", account: user.username)
+                page.enrolment = enrolment(request, pending, user: user)
             }
             return try await request.page("accounts/security", title: "Set up two-factor authentication", page, form: form, errors: FormErrors(error, field: "code"))
         }

@@ -25,7 +25,7 @@ struct StaffAPIKeysPagesController: RouteCollection {
         let keys: [KeyView]
         let role: String
         var newKeySid: String? = nil
-        var newSecret: String? = nil
+        var newSecret: OneTimeSecretView? = nil
     }
 
     private func staff(_ request: Request) throws -> User {
@@ -62,7 +62,7 @@ struct StaffAPIKeysPagesController: RouteCollection {
         }
         let (key, secret) = created
         body.newKeySid = key.sid
-        body.newSecret = secret
+        body.newSecret = .keySecret(secret, id: "new-key-secret")
         return try await request.page("staff/api-keys", title: "Staff API keys", body,
                                       notice: "Key \(key.sid) created. Copy the secret now: it is shown only once.")
     }
