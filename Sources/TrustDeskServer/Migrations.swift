@@ -53,5 +53,8 @@ enum TrustDeskMigrations {
         BackfillAccountActivity(),
         // 10. Account standing, continued: enforcement guard rails (issue 9, part 3)
         AddDecidedByRoleToEnforcementRecords(),
+        // 11. Progressive Trust, continued: lease holders, reservations and reclaim (issue 15, kill -9)
+        CreateQuotaLeaseHolders(),
+        CreateQuotaLeases(),
     ]
 }
