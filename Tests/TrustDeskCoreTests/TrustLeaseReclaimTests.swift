@@ -60,6 +60,44 @@ struct TrustLeaseReclaimTests {
         #expect(lease.returnedOnReclaim == 50)
     }
 
+    @Test("PT-4: a spent lease is still released (its ledger record must end); an empty one is not")
+    func spentLeaseReleases() throws {
+        let t: Int64 = 1_772_452_800
+        let bucket = QuotaRule.bucket(atSecond: t)
+        var state = AccountAdmission()
+        let empty = state.releaseLease()
+        _ = state.install(granted: 4, bucket: bucket, atSecond: t)
+        while state.decide(atSecond: t) == .admitted {}
+        let spent = state.releaseLease()
+        let again = state.releaseLease()
+        #expect(empty == nil)
+        #expect(spent == AccountAdmission.Release(bucket: bucket, unused: 0, unusedReserved: 0))
+        #expect(again == nil)
+        // The ledger returns nothing for it and forgets the lease.
+        var ledger = QuotaLedger()
+        let grant = ledger.grant(requested: 8, bucket: bucket, limit: 1_000, holder: "a")
+        #expect(grant.granted == 8 && grant.reserved == 2)
+        var holder = AccountAdmission()
+        _ = holder.install(granted: grant.granted, reserved: grant.reserved, bucket: bucket, atSecond: t)
+        spend: while true {
+            switch holder.decide(atSecond: t) {
+            case .admitted: continue spend
+            case .needReservation(let count):
+                let recorded = ledger.reserve(count, holder: "a", bucket: bucket)
+                #expect(recorded)
+                holder.reserve(count, bucket: bucket)
+            default: break spend
+            }
+        }
+        let ended = holder.releaseLease()
+        let release = try #require(ended)
+        #expect(release.unused == 0)
+        let returned = ledger.release(release, holder: "a")
+        #expect(returned == 0)
+        #expect(ledger.leases.isEmpty)
+        #expect(ledger.grantedInWindow(for: bucket) == 8)
+    }
+
     @Test("PT-4: a holder silent for 30 s is gone; one that heartbeat within 30 s is not")
     func holderGone() {
         let now = Date(timeIntervalSince1970: TimeInterval(t))

@@ -178,14 +178,16 @@ public struct AccountAdmission: Sendable, Equatable {
         return releaseLease()
     }
 
-    /// Ends the lease now, whatever its hour (the account's policy changed, or shutdown).
+    /// Ends the lease now, whatever its hour (the account's policy changed, or shutdown). A
+    /// lease that held any units is released even when all were used, so its ledger record ends.
     public mutating func releaseLease() -> Release? {
         let release = Release(bucket: leaseBucket, unused: leaseGranted - leaseUsed, unusedReserved: leaseReserved - leaseUsed)
+        let held = leaseGranted > 0
         leaseGranted = 0
         leaseUsed = 0
         leaseReserved = 0
         refusedUntilOffset = .min
-        return release.unused > 0 ? release : nil
+        return held ? release : nil
     }
 
     public struct Release: Sendable, Equatable {
