@@ -213,26 +213,30 @@ struct AdmissionsAPIController: RouteCollection {
             throw DomainError(.invalidParameter, "outcomes: send from 1 to \(AdmissionBatchBody.maximumItems) outcomes.")
         }
         // Every admission answered with its SID was journaled before its answer (AdmissionJournal).
-        let sql = try request.db.sql
-        var results: [OutcomeResultDTO] = []
-        var accepted = 0
-        for (index, item) in batch.outcomes.enumerated() {
-            func reject(_ error: DomainError) {
-                results.append(OutcomeResultDTO(index: index, messageSid: item.messageSid, accepted: false, errorCode: error.code.rawValue, errorMessage: error.message))
+        // One transaction for the whole report: one commit, not one per outcome.
+        let (results, accepted) = try await request.db.transaction { db -> ([OutcomeResultDTO], Int) in
+            let sql = try db.sql
+            var results: [OutcomeResultDTO] = []
+            var accepted = 0
+            for (index, item) in batch.outcomes.enumerated() {
+                func reject(_ error: DomainError) {
+                    results.append(OutcomeResultDTO(index: index, messageSid: item.messageSid, accepted: false, errorCode: error.code.rawValue, errorMessage: error.message))
+                }
+                guard let raw = item.messageSid else { reject(DomainError(.invalidParameter, "message_sid: required.")); continue }
+                do throws(SIDError) { _ = try SID(parsing: raw, expecting: [.smsMessage, .mmsMessage]) } catch { reject(DomainError(sid: error)); continue }
+                guard let status = item.status.flatMap(MessageOutcome.init(rawValue:)) else {
+                    reject(DomainError(.invalidParameter, "status: use one of \(MessageOutcome.allCases.map(\.rawValue).joined(separator: ", "))."))
+                    continue
+                }
+                let updated = try await sql.raw("""
+                    UPDATE trust_admitted_messages SET outcome = \(bind: status.rawValue), outcome_at = \(bind: request.now)
+                    WHERE message_sid = \(bind: raw) RETURNING message_sid
+                    """).all()
+                guard !updated.isEmpty else { reject(DomainError(.notFound, "message_sid: no admitted message \(raw) (admissions are kept 35 days).")); continue }
+                accepted += 1
+                results.append(OutcomeResultDTO(index: index, messageSid: raw, accepted: true))
             }
-            guard let raw = item.messageSid else { reject(DomainError(.invalidParameter, "message_sid: required.")); continue }
-            do { _ = try SID(parsing: raw, expecting: [.smsMessage, .mmsMessage]) } catch { reject(DomainError(sid: error)); continue }
-            guard let status = item.status.flatMap(MessageOutcome.init(rawValue:)) else {
-                reject(DomainError(.invalidParameter, "status: use one of \(MessageOutcome.allCases.map(\.rawValue).joined(separator: ", "))."))
-                continue
-            }
-            let updated = try await sql.raw("""
-                UPDATE trust_admitted_messages SET outcome = \(bind: status.rawValue), outcome_at = \(bind: request.now)
-                WHERE message_sid = \(bind: raw) RETURNING message_sid
-                """).all()
-            guard !updated.isEmpty else { reject(DomainError(.notFound, "message_sid: no admitted message \(raw) (admissions are kept 35 days).")); continue }
-            accepted += 1
-            results.append(OutcomeResultDTO(index: index, messageSid: raw, accepted: true))
+            return (results, accepted)
         }
         return try encode(OutcomeBatchDTO(accepted: accepted, rejected: results.count - accepted, results: results), status: .ok)
     }
