@@ -462,6 +462,21 @@ def parse_demo_credentials(log_text: str) -> tuple[str, str]:
     return sid.group(1), token.group(1)
 
 
+def wait_until_ready(url: str, process, log_text, seconds: float = 120) -> None:
+    """Polls `url`/readyz until it answers 200. Fails with the end of the server's log
+    (`log_text()`) when the process (a `subprocess.Popen`) exits first or is not ready in time."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        assert process.poll() is None, f"server exited at start:\n{log_text()[-3000:]}"
+        try:
+            if requests.get(url + "/readyz", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"server not ready in {seconds:.0f} s:\n{log_text()[-3000:]}")
+
+
 # ---------------------------------------------------------------------------------------------
 # REST API
 

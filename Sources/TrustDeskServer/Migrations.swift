@@ -91,5 +91,8 @@ enum TrustDeskMigrations {
         AddFirstResponseToTickets(),
         CreateSupportReportDays(),
         CreateSupportBacklogSnapshots(),
+        // 14. Progressive Trust, continued: lease holders, reservations and reclaim (issue 15, kill -9)
+        CreateQuotaLeaseHolders(),
+        CreateQuotaLeases(),
     ]
 }

@@ -73,4 +73,32 @@ struct ConcurrentWritesTests {
         #expect(!SQLStatementKind.isRead(sql: "PRAGMA journal_mode = WAL"))
         #expect(!SQLStatementKind.isRead(sql: "CREATE INDEX i ON t (a)"))
     }
+
+    @Test("STD-8: payments of one invoice sent at the same moment all count (found by the kill -9 soak on PostgreSQL)")
+    func concurrentPayments() async throws {
+        try await withTrustDesk { app in
+            app.trustDeskConfiguration.serviceToken = StandingTestKit.serviceToken
+            let customer = try await TestData.customer(app, "payer", account: "Paying Rockets")
+            let created = try await StandingJobTests.invoice(app, customer.account, reference: "INV-RACE", billRun: "2026-02", due: "2026-03-20", cents: 5_000)
+            #expect(created.status == .created)
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        try await app.testing().sendRequest(.POST, "/v1/Payments", headers: StandingTestKit.service(app),
+                                                            body: ByteBuffer(string: #"{"invoice_reference":"INV-RACE","amount_cents":300}"#)).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == .ok })
+            let invoice = try #require(try await Invoice.query(on: app.db).filter(\.$reference == "INV-RACE").first())
+            #expect(invoice.paidCents == 12 * 300)
+            #expect(invoice.paidAt == nil)
+            // Paying past the amount stops at the amount and marks it paid once.
+            let last = try await app.testing().sendRequest(.POST, "/v1/Payments", headers: StandingTestKit.service(app),
+                                                           body: ByteBuffer(string: #"{"invoice_reference":"INV-RACE","amount_cents":9000}"#))
+            #expect(last.json["paid"] as? Bool == true)
+            #expect(last.json["paid_cents"] as? Int == 5_000)
+        }
+    }
 }

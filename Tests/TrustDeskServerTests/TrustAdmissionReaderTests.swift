@@ -277,6 +277,8 @@ struct TrustAdmissionReaderTests {
         #expect(decisions == [.admitted, .admitted, .admitted, .slow, .slow])
         #expect(desk.decideFast(key, channel: .email, atSecond: second) == .admitted)
         #expect(desk.decideFast(key, channel: .email, atSecond: second + AdmissionDesk.policyTTL) == .slow)
+        // A spent lease still ends, so the ledger's record of it (trust_quota_leases) ends too.
+        #expect(desk.invalidate(sid) == AccountAdmission.Release(bucket: QuotaRule.bucket(atSecond: second), unused: 0))
         #expect(desk.invalidate(sid) == nil)
         #expect(desk.decideFast(key, channel: .email, atSecond: second) == .slow)
     }

@@ -21,9 +21,10 @@ export ACCOUNT TOKEN
 echo "== machine: $(nproc) cores, $(uname -srm); binary $BIN"
 echo "== load: $(uptime)"
 echo "== in-process decisions (one thread; accounts drawn uniformly at random unless skewed)"
-"$BIN" bench-admission --accounts 1 --decisions 50000000
-"$BIN" bench-admission --accounts 100000 --decisions 20000000
-"$BIN" bench-admission --accounts 100000 --decisions 20000000 --pattern skewed
+# DECISIONS overrides the counts (a debug build needs far fewer to measure the same thing).
+"$BIN" bench-admission --accounts 1 --decisions "${DECISIONS:-50000000}"
+"$BIN" bench-admission --accounts 100000 --decisions "${DECISIONS:-20000000}"
+"$BIN" bench-admission --accounts 100000 --decisions "${DECISIONS:-20000000}" --pattern skewed
 
 echo "== HTTP (server on SQLite, 127.0.0.1:$PORT, wrk -t2 -c64 -d$DURATION)"
 env TRUSTDESK_DATA_DIR="$DATA" TRUSTDESK_SERVICE_TOKEN="$TOKEN" LOG_LEVEL=error \
@@ -60,6 +61,15 @@ echo "-- medians: no-op $(median "${NOOP[@]}") req/s, single $(median "${SINGLE[
 echo "-- single/no-op per round (%): ${RATIOS[*]}; median $(median "${RATIOS[@]}") %"
 echo "-- batch of ${BATCH:-1000} (decisions/s = requests/s x ${BATCH:-1000})"
 wrk -t2 -c8 -d"$DURATION" --latency -s bench/admission/batch.lua "http://127.0.0.1:$PORT" | grep -E "Requests/sec|99%|Latency |Non-2xx"
+# With a message SID per admission the journal writes each SID before the answer (one group
+# commit per write of the journal): single and batch again, beside the same no-op baseline.
+echo "-- with message SIDs (the journal writes them before answering)"
+out="$(wrk -t2 -c64 -d"$DURATION" --latency "http://127.0.0.1:$PORT/healthz")"
+echo "-- no-op GET /healthz: $(awk '/Requests\/sec/ {print $2}' <<<"$out") req/s, p99 $(awk '$1 == "99%" {print $2}' <<<"$out")"
+out="$(SID_BATCH=0 wrk -t2 -c64 -d"$DURATION" --latency -s bench/admission/with_sid.lua "http://127.0.0.1:$PORT")"
+echo "-- single admission with SID: $(awk '/Requests\/sec/ {print $2}' <<<"$out") req/s, p50 $(awk '$1 == "50%" {print $2}' <<<"$out"), p99 $(awk '$1 == "99%" {print $2}' <<<"$out")$(grep -E "Non-2xx" <<<"$out" | sed 's/^/, /')"
+echo "-- batch of ${BATCH:-1000} with SIDs"
+SID_BATCH="${BATCH:-1000}" wrk -t2 -c8 -d"$DURATION" --latency -s bench/admission/with_sid.lua "http://127.0.0.1:$PORT" | grep -E "Requests/sec|99%|Latency |Non-2xx"
 
 if [[ -n "$PG_URL" ]]; then
   echo "== naive PostgreSQL row counter (one UPDATE per message, pgbench -c16 -j2 -T10)"

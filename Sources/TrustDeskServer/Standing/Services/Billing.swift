@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import TrustDeskCore
 
@@ -35,17 +36,24 @@ struct Billing {
     }
 
     /// A payment; paying in full marks the invoice paid, which stops warnings and termination.
+    /// Run it in a transaction: the amount is added in one statement (which takes the row's
+    /// lock), so two payments of one invoice at the same moment, on any nodes, both count.
     func pay(_ body: PaymentBody) async throws -> Invoice {
-        guard let invoice = try await Invoice.query(on: database).filter(\.$reference == body.invoiceReference).first() else {
+        guard body.amountCents > 0 else { throw DomainError(.invalidParameter, "amount_cents: a positive whole number of cents.") }
+        let sql = try database.sql
+        let added = try await sql.raw("""
+            UPDATE invoices SET paid_cents = CASE WHEN paid_cents + \(bind: body.amountCents) > amount_cents THEN amount_cents
+                                                  ELSE paid_cents + \(bind: body.amountCents) END
+            WHERE reference = \(bind: body.invoiceReference) RETURNING reference
+            """).all()
+        guard !added.isEmpty, let invoice = try await Invoice.query(on: database).filter(\.$reference == body.invoiceReference).first() else {
             throw DomainError.notFound("invoice")
         }
-        guard body.amountCents > 0 else { throw DomainError(.invalidParameter, "amount_cents: a positive whole number of cents.") }
-        invoice.paidCents = min(invoice.amountCents, invoice.paidCents + body.amountCents)
         if invoice.owedCents == 0, invoice.paidAt == nil {
             invoice.paidAt = now
             invoice.nextCheckAt = nil
+            try await invoice.save(on: database)
         }
-        try await invoice.save(on: database)
         return invoice
     }
 }

@@ -19,49 +19,58 @@ struct AdmissionsAPIController: RouteCollection {
     }
 
     /// An admission that the lease answers is answered on the event loop, without starting a
-    /// task (a task per request was most of what single admission cost over the no-op route);
-    /// anything else continues as a task.
+    /// task (a task per request was most of what single admission cost over the no-op route),
+    /// once its message SID is in the journal; anything else continues as a task.
     @Sendable func admitOneRoute(request: Request) -> EventLoopFuture<Response> {
         do {
-            let (read, answer) = try readSingle(request)
-            if let answer { return request.eventLoop.makeSucceededFuture(answer) }
+            let (read, answer, journaled) = try readSingle(request)
+            if let answer {
+                guard let journaled else { return request.eventLoop.makeSucceededFuture(answer) }
+                return request.application.admissionDesk.journal.written(through: journaled, on: request.eventLoop).map { answer }
+            }
             return request.eventLoop.makeFutureWithTask { try await self.admitOne(read, request: request) }
         } catch {
             return request.eventLoop.makeFailedFuture(error)
         }
     }
 
-    /// Reads a JSON admission from the bytes and answers it at once when the lease can; else
-    /// returns what was read (nil for another media type, which `admitOne` decodes).
-    private func readSingle(_ request: Request) throws -> (AdmissionBody?, Response?) {
+    /// Reads a JSON admission from the bytes and answers it at once when the lease can (with the
+    /// journal entry the answer waits for); else returns what was read (nil for another media
+    /// type, which `admitOne` decodes).
+    private func readSingle(_ request: Request) throws -> (AdmissionBody?, Response?, AdmissionJournal.Mark?) {
         if let type = request.headers.contentType, type.type == "application", type.subType == "json", let buffer = request.body.data, !buffer.isBlank {
             let desk = request.application.admissionDesk, now = request.now, allocator = request.byteBufferAllocator
             let second = Int64(now.timeIntervalSince1970.rounded(.down))
             // One strict pass over the bytes: unknown fields 20007 as `decodeStrict` answers them.
             // The common case is decided and answered from the bytes, as in a batch.
+            var journaled: AdmissionJournal.Mark?
             let (read, answer) = try buffer.withUnsafeReadableBytes { bytes throws(DomainError) -> (AdmissionBody?, ByteBuffer?) in
                 let item: AdmissionItem
                 do { item = try AdmissionBatchReader.readSingle(bytes) } catch { throw Self.malformedSingle }
                 if case .unknownField = item.problem, let error = item.problemError { throw error }
                 guard item.problem == nil else { throw Self.malformedSingle }
-                guard let admitted = Self.admitFast(item, bytes, desk: desk, second: second, now: now) else { return (AdmissionBody(item, in: bytes), nil) }
+                guard let admitted = Self.admitFast(item, bytes, desk: desk, second: second, now: now, journaled: &journaled) else {
+                    return (AdmissionBody(item, in: bytes), nil)
+                }
                 return (nil, AdmissionBatchWriter.admittedObject(admitted, allocator: allocator))
             }
             if let answer {
                 var headers = HTTPHeaders()
                 headers.contentType = .json
-                return (nil, Response(status: .ok, headers: headers, body: .init(buffer: answer)))
+                return (nil, Response(status: .ok, headers: headers, body: .init(buffer: answer)), journaled)
             }
             guard let read else { throw Self.malformedSingle }
-            return (read, nil)
+            return (read, nil, nil)
         }
-        return (nil, nil)
+        return (nil, nil, nil)
     }
 
     func admitOne(_ read: AdmissionBody?, request: Request) async throws -> Response {
         let body = try read ?? request.decodeStrict(AdmissionBody.self)
         let context = request.trustContext
-        let dto = try await decide(body, index: nil, request: request, context: context)
+        var journaled: AdmissionJournal.Mark?
+        let dto = try await decide(body, index: nil, request: request, context: context, journaled: &journaled)
+        if let journaled { try await request.application.admissionDesk.journal.written(through: journaled, on: request.eventLoop) }
         // A cap refusal or a standing refusal is the answer to the question asked; anything
         // else means the request itself was wrong.
         let answers = Set([ErrorCode.messageCapReached.rawValue] + Standing.allCases.compactMap { $0.refusalCode?.rawValue })
@@ -102,11 +111,13 @@ struct AdmissionsAPIController: RouteCollection {
         let desk = request.application.admissionDesk
         let second = Int64(context.now.timeIntervalSince1970.rounded(.down))
         var writer = AdmissionBatchWriter(allocator: request.byteBufferAllocator, items: items.count)
+        // The last journal entry of this batch: the answer waits until it is written.
+        var journaled: AdmissionJournal.Mark?
         for (index, item) in items.enumerated() {
             // The common case (well-formed, unescaped, active account with a lease) is decided
             // and answered from the body's bytes; anything else takes the general path below.
             let answered = body.withUnsafeBytes { bytes in
-                guard let admitted = Self.admitFast(item, bytes, desk: desk, second: second, now: context.now) else { return false }
+                guard let admitted = Self.admitFast(item, bytes, desk: desk, second: second, now: context.now, journaled: &journaled) else { return false }
                 writer.writeAdmitted(index: index, admitted)
                 return true
             }
@@ -115,18 +126,20 @@ struct AdmissionsAPIController: RouteCollection {
             if let problem = item.problemError {
                 writer.write(.error(index: index, body: fields, problem))
             } else {
-                writer.write(try await decide(fields, index: index, request: request, context: context))
+                writer.write(try await decide(fields, index: index, request: request, context: context, journaled: &journaled))
             }
         }
+        if let journaled { try await desk.journal.written(through: journaled, on: request.eventLoop) }
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: .ok, headers: headers, body: .init(buffer: writer.body(allocator: request.byteBufferAllocator)))
     }
 
     /// Admits `item` on the desk's fast path (well-formed and unescaped, an active account with
-    /// a lease): its fields as sent, to answer with; nil when it needs the general path.
+    /// a lease): its fields as sent, to answer with; nil when it needs the general path. A
+    /// message SID goes to the journal, and `journaled` becomes its entry.
     private static func admitFast(_ item: AdmissionItem, _ bytes: UnsafeRawBufferPointer, desk: AdmissionDesk, second: Int64,
-                                  now: Date) -> AdmissionBatchWriter.Admitted? {
+                                  now: Date, journaled: inout AdmissionJournal.Mark?) -> AdmissionBatchWriter.Admitted? {
         guard item.problem == nil,
               case let .text(accountRange, escaped: false) = item.accountSid,
               case let .text(channelRange, escaped: false) = item.channel else { return nil }
@@ -145,7 +158,7 @@ struct AdmissionsAPIController: RouteCollection {
         }
         guard desk.decideFast(key, channel: channel, atSecond: second) == .admitted else { return nil }
         if let message {
-            desk.recordAdmitted(String(decoding: message, as: UTF8.self), String(decoding: account, as: UTF8.self), now: now)
+            journaled = desk.recordAdmitted(String(decoding: message, as: UTF8.self), String(decoding: account, as: UTF8.self), now: now)
         }
         return AdmissionBatchWriter.Admitted(account: account, message: message, channel: channelBytes)
     }
@@ -161,7 +174,8 @@ struct AdmissionsAPIController: RouteCollection {
         return bytes.dropFirst(2).allSatisfy { AccountKey.strictNibble($0).1 == 0 }
     }
 
-    private func decide(_ body: AdmissionBody, index: Int?, request: Request, context: TrustContext) async throws -> AdmissionDTO {
+    private func decide(_ body: AdmissionBody, index: Int?, request: Request, context: TrustContext,
+                        journaled: inout AdmissionJournal.Mark?) async throws -> AdmissionDTO {
         guard let rawAccount = body.accountSid else {
             return .error(index: index, body: body, DomainError(.invalidParameter, "account_sid: required, the sending account's AC SID."))
         }
@@ -174,7 +188,9 @@ struct AdmissionsAPIController: RouteCollection {
         if let message = body.messageSid {
             do { _ = try SID(parsing: message, expecting: [.smsMessage, .mmsMessage]) } catch { return .error(index: index, body: body, DomainError(sid: error)) }
         }
-        switch try await request.application.admissionDesk.admit(account.rawValue, channel: channel, messageSID: body.messageSid, context: context) {
+        let decision = try await request.application.admissionDesk.admit(account.rawValue, channel: channel, messageSID: body.messageSid, context: context)
+        if let mark = decision.journaled { journaled = max(journaled ?? mark, mark) }
+        switch decision.result {
         case .admitted:
             return AdmissionDTO(index: index, body: body, admitted: true)
         case let .refused(limit):
@@ -198,28 +214,31 @@ struct AdmissionsAPIController: RouteCollection {
         guard !batch.outcomes.isEmpty, batch.outcomes.count <= AdmissionBatchBody.maximumItems else {
             throw DomainError(.invalidParameter, "outcomes: send from 1 to \(AdmissionBatchBody.maximumItems) outcomes.")
         }
-        // This node's admissions not yet written are written first, so they can be matched.
-        try await TrustMaintenance.flush(request.application.admissionDesk.takeJournal(), on: request.db, now: request.now)
-        let sql = try request.db.sql
-        var results: [OutcomeResultDTO] = []
-        var accepted = 0
-        for (index, item) in batch.outcomes.enumerated() {
-            func reject(_ error: DomainError) {
-                results.append(OutcomeResultDTO(index: index, messageSid: item.messageSid, accepted: false, errorCode: error.code.rawValue, errorMessage: error.message))
+        // Every admission answered with its SID was journaled before its answer (AdmissionJournal).
+        // One transaction for the whole report: one commit, not one per outcome.
+        let (results, accepted) = try await request.db.transaction { db -> ([OutcomeResultDTO], Int) in
+            let sql = try db.sql
+            var results: [OutcomeResultDTO] = []
+            var accepted = 0
+            for (index, item) in batch.outcomes.enumerated() {
+                func reject(_ error: DomainError) {
+                    results.append(OutcomeResultDTO(index: index, messageSid: item.messageSid, accepted: false, errorCode: error.code.rawValue, errorMessage: error.message))
+                }
+                guard let raw = item.messageSid else { reject(DomainError(.invalidParameter, "message_sid: required.")); continue }
+                do throws(SIDError) { _ = try SID(parsing: raw, expecting: [.smsMessage, .mmsMessage]) } catch { reject(DomainError(sid: error)); continue }
+                guard let status = item.status.flatMap(MessageOutcome.init(rawValue:)) else {
+                    reject(DomainError(.invalidParameter, "status: use one of \(MessageOutcome.allCases.map(\.rawValue).joined(separator: ", "))."))
+                    continue
+                }
+                let updated = try await sql.raw("""
+                    UPDATE trust_admitted_messages SET outcome = \(bind: status.rawValue), outcome_at = \(bind: request.now)
+                    WHERE message_sid = \(bind: raw) RETURNING message_sid
+                    """).all()
+                guard !updated.isEmpty else { reject(DomainError(.notFound, "message_sid: no admitted message \(raw) (admissions are kept 35 days).")); continue }
+                accepted += 1
+                results.append(OutcomeResultDTO(index: index, messageSid: raw, accepted: true))
             }
-            guard let raw = item.messageSid else { reject(DomainError(.invalidParameter, "message_sid: required.")); continue }
-            do { _ = try SID(parsing: raw, expecting: [.smsMessage, .mmsMessage]) } catch { reject(DomainError(sid: error)); continue }
-            guard let status = item.status.flatMap(MessageOutcome.init(rawValue:)) else {
-                reject(DomainError(.invalidParameter, "status: use one of \(MessageOutcome.allCases.map(\.rawValue).joined(separator: ", "))."))
-                continue
-            }
-            let updated = try await sql.raw("""
-                UPDATE trust_admitted_messages SET outcome = \(bind: status.rawValue), outcome_at = \(bind: request.now)
-                WHERE message_sid = \(bind: raw) RETURNING message_sid
-                """).all()
-            guard !updated.isEmpty else { reject(DomainError(.notFound, "message_sid: no admitted message \(raw) (admissions are kept 35 days).")); continue }
-            accepted += 1
-            results.append(OutcomeResultDTO(index: index, messageSid: raw, accepted: true))
+            return (results, accepted)
         }
         return try encode(OutcomeBatchDTO(accepted: accepted, rejected: results.count - accepted, results: results), status: .ok)
     }

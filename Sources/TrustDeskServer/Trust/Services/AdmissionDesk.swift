@@ -17,11 +17,13 @@ enum AdmissionResult: Sendable, Equatable {
 /// Admits SMS from memory: per-account lease state in 64 shards chosen by the account SID's
 /// low bits, each a flat open-addressing table behind its own lock, so that many accounts do
 /// not contend on one lock and a decision touches one cache line (`AdmissionTable`). Only a
-/// spent lease goes to the database (`QuotaLedgerStore`), and an account's standing and
-/// callback are cached for `policyTTL` seconds. One per process.
+/// spent reservation or lease goes to the database (`QuotaLedgerStore`), and an account's
+/// standing and callback are cached for `policyTTL` seconds. One per process; its leases are
+/// recorded under `holder`, so another node can reclaim them if this process dies.
 final class AdmissionDesk: Sendable {
     static let shardCount = 64
     static let policyTTL: Int64 = 2
+    static let refillRounds = 200
 
     struct Policy: Sendable {
         let standing: String
@@ -35,14 +37,15 @@ final class AdmissionDesk: Sendable {
     enum FastDecision: Equatable {
         case admitted
         case refused
-        /// No account state yet, a stale or non-active policy, or a spent lease: take `admit`.
+        /// No account state yet, a stale or non-active policy, or a spent reservation or lease: take `admit`.
         case slow
     }
 
-    /// What admissions leave for the database, written in batches by `flush`.
-    struct Journal {
-        var admitted: [(message: String, account: String, at: Date)] = []
-        var refused: [(message: String?, account: String, url: String, secret: String, at: Date, limit: Int?)] = []
+    /// One admission's answer, and the journal entry to wait for before giving it (a message
+    /// SID to record, or a refusal to call back).
+    struct Decision: Sendable {
+        let result: AdmissionResult
+        let journaled: AdmissionJournal.Mark?
     }
 
     final class Shard: Sendable {
@@ -50,8 +53,20 @@ final class AdmissionDesk: Sendable {
     }
 
     private let shards: [Shard] = (0..<AdmissionDesk.shardCount).map { _ in Shard() }
-    private let journal = Mutex(Journal())
+    let journal: AdmissionJournal
+    /// This process as a lease holder: new at every start, so a restarted node never mistakes
+    /// the leases of the process it replaces for its own.
+    let holder: String
     let lastPolicyPoll = Mutex<Date?>(nil)
+
+    init(holder: String = AdmissionDesk.newHolder(), journal: AdmissionJournal = .detached) {
+        self.holder = holder
+        self.journal = journal
+    }
+
+    static func newHolder() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
 
     /// SIDs are random, so the low bits of the key pick the shard without hashing.
     @inline(__always)
@@ -77,17 +92,16 @@ final class AdmissionDesk: Sendable {
         }
     }
 
-    func admit(_ accountSID: String, channel: MessageChannel, messageSID: String?, context: TrustContext) async throws -> AdmissionResult {
+    func admit(_ accountSID: String, channel: MessageChannel, messageSID: String?, context: TrustContext) async throws -> Decision {
         try await admit(AccountKey(accountSID), accountSID, channel: channel, messageSID: messageSID, context: context)
     }
 
-    func admit(_ key: AccountKey, _ accountSID: String, channel: MessageChannel, messageSID: String?, context: TrustContext) async throws -> AdmissionResult {
+    func admit(_ key: AccountKey, _ accountSID: String, channel: MessageChannel, messageSID: String?, context: TrustContext) async throws -> Decision {
         let now = context.now
         let second = Int64(now.timeIntervalSince1970.rounded(.down))
         let shard = self.shard(key)
         if decideFast(key, channel: channel, atSecond: second) == .admitted {
-            if let messageSID { journal.withLock { $0.admitted.append((messageSID, accountSID, now)) } }
-            return .admitted
+            return Decision(result: .admitted, journaled: messageSID.map { recordAdmitted($0, accountSID, now: now) })
         }
         // The cached policy; a stale one is refreshed by one request while the rest use it.
         let (cached, refresh) = shard.table.withLock { table -> (Policy?, Bool) in
@@ -107,7 +121,7 @@ final class AdmissionDesk: Sendable {
             }
             guard let loaded else {
                 shard.table.withLock { table in table.find(key).map { table.cold[$0].policyRefreshing = false } }
-                return .unknownAccount
+                return Decision(result: .unknownAccount, journaled: nil)
             }
             shard.table.withLock { table in
                 let slot = table.insert(key)
@@ -116,36 +130,41 @@ final class AdmissionDesk: Sendable {
             }
             policy = loaded
         }
-        guard let policy else { return .unknownAccount }
-        guard policy.isActive else { return .notActive(standing: policy.standing) }
-        guard channel.isLimited else { return .admitted }
+        guard let policy else { return Decision(result: .unknownAccount, journaled: nil) }
+        guard policy.isActive else { return Decision(result: .notActive(standing: policy.standing), journaled: nil) }
+        guard channel.isLimited else {
+            return Decision(result: .admitted, journaled: messageSID.map { recordAdmitted($0, accountSID, now: now) })
+        }
 
-        // A spent lease is refilled by one task per account (single flight); every request that
-        // finds the lease spent awaits that task, then decides again.
-        for _ in 0..<20 {
+        // A spent reservation or lease is refilled by one task per account (single flight);
+        // every request that finds it spent awaits that task, then decides again. Each round
+        // some request is admitted or the ledger says "nothing left", so the bound only stops
+        // a request that keeps losing the race under heavy contention.
+        for _ in 0..<Self.refillRounds {
             let decision = shard.table.withLock { table in table[slot: table.insert(key)].admission.decide(atSecond: second) }
+            let refill: @Sendable () async throws -> Void
             switch decision {
             case .admitted:
-                if let messageSID { journal.withLock { $0.admitted.append((messageSID, accountSID, now)) } }
-                return .admitted
+                return Decision(result: .admitted, journaled: messageSID.map { recordAdmitted($0, accountSID, now: now) })
             case .refused:
                 let limit = self.limit(key)
-                recordRefusal(messageSID, accountSID, policy, now, limit)
-                return .refused(limit: limit)
+                return Decision(result: .refused(limit: limit), journaled: recordRefusal(messageSID, accountSID, policy, now, limit))
             case let .needLease(size):
-                let task = shard.table.withLock { table -> Task<Void, any Error> in
-                    let slot = table.insert(key)
-                    if let running = table.cold[slot].leaseTask { return running }
-                    let task = Task { try await self.refill(key, accountSID, size: size, second: second, context: context) }
-                    table.cold[slot].leaseTask = task
-                    return task
-                }
-                try await task.value
+                refill = { try await self.refill(key, accountSID, size: size, second: second, context: context) }
+            case let .needReservation(count):
+                refill = { try await self.reserve(key, accountSID, count: count, second: second, context: context) }
             }
+            let task = shard.table.withLock { table -> Task<Void, any Error> in
+                let slot = table.insert(key)
+                if let running = table.cold[slot].leaseTask { return running }
+                let task = Task { try await refill() }
+                table.cold[slot].leaseTask = task
+                return task
+            }
+            try await task.value
         }
         let limit = self.limit(key)
-        recordRefusal(messageSID, accountSID, policy, now, limit)
-        return .refused(limit: limit)
+        return Decision(result: .refused(limit: limit), journaled: recordRefusal(messageSID, accountSID, policy, now, limit))
     }
 
     /// The limit the ledger last reported for the account (nil: unlimited or not asked yet).
@@ -153,34 +172,57 @@ final class AdmissionDesk: Sendable {
         shard(key).table.withLock { table in table.find(key).flatMap { table.cold[$0].limit } }
     }
 
-    /// An admission the fast path answered, for outcome matching (PT-7).
-    func recordAdmitted(_ messageSID: String, _ accountSID: String, now: Date) {
-        journal.withLock { $0.admitted.append((messageSID, accountSID, now)) }
+    /// An admitted message's SID, for outcome matching (PT-7): answer once it is written.
+    func recordAdmitted(_ messageSID: String, _ accountSID: String, now: Date) -> AdmissionJournal.Mark {
+        journal.append(admitted: messageSID, account: accountSID, at: now)
     }
 
-    /// Takes a lease from the ledger and installs it; the old hour's unused units go back.
+    /// Takes a lease from the ledger (with its first reservation) and installs it; the old
+    /// hour's unused units go back.
     private func refill(_ key: AccountKey, _ accountSID: String, size: Int, second: Int64, context: TrustContext) async throws {
         let shard = self.shard(key)
         do {
             guard let account = try await Account.find(accountSID, on: context.database) else { throw DomainError.notFound("account") }
             let bucket = QuotaRule.bucket(atSecond: second)
-            let grant = try await context.ledger.grant(account, requested: size, bucket: bucket)
+            let grant = try await context.ledger.grant(account, requested: size, bucket: bucket, holder: holder)
             let release = shard.table.withLock { table in
                 let slot = table.insert(key)
                 table.cold[slot].limit = grant.limit
                 table.cold[slot].leaseTask = nil
-                return table[slot: slot].admission.install(granted: grant.granted, bucket: bucket, atSecond: second)
+                return table[slot: slot].admission.install(granted: grant.granted, reserved: grant.reserved, bucket: bucket, atSecond: second)
             }
-            if let release { try await context.ledger.giveBack(accountSID, release) }
+            if let release { try await context.ledger.release(accountSID, release, holder: holder) }
         } catch {
             shard.table.withLock { table in table.find(key).map { table.cold[$0].leaseTask = nil } }
             throw error
         }
     }
 
-    private func recordRefusal(_ message: String?, _ account: String, _ policy: Policy, _ now: Date, _ limit: Int?) {
-        guard let url = policy.callbackURL, let secret = policy.callbackSecret else { return }
-        journal.withLock { $0.refused.append((message, account, url, secret, now, limit)) }
+    /// Records more of the lease as reserved before using it; a refusal means another node
+    /// reclaimed the lease (this node looked gone), so only a new lease helps.
+    private func reserve(_ key: AccountKey, _ accountSID: String, count: Int, second: Int64, context: TrustContext) async throws {
+        let shard = self.shard(key)
+        let bucket = QuotaRule.bucket(atSecond: second)
+        do {
+            let reserved = try await context.ledger.reserve(accountSID, bucket: bucket, holder: holder, count: count)
+            shard.table.withLock { table in
+                let slot = table.insert(key)
+                table.cold[slot].leaseTask = nil
+                if reserved {
+                    table[slot: slot].admission.reserve(count, bucket: bucket)
+                } else {
+                    table[slot: slot].admission.reservationRefused(bucket: bucket)
+                }
+            }
+        } catch {
+            shard.table.withLock { table in table.find(key).map { table.cold[$0].leaseTask = nil } }
+            throw error
+        }
+    }
+
+    private func recordRefusal(_ message: String?, _ account: String, _ policy: Policy, _ now: Date, _ limit: Int?) -> AdmissionJournal.Mark? {
+        guard let url = policy.callbackURL, let secret = policy.callbackSecret else { return nil }
+        return journal.append(AdmissionJournal.Refused(message: message, account: account, url: url, secret: secret, at: now, limit: limit))
     }
 
     private func loadPolicy(_ accountSID: String, database: any Database) async throws -> Policy? {
@@ -230,12 +272,6 @@ final class AdmissionDesk: Sendable {
         return shard(key).table.withLock { table in table.find(key).map { table[slot: $0].admission.leaseRemaining } ?? 0 }
     }
 
-    func takeJournal() -> Journal {
-        journal.withLock { journal in
-            defer { journal = Journal() }
-            return journal
-        }
-    }
 }
 
 /// What one admission needs from the request or job: the database, the clock and the ledger.
@@ -257,7 +293,15 @@ extension Application {
 
     var admissionDesk: AdmissionDesk {
         if let desk = storage[AdmissionDeskKey.self] { return desk }
-        let desk = AdmissionDesk()
+        // The journal writes through the application's databases and clock, not the
+        // application itself, which would then hold itself through its storage.
+        let databases = self.databases, clock = self.clock, logger = self.logger
+        let desk = AdmissionDesk(journal: AdmissionJournal { batch in
+            guard let database = databases.database(logger: logger, on: databases.eventLoopGroup.any()) else {
+                throw DatabaseConfigurationError(description: "No database for the admission journal.")
+            }
+            try await AdmissionJournal.write(batch, on: database, now: clock.now())
+        })
         storage[AdmissionDeskKey.self] = desk
         return desk
     }

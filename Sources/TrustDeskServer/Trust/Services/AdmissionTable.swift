@@ -137,7 +137,7 @@ struct AdmissionTable: ~Copyable {
         switch self[slot: index].admission.decide(atSecond: second) {
         case .admitted: return .admitted
         case .refused: return .refused
-        case .needLease: return .slow
+        case .needLease, .needReservation: return .slow
         }
     }
 

@@ -6,47 +6,34 @@ import Synchronization
 import TrustDeskCore
 import Vapor
 
-/// Each node's own upkeep of its admission desk, every second: leases whose hour ended give
-/// their units back, the journal (admitted message SIDs, refusals to call back) is written in
-/// batches, and accounts whose policy changed (an override, a new score) lose their cached
-/// lease, so a change takes effect on every node within about a second. Not a `ScheduledJob`:
-/// every node must run it, not one.
+/// Each node's own upkeep of its admission desk, every second: it says it is alive (the lease
+/// holder's heartbeat), leases whose hour ended give their units back, the leases of nodes that
+/// are gone (killed without a word) give back what those nodes never reserved, anything left in
+/// the admission journal is written, and accounts whose policy changed (an override, a new
+/// score) lose their cached lease, so a change takes effect on every node within about a
+/// second. Not a `ScheduledJob`: every node must run it, not one.
 enum TrustMaintenance {
     static func run(_ app: Application, now: Date) async throws {
         let desk = app.admissionDesk
         let ledger = app.trustContext(now: now).ledger
         let second = Int64(now.timeIntervalSince1970.rounded(.down))
+        try await ledger.heartbeat(desk.holder)
         for (account, release) in desk.releaseExpired(atSecond: second) {
-            try await ledger.giveBack(account, release)
+            try await ledger.release(account, release, holder: desk.holder)
         }
-        try await flush(desk.takeJournal(), on: app.db, now: now)
+        let reclaimed = try await ledger.reclaimGone()
+        if reclaimed.leases > 0 {
+            app.logger.notice("reclaimed the unreserved quota of gone lease holders", metadata: [
+                "holders": "\(reclaimed.holders)", "leases": "\(reclaimed.leases)", "units": "\(reclaimed.units)",
+            ])
+        }
+        try await desk.journal.sync(on: app.eventLoopGroup.any())
         // Poll the cheap, indexed `updated_at` for changed policies.
         let since = desk.lastPolicyPoll.withLock { $0 } ?? now.addingTimeInterval(-5)
         let changed = try await TrustProfile.query(on: app.db).filter(\.$updatedAt >= since.addingTimeInterval(-2)).all()
         desk.lastPolicyPoll.withLock { $0 = now }
         for profile in changed {
-            if let release = desk.invalidate(profile.accountSID) { try await ledger.giveBack(profile.accountSID, release) }
-        }
-    }
-
-    static func flush(_ journal: AdmissionDesk.Journal, on database: any Database, now: Date) async throws {
-        let sql = try database.sql
-        for chunk in stride(from: 0, to: journal.admitted.count, by: 500) {
-            let rows = journal.admitted[chunk..<min(chunk + 500, journal.admitted.count)]
-            var insert = sql.insert(into: AdmittedMessage.schema).columns("message_sid", "account_sid", "admitted_at")
-            for row in rows { insert = insert.values(SQLBind(row.message), SQLBind(row.account), SQLBind(row.at)) }
-            try await insert.ignoringConflicts(with: ["message_sid"]).run()
-        }
-        for refusal in journal.refused {
-            var parameters = [
-                "AccountSid": refusal.account, "ErrorCode": "63038", "MessageStatus": "failed",
-                "ErrorMessage": "Daily message cap reached", "Timestamp": ISO8601DateFormatter().string(from: refusal.at),
-            ]
-            if let message = refusal.message { parameters["MessageSid"] = message }
-            if let limit = refusal.limit { parameters["DailyLimit"] = String(limit) }
-            let signature = CallbackSignature.sign(url: refusal.url, parameters: parameters, secret: refusal.secret)
-            try await CallbackDelivery(account: refusal.account, url: refusal.url, body: CallbackSignature.formBody(parameters),
-                                       signature: signature, now: now).create(on: database)
+            if let release = desk.invalidate(profile.accountSID) { try await ledger.release(profile.accountSID, release, holder: desk.holder) }
         }
     }
 }
@@ -75,10 +62,22 @@ final class TrustMaintenanceLoop: NodeBackgroundWork, Sendable {
     func shutdownAsync(_ application: Application) async {
         await loop.stop()
         let now = application.clock.now()
+        let desk = application.admissionDesk
         let ledger = application.trustContext(now: now).ledger
-        for (account, release) in application.admissionDesk.releaseAll() {
-            try? await ledger.giveBack(account, release)
+        let logger = Logger(label: "trustdesk.trust")
+        for (account, release) in desk.releaseAll() {
+            do {
+                try await ledger.release(account, release, holder: desk.holder)
+            } catch {
+                logger.error("could not give a lease back; another node reclaims it", metadata: ["account_sid": "\(account)", "error": "\(String(reflecting: error))"])
+            }
         }
-        try? await TrustMaintenance.flush(application.admissionDesk.takeJournal(), on: application.db, now: now)
+        do {
+            try await desk.journal.sync(on: application.eventLoopGroup.any())
+            // Whatever could not be given back is reclaimed by the next node that looks.
+            try await ledger.retire(desk.holder)
+        } catch {
+            logger.error("stopping with the admission journal or lease holder not written", metadata: ["error": "\(String(reflecting: error))"])
+        }
     }
 }
