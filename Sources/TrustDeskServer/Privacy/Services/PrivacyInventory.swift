@@ -29,6 +29,8 @@ enum PrivacyInventory {
         TrustProfile.inventory,
         TrustScoreRecord.inventory,
         QuotaBucket.inventory,
+        QuotaLeaseHolder.inventory,
+        QuotaLeaseRecord.inventory,
         AdmittedMessage.inventory,
         CallbackDelivery.inventory,
         TrustRequest.inventory,

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TrustDeskCore
 
 /// One node's lease of one account's quota for one hour bucket (PT-4): the units counted for it
 /// in `trust_quota_buckets`, and how many of them it reserved before admitting any. The holder
@@ -64,4 +65,24 @@ struct CreateQuotaLeaseHolders: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(QuotaLeaseHolder.schema).delete()
     }
+}
+
+extension QuotaLeaseRecord {
+    /// PRV-1: counts a node holds for an account's window; gone when the lease is returned.
+    static let inventory = TableInventory(schema, key: "id", links: [.account("account_sid")], note: "Counts only; a lease lives minutes.", columns: [
+        "id": .notPersonal,
+        "account_sid": .notPersonal,
+        "bucket": .notPersonal,
+        "holder": .notPersonal,
+        "granted": .notPersonal,
+        "reserved": .notPersonal,
+    ])
+}
+
+extension QuotaLeaseHolder {
+    /// PRV-1: a node's heartbeat, nobody's personal data.
+    static let inventory = TableInventory(schema, key: "holder", columns: [
+        "holder": .notPersonal,
+        "heartbeat_at": .notPersonal,
+    ])
 }
