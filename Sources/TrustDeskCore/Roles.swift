@@ -69,6 +69,8 @@ public enum StaffRole: String, CaseIterable, Sendable, Codable {
         case .admin: Set(StaffPermission.allCases)
         case .consumerTrust: [.findAccounts, .viewAccountUsers, .handlePrivacy]
         case .pse: [.findAccounts, .viewAccountUsers, .manageStatus]
+        // Support management posts incidents and reasons for outage with the engineers.
+        case .supportManager: [.findAccounts, .viewAccountUsers, .manageStatus]
         default: [.findAccounts, .viewAccountUsers]
         }
     }

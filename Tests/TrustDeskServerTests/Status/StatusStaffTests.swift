@@ -7,10 +7,10 @@ import VaporTesting
 
 @Suite("Status page: the staff console")
 struct StatusStaffTests {
-    @Test("STS-1 SEC-3: admins and PSEs manage the status page, agents and TAMs do not; every change is audited")
+    @Test("STS-1 SEC-3: admins, PSEs and support managers manage the status page, agents and TAMs do not; every change is audited")
     func permissions() async throws {
         try await withTrustDesk { app in
-            #expect(StaffRole.allCases.filter { $0.can(.manageStatus) } == [.pse, .admin])
+            #expect(StaffRole.allCases.filter { $0.can(.manageStatus) } == [.pse, .admin, .supportManager])
             let agent = try await TestData.staff(app, "staff.agent", role: .agent)
             let denied = try await SupportWorld.staffBrowser(app, agent)
             #expect(try await denied.get("/staff/status").errorCode == 20006)
