@@ -46,7 +46,7 @@ struct SubaccountLimitTests {
         }
     }
 
-    @Test("ACC-2: many clients creating at once never get past the limits", .timeLimit(.minutes(2)))
+    @Test("ACC-2: many clients creating at once never get past the limits", .timeLimit(.minutes(10)))
     func concurrentClients() async throws {
         try await withTrustDesk { app in
             limit(app, maximum: 20, perDay: 3)

@@ -7,7 +7,7 @@ import VaporTesting
 
 @Suite("PT-1, PT-7, PT-8: enrolment races and the daily pass")
 struct TrustEnrolmentRaceTests {
-    @Test("PT-8: the daily pass and first admissions enrolling one account at once all succeed; it joins once and is told once", .timeLimit(.minutes(2)))
+    @Test("PT-8: the daily pass and first admissions enrolling one account at once all succeed; it joins once and is told once", .timeLimit(.minutes(10)))
     func concurrentEnrolment() async throws {
         try await withTrustDesk { app in
             let customer = try await TestData.customer(app, "ada")
