@@ -93,7 +93,7 @@ for op, row in load["operations"].items():
           f"p50 {row['p50_ms']} ms  p95 {row['p95_ms']} ms  p99 {row['p99_ms']} ms")
 if baseline:
     print(f"baseline ({baseline['tool']}): {baseline['commits_per_second']} commits/s; "
-          f"TrustDesk writes/s at {load['writes_per_second'] / baseline['commits_per_second']:.2f}x of it")
+          f"TrustDesk writes/s at {load['writes_per_second'] / baseline['commits_per_second']:.4f}x of it")
 PY
 server_stop "load-$engine"
 if grep -q "Fatal error" "$SERVER_LOG"; then echo "the server crashed:"; tail -50 "$SERVER_LOG"; status=1; fi
