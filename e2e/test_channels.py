@@ -163,7 +163,7 @@ class Calendars:
 
     def set(self, name: str, time_zone: str, weekly_hours: str) -> None:
         page = self.web.page("/staff/support/calendars")
-        match = re.search(re.escape(name) + r'(?: \(group [^)]*\))?</h2>\s*<form method="post" action="(/staff/support/calendars/[0-9A-Fa-f-]+)"[^>]*>(.*?)</form>',
+        match = re.search(re.escape(name) + r'(?: \(group [^)]*\))?</h2>\s*<form[^>]*\saction="(/staff/support/calendars/[0-9A-Fa-f-]+)"[^>]*>(.*?)</form>',
                           page.text, re.S)
         assert match, f"no calendar {name!r}"
         action, form = match.group(1), match.group(2)
