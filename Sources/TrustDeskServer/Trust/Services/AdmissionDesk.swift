@@ -205,15 +205,22 @@ final class AdmissionDesk: Sendable {
         let bucket = QuotaRule.bucket(atSecond: second)
         do {
             let reserved = try await context.ledger.reserve(accountSID, bucket: bucket, holder: holder, count: count)
-            shard.table.withLock { table in
+            let orphaned = shard.table.withLock { table -> Bool in
                 let slot = table.insert(key)
                 table.cold[slot].leaseTask = nil
-                if reserved {
-                    table[slot: slot].admission.reserve(count, bucket: bucket)
-                } else {
+                guard reserved else {
                     table[slot: slot].admission.reservationRefused(bucket: bucket)
+                    return false
                 }
+                let admission = table[slot: slot].admission
+                // The lease ended while the reservation was on its way (the policy changed, the
+                // hour ended): its release returned everything but these units, which the ledger
+                // already counted as reserved. Nobody admitted them, so they go back.
+                guard admission.leaseBucket == bucket, admission.leaseGranted - admission.leaseReserved >= count else { return true }
+                table[slot: slot].admission.reserve(count, bucket: bucket)
+                return false
             }
+            if orphaned { try await context.ledger.giveBackReserved(accountSID, bucket: bucket, units: count) }
         } catch {
             shard.table.withLock { table in table.find(key).map { table.cold[$0].leaseTask = nil } }
             throw error

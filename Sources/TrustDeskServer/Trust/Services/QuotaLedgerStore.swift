@@ -163,6 +163,11 @@ struct QuotaLedgerStore {
         QuotaLease(granted: Int(try row.decode(column: "granted", as: Int64.self)), reserved: Int(try row.decode(column: "reserved", as: Int64.self)))
     }
 
+    /// Units a holder reserved for a lease that had already ended in its memory: never admitted.
+    func giveBackReserved(_ account: String, bucket: Int64, units: Int) async throws {
+        try await giveBack(account, bucket: bucket, units: units, on: database.sql)
+    }
+
     private func giveBack(_ account: String, bucket: Int64, units: Int, on sql: any SQLDatabase) async throws {
         guard units > 0 else { return }
         try await sql.raw("""

@@ -2,6 +2,7 @@ import Crypto
 import Fluent
 import Foundation
 import TrustDeskCore
+import NIOCore
 import Vapor
 
 /// PT-9's signature, the widely used `X-Twilio-Signature` scheme: base64 of HMAC-SHA1 over the
@@ -36,11 +37,20 @@ struct CallbackDeliveries {
     let resolve: @Sendable (String) async throws -> [IPAddress]
     let allowPrivate: Bool
 
+    /// How long one customer endpoint may take to answer: the job runs on the node's one
+    /// scheduler loop, so an endpoint that accepts and never answers must not hold every other
+    /// job of the node (mail, SLA alerts) with it.
+    static let requestTimeout: NIOCore.TimeAmount = .seconds(10)
+    /// A pass stops taking new deliveries after this long; the rest wait for the next pass.
+    static let passBudget: Duration = .seconds(20)
+
     @discardableResult
     func deliverDue(batch: Int = 50) async throws -> Int {
         let due = try await CallbackDelivery.query(on: database).filter(\.$nextAttemptAt <= now).sort(\.$nextAttemptAt).limit(batch).all()
         var delivered = 0
+        let started = ContinuousClock.now
         for delivery in due {
+            guard ContinuousClock.now - started < Self.passBudget else { break }
             delivery.attempts += 1
             do {
                 let host = URI(string: delivery.url).host ?? ""
@@ -62,6 +72,7 @@ struct CallbackDeliveries {
                 headers.add(name: "X-Twilio-Signature", value: delivery.signature)
                 let response = try await client.post(URI(string: delivery.url), headers: headers) { request in
                     request.body = ByteBuffer(string: delivery.body)
+                    request.timeout = Self.requestTimeout
                 }
                 guard (200..<300).contains(response.status.code) else { throw DomainError(.internalError, "HTTP \(response.status.code)") }
                 delivery.deliveredAt = now
