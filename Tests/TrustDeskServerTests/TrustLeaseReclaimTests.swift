@@ -31,6 +31,32 @@ struct TrustLeaseReclaimServerTests {
         try await QuotaLeaseRecord.query(on: app.db).filter(\.$holder == holder).all()
     }
 
+    @Test("PT-4: leases ended while reservations are on their way (a policy change mid-batch) lose no units: once every lease is returned, the window counts exactly what was admitted")
+    func invalidationRacingReservations() async throws {
+        try await withTrustDesk { app in
+            TrustTestKit.enableService(app)
+            let customer = try await TestData.customer(app, "ada")
+            let sid = customer.account.sid
+            let desk = Self.otherNode(app)
+            let ledger = app.trustContext(now: app.now).ledger
+            let admitted = try await withThrowingTaskGroup(of: Int.self) { group in
+                group.addTask { try await Self.admitted(desk, sid, count: 400, app) }
+                group.addTask {
+                    // What the policy poll does when the account's profile changes.
+                    for _ in 0..<60 {
+                        if let release = desk.invalidate(sid) { try await ledger.release(sid, release, holder: desk.holder) }
+                        await Task.yield()
+                    }
+                    return 0
+                }
+                return try await group.reduce(0, +)
+            }
+            for (account, release) in desk.releaseAll() { try await ledger.release(account, release, holder: desk.holder) }
+            #expect(admitted == 400)
+            #expect(try await ledger.usedInWindow(sid) == admitted)
+        }
+    }
+
     @Test("PT-4: a killed node's unreserved quota is reclaimed by another node after 30 s of silence, not before; its reserved units stay counted")
     func reclaimAfterSilence() async throws {
         try await withTrustDesk { app in
