@@ -93,6 +93,9 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     app.mailTransport = try makeMailTransport(app, configuration)
 
     app.routes.defaultMaxBodySize = "64kb"
+    // The API's JSON convention, once (Platform/JSON/APIJSON.swift). Vapor keeps one
+    // configuration per process; every application sets the same one.
+    ContentConfiguration.global = .trustDesk()
     app.views.use(.leaf)
     app.leaf.sources = .singleSource(NIOLeafFiles(
         // Not `.default`: it refuses any path with a hidden component, and SwiftPM puts

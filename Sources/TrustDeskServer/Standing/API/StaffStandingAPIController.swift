@@ -35,15 +35,13 @@ struct StaffStandingAPIController: RouteCollection {
         let actions = StandingPolicy.actions(from: Standing(stored: account.standing), role: role)
             .filter { $0.reason != .exposedCredentials }
             .map { StandingActionDTO($0, decider: decider) }
-        let response = Response(status: .ok)
-        try response.content.encode(StaffStandingDTO(
+        return try await StaffStandingDTO(
             accountSid: account.sid, friendlyName: account.friendlyName, ownerAccountSid: account.ownerAccountSID, standing: account.standing,
             reviewRequestOpen: open > 0,
             confirmationName: StandingGuardRails.confirmationName(friendlyName: account.friendlyName, sid: account.sid),
             subaccounts: subaccounts.map { StaffSubaccountDTO(accountSid: $0.sid, friendlyName: $0.friendlyName, standing: $0.standing) },
             dedicatedIps: ips.map(\.address), allowedActions: actions,
-            records: records.map { EnforcementRecordDTO(forStaff: $0, person: people[$0.decidedBy]) }), using: JSONEncoder.trustDesk)
-        return response
+            records: records.map { EnforcementRecordDTO(forStaff: $0, person: people[$0.decidedBy]) }).encodeResponse(for: request)
     }
 
     func show(request: Request) async throws -> Response {

@@ -26,6 +26,8 @@ final class StatusIncidentUpdate: Model, @unchecked Sendable {
         let oldStatus: String
         let newStatus: String
 
+        /// The stored format of `affected_components`, spelt out rather than taken from the API's
+        /// convention, so that no change to the API can make stored rows unreadable.
         enum CodingKeys: String, CodingKey {
             case code, name
             case oldStatus = "old_status"

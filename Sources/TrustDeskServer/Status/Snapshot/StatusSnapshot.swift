@@ -129,7 +129,7 @@ struct StatusDTOMapper {
             id: id, name: component.name, status: status(of: component).rawValue,
             createdAt: StatusDateDisplay.iso(component.createdAt), updatedAt: StatusDateDisplay.iso(component.updatedAt),
             position: component.position, description: component.details, showcase: component.showcase,
-            startDate: day.string(from: component.createdAt), groupID: component.groupID, pageID: pageID, group: component.isGroup,
+            startDate: day.string(from: component.createdAt), groupId: component.groupID, pageId: pageID, group: component.isGroup,
             onlyShowIfDegraded: component.onlyShowIfDegraded,
             components: component.isGroup ? components.filter { $0.groupID == id }.compactMap(\.id) : nil)
     }
@@ -137,7 +137,7 @@ struct StatusDTOMapper {
     func updates(of incident: StatusIncident) throws -> [StatusIncidentUpdateDTO] {
         try (updatesByIncident[incident.id ?? ""] ?? []).map { update in
             StatusIncidentUpdateDTO(
-                id: update.id ?? "", status: update.status, body: update.body, incidentID: update.incidentID,
+                id: update.id ?? "", status: update.status, body: update.body, incidentId: update.incidentID,
                 createdAt: StatusDateDisplay.iso(update.createdAt), updatedAt: StatusDateDisplay.iso(update.updatedAt),
                 displayAt: StatusDateDisplay.iso(update.displayAt),
                 affectedComponents: try update.affectedComponents().map {
@@ -159,7 +159,7 @@ struct StatusDTOMapper {
             createdAt: StatusDateDisplay.iso(incident.createdAt), updatedAt: StatusDateDisplay.iso(incident.updatedAt),
             monitoringAt: incident.monitoringAt.map(StatusDateDisplay.iso), resolvedAt: incident.resolvedAt.map(StatusDateDisplay.iso),
             impact: incident.impact, shortlink: settings.incidentURL(id), startedAt: StatusDateDisplay.iso(incident.startedAt),
-            pageID: pageID, incidentUpdates: try updates(of: incident), components: affected(incident).map(component),
+            pageId: pageID, incidentUpdates: try updates(of: incident), components: affected(incident).map(component),
             scheduledFor: incident.scheduledFor.map(StatusDateDisplay.iso), scheduledUntil: incident.scheduledUntil.map(StatusDateDisplay.iso))
     }
 }

@@ -25,7 +25,7 @@ struct RouteChangesAPIController: RouteCollection {
     func list(request: Request) async throws -> Response {
         let (_, account) = try await account(request)
         let rows = try await request.routeChanges().list(account: account.sid)
-        return try await tickets.encode(RouteChangeListDTO(routeChanges: rows.map(RouteChangeDTO.init)), request)
+        return try await RouteChangeListDTO(routeChanges: rows.map(RouteChangeDTO.init)).encodeResponse(for: request)
     }
 
     func create(request: Request) async throws -> Response {
@@ -42,6 +42,6 @@ struct RouteChangesAPIController: RouteCollection {
             }
             return try await request.routeChanges(on: db).request(input, about: account, on: ticket, by: actor)
         }
-        return try await tickets.encode(RouteChangeDTO(change), request, status: .created)
+        return try await RouteChangeDTO(change).encodeResponse(status: .created, for: request)
     }
 }
