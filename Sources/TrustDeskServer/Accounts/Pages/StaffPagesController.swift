@@ -21,10 +21,10 @@ struct StaffPagesController: RouteCollection {
     struct SearchBody: Encodable {
         let query: String
         let searched: Bool
-        let results: [ResultDTO]
+        let results: [ResultView]
     }
 
-    struct ResultDTO: Encodable {
+    struct ResultView: Encodable {
         let sid: String
         let friendlyName: String
         let status: String
@@ -39,7 +39,7 @@ struct StaffPagesController: RouteCollection {
             let results = try await StaffDirectory(database: request.db, now: request.now).search(query, by: staff)
             return try await request.page("staff/accounts", title: "Find accounts", SearchBody(
                 query: String(query.prefix(254)), searched: !query.isEmpty,
-                results: results.map { ResultDTO(sid: $0.sid, friendlyName: $0.friendlyName, status: Standing(stored: $0.standing).displayName, ownerAccountSid: $0.ownerAccountSID, dateCreated: DateDisplay.utc($0.createdAt)) }
+                results: results.map { ResultView(sid: $0.sid, friendlyName: $0.friendlyName, status: Standing(stored: $0.standing).displayName, ownerAccountSid: $0.ownerAccountSID, dateCreated: DateDisplay.utc($0.createdAt)) }
             ))
         } catch let error as DomainError {
             return try await request.page("staff/accounts", title: "Find accounts", SearchBody(query: String(query.prefix(254)), searched: false, results: []),
@@ -53,12 +53,12 @@ struct StaffPagesController: RouteCollection {
         let status: String
         let ownerAccountSid: String?
         let dateCreated: String
-        let users: [UserDTO]
-        let subaccounts: [ResultDTO]
+        let users: [UserView]
+        let subaccounts: [ResultView]
         let keyCount: Int
     }
 
-    struct UserDTO: Encodable {
+    struct UserView: Encodable {
         let sid: String
         let username: String
         let fullName: String
@@ -80,10 +80,10 @@ struct StaffPagesController: RouteCollection {
         let body = AccountBody(
             sid: account.sid, friendlyName: account.friendlyName, status: Standing(stored: account.standing).displayName,
             ownerAccountSid: account.ownerAccountSID, dateCreated: DateDisplay.utc(account.createdAt),
-            users: members.map { UserDTO(sid: $0.user.sid, username: $0.user.username, fullName: $0.user.fullName, email: $0.user.email,
+            users: members.map { UserView(sid: $0.user.sid, username: $0.user.username, fullName: $0.user.fullName, email: $0.user.email,
                                          role: $0.membership.role.displayName, twoFactor: $0.user.twoFactorEnabled,
                                          lastSignIn: $0.user.lastSignInAt.map(DateDisplay.utc) ?? "never") },
-            subaccounts: subs.map { ResultDTO(sid: $0.sid, friendlyName: $0.friendlyName, status: Standing(stored: $0.standing).displayName, ownerAccountSid: $0.ownerAccountSID, dateCreated: DateDisplay.utc($0.createdAt)) },
+            subaccounts: subs.map { ResultView(sid: $0.sid, friendlyName: $0.friendlyName, status: Standing(stored: $0.standing).displayName, ownerAccountSid: $0.ownerAccountSID, dateCreated: DateDisplay.utc($0.createdAt)) },
             keyCount: keys
         )
         return try await request.page("staff/account", title: account.friendlyName, body)

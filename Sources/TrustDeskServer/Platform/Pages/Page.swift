@@ -8,9 +8,9 @@ import Vapor
 struct PageMeta: Encodable {
     let title: String
     let csrfToken: String
-    let viewer: ViewerDTO?
+    let viewer: ViewerView?
     let notice: String?
-    let error: PageErrorDTO?
+    let error: PageErrorView?
     /// Field name -> value as typed; empty on a first visit.
     let form: [String: String]
     /// The form that was sent back with problems (its scope, or "form"); nil on a first visit.
@@ -23,12 +23,12 @@ struct PageMeta: Encodable {
     let errors: [FormErrors.Item]
 }
 
-struct PageErrorDTO: Encodable {
+struct PageErrorView: Encodable {
     let code: Int
     let message: String
 }
 
-struct ViewerDTO: Encodable {
+struct ViewerView: Encodable {
     let sid: String
     let username: String
     let fullName: String
@@ -61,7 +61,7 @@ extension Request {
         if let error { errors.add(error) }
         errors = errors.scoped(scope)
         let viewer = signedIn.map { session in
-            ViewerDTO(sid: session.user.sid, username: session.user.username, fullName: session.user.fullName,
+            ViewerView(sid: session.user.sid, username: session.user.username, fullName: session.user.fullName,
                       isStaff: session.user.isStaff, staffRole: session.user.staffRole?.displayName,
                       mayOpen: Dictionary(uniqueKeysWithValues: StaffPage.allCases.map { page in
                           (page.rawValue, session.user.staffRole.map(page.mayOpen) ?? false)
@@ -79,12 +79,12 @@ extension Request {
 
     /// The line at the top of the summary: the error itself when it is the only one and
     /// about the whole form, else how many problems the list below names.
-    private static func summary(_ errors: FormErrors) -> PageErrorDTO? {
+    private static func summary(_ errors: FormErrors) -> PageErrorView? {
         guard let first = errors.first else { return nil }
         let items = summaryItems(errors)
-        guard !items.isEmpty else { return PageErrorDTO(code: first.code, message: first.message) }
+        guard !items.isEmpty else { return PageErrorView(code: first.code, message: first.message) }
         let count = errors.items.count
-        return PageErrorDTO(code: first.code, message: count == 1 ? "1 problem needs your attention:" : "\(count) problems need your attention:")
+        return PageErrorView(code: first.code, message: count == 1 ? "1 problem needs your attention:" : "\(count) problems need your attention:")
     }
 
     /// The summary's list, each linking to its field: empty when the only problem is about

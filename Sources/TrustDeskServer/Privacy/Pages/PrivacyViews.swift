@@ -71,9 +71,3 @@ struct HoldingView: Encodable {
         self.disposal = holding.disposal
     }
 }
-
-struct OptionView: Encodable {
-    let value: String
-    let title: String
-    let selected: Bool
-}

@@ -51,7 +51,7 @@ struct SupportConsolePagesController: RouteCollection {
     // MARK: List
 
     struct ListBody: Encodable {
-        let tickets: [TicketRowDTO]
+        let tickets: [TicketRowView]
         let nextBefore: Int?
         let hasOrganisation: Bool
     }
@@ -67,27 +67,21 @@ struct SupportConsolePagesController: RouteCollection {
         rows.sort { $0.number > $1.number }
         let page = Array(rows.prefix(50))
         return try await request.page("support/customer-list", title: "Support tickets", ListBody(
-            tickets: page.map { TicketRowDTO($0) }, nextBefore: rows.count > 50 ? page.last?.number : nil, hasOrganisation: !viewer.organisations.isEmpty))
+            tickets: page.map { TicketRowView($0) }, nextBefore: rows.count > 50 ? page.last?.number : nil, hasOrganisation: !viewer.organisations.isEmpty))
     }
 
     // MARK: New ticket
-
-    struct OptionDTO: Encodable {
-        let value: String
-        let title: String
-        let selected: Bool
-    }
 
     struct NewBody: Encodable {
         let product: String
         let productTitle: String
         let guidance: String
-        let products: [OptionDTO]
-        let accounts: [OptionDTO]
-        let priorities: [OptionDTO]
-        let topics: [OptionDTO]
-        let directions: [OptionDTO]
-        let emailAreas: [OptionDTO]
+        let products: [OptionView]
+        let accounts: [OptionView]
+        let priorities: [OptionView]
+        let topics: [OptionView]
+        let directions: [OptionView]
+        let emailAreas: [OptionView]
         let isVoice: Bool
         let isMessaging: Bool
         let isVideo: Bool
@@ -97,13 +91,13 @@ struct SupportConsolePagesController: RouteCollection {
 
     /// The form for `product`; each select shows what `form` chose, or its default.
     private func newBody(_ viewer: Viewer, product: SupportProduct, form: PageForm = .empty) -> NewBody {
-        func options(_ choices: [(String, String)], field: String, default fallback: String = "") -> [OptionDTO] {
+        func options(_ choices: [(String, String)], field: String, default fallback: String = "") -> [OptionView] {
             let chosen = form.shown(field, else: fallback)
-            return choices.map { OptionDTO(value: $0.0, title: $0.1, selected: $0.0 == chosen) }
+            return choices.map { OptionView(value: $0.0, title: $0.1, selected: $0.0 == chosen) }
         }
         return NewBody(
             product: product.rawValue, productTitle: product.title, guidance: product.guidance,
-            products: SupportProduct.allCases.map { OptionDTO(value: $0.rawValue, title: $0.title, selected: $0 == product) },
+            products: SupportProduct.allCases.map { OptionView(value: $0.rawValue, title: $0.title, selected: $0 == product) },
             accounts: options(viewer.organisations.map { ($0.sid, "\($0.friendlyName) (\($0.sid))") }, field: "account_sid"),
             priorities: options(TicketPriority.allCases.map { (String($0.rawValue), $0.title) }, field: "priority", default: String(TicketPriority.generalIssue.rawValue)),
             topics: options([("", "No: a technical question")] + ConsumerTrustTopic.allCases.map { ($0.rawValue, $0.title) }, field: "topic"),
@@ -187,13 +181,13 @@ struct SupportConsolePagesController: RouteCollection {
         let product: String
         let accountSid: String
         let sids: [String]
-        let details: [OptionDTO]
+        let details: [OptionView]
         let warnings: [String]
         let expectation: String?
         let followUpOf: Int?
-        let targets: [TargetViewDTO]
-        let comments: [CommentViewDTO]
-        let history: [EventViewDTO]
+        let targets: [TargetView]
+        let comments: [CommentView]
+        let history: [EventView]
         let isClosed: Bool
         let canSolve: Bool
         /// SUP-9: the escalate button and the escalation's progress.
@@ -211,14 +205,14 @@ struct SupportConsolePagesController: RouteCollection {
         return TicketBody(
             number: ticket.number, subject: ticket.subject, description: ticket.description, status: ticket.status, statusTitle: status.title,
             priority: ticket.ticketPriority.title, product: ticket.supportProduct.title, accountSid: ticket.accountSID, sids: ticket.sidList,
-            details: ticket.details.sorted { $0.key < $1.key }.map { OptionDTO(value: $0.value, title: $0.key, selected: false) },
+            details: ticket.details.sorted { $0.key < $1.key }.map { OptionView(value: $0.value, title: $0.key, selected: false) },
             warnings: ticket.warningList,
             expectation: ticket.topic != nil ? ConsumerTrustTopic.expectation : nil,
             followUpOf: ticket.followUpOf,
-            targets: try await tickets.targets(of: ticket.number).map { TargetViewDTO($0, calendar: calendar, owner: owner) },
-            comments: try await CommentViewDTO.conversation(try await tickets.comments(of: ticket.number, includeInternal: false),
+            targets: try await tickets.targets(of: ticket.number).map { TargetView($0, calendar: calendar, owner: owner) },
+            comments: try await CommentView.conversation(try await tickets.comments(of: ticket.number, includeInternal: false),
                                                             on: request.db, ticketPath: "/console/support/tickets/\(ticket.number)"),
-            history: try await tickets.history(of: ticket.number, includeInternal: false).map(EventViewDTO.init),
+            history: try await tickets.history(of: ticket.number, includeInternal: false).map(EventView.init),
             isClosed: status == .closed, canSolve: status.isUnsolved,
             escalation: try await EscalationCustomerView.build(request, ticket: ticket, form: form),
             routeChanges: try await RouteChangeCustomerView.build(request, ticket: ticket, form: form)
@@ -296,27 +290,27 @@ struct SupportConsolePagesController: RouteCollection {
 
     // MARK: Account information (SUP-14)
 
-    struct PersonDTO: Encodable {
+    struct PersonView: Encodable {
         let role: String
         let name: String
         let email: String
         let hours: [String]
     }
 
-    struct OrganisationDTO: Encodable {
+    struct OrganisationView: Encodable {
         let name: String
         let sid: String
         let plan: String
         let pin: String?
         let chatChannel: String?
-        let people: [PersonDTO]
+        let people: [PersonView]
         let accountExecutive: String?
     }
 
     struct AccountInfoBody: Encodable {
         let viewerZone: String
-        let organisations: [OrganisationDTO]
-        let numbers: [OptionDTO]
+        let organisations: [OrganisationView]
+        let numbers: [OptionView]
     }
 
     func accountInformation(request: Request) async throws -> Response {
@@ -325,28 +319,28 @@ struct SupportConsolePagesController: RouteCollection {
         let viewerZone = TimeZone(identifier: zoneName) ?? TimeZone(secondsFromGMT: 0) ?? .current
         let directory = SupportDirectory(database: request.db, now: request.now)
         let pins = SupportPINs(database: request.db, now: request.now, box: request.application.secretBox)
-        var organisations: [OrganisationDTO] = []
+        var organisations: [OrganisationView] = []
         for organisation in viewer.organisations {
             let profile = try await directory.profile(of: organisation.sid)
             let plan = try directory.plan(of: profile)
-            var people: [PersonDTO] = []
+            var people: [PersonView] = []
             for (role, sid) in [("Primary TAM", profile?.primaryTAMSID), ("Secondary TAM", profile?.secondaryTAMSID), ("TAM manager", profile?.tamManagerSID)] {
                 guard let sid, let user = try await User.find(sid, on: request.db) else { continue }
                 var hours: [String] = []
                 if let staff = try await directory.staffProfile(sid), let calendar = try await directory.calendar(id: staff.calendarID) {
                     hours = Self.hours(calendar, viewer: viewerZone, from: request.now)
                 }
-                people.append(PersonDTO(role: role, name: user.fullName, email: user.email, hours: hours))
+                people.append(PersonView(role: role, name: user.fullName, email: user.email, hours: hours))
             }
             let executive = profile.flatMap { $0.accountExecutiveName.isEmpty ? nil : "\($0.accountExecutiveName) (\($0.accountExecutiveEmail))" }
-            organisations.append(OrganisationDTO(name: organisation.friendlyName, sid: organisation.sid, plan: plan.name,
+            organisations.append(OrganisationView(name: organisation.friendlyName, sid: organisation.sid, plan: plan.name,
                                                  pin: try profile.flatMap { try pins.pin(of: $0) },
                                                  chatChannel: profile?.chatChannel, people: people, accountExecutive: executive))
         }
         return try await request.page("support/customer-account", title: "Support account information", AccountInfoBody(
             viewerZone: viewerZone.identifier, organisations: organisations,
             numbers: try await SupportLines(database: request.db, now: request.now).all().map {
-                OptionDTO(value: E164.display($0.number), title: "\($0.countryName) (\(SupportLine.kinds[$0.kind] ?? $0.kind))", selected: false)
+                OptionView(value: E164.display($0.number), title: "\($0.countryName) (\(SupportLine.kinds[$0.kind] ?? $0.kind))", selected: false)
             }))
     }
 

@@ -43,7 +43,7 @@ struct SupportStaffPagesController: RouteCollection {
         }
     }
 
-    struct QueueLinkDTO: Encodable {
+    struct QueueLinkView: Encodable {
         let value: String
         let title: String
         let current: Bool
@@ -52,8 +52,8 @@ struct SupportStaffPagesController: RouteCollection {
     struct QueueBody: Encodable {
         let queue: String
         let queueTitle: String
-        let queues: [QueueLinkDTO]
-        let tickets: [TicketRowDTO]
+        let queues: [QueueLinkView]
+        let tickets: [TicketRowView]
         let nextBefore: Int?
         let alerts: [String]
         let group: String?
@@ -102,8 +102,8 @@ struct SupportStaffPagesController: RouteCollection {
         let alerts = try await SupportAlert.query(on: request.db).filter(\.$userSID == staff.sid).sort(\.$createdAt, .descending).limit(10).all()
         return try await request.page("support/staff-queue", title: "Support queues", QueueBody(
             queue: queue.rawValue, queueTitle: queue.title,
-            queues: Queue.allCases.map { QueueLinkDTO(value: $0.rawValue, title: $0.title, current: $0 == queue) },
-            tickets: page.map { TicketRowDTO($0, assignee: $0.assigneeSID.flatMap { names[$0] }, due: dues[$0.number]) },
+            queues: Queue.allCases.map { QueueLinkView(value: $0.rawValue, title: $0.title, current: $0 == queue) },
+            tickets: page.map { TicketRowView($0, assignee: $0.assigneeSID.flatMap { names[$0] }, due: dues[$0.number]) },
             nextBefore: queue != .breaching && rows.count > pageSize ? page.last?.number : nil,
             alerts: alerts.map { "\(DateDisplay.utc($0.createdAt)): \($0.message)" },
             group: profile?.groupName, available: profile?.available))
@@ -137,11 +137,11 @@ struct SupportStaffPagesController: RouteCollection {
         let details: [String]
         let warnings: [String]
         let followUpOf: Int?
-        let targets: [TargetViewDTO]
-        let comments: [CommentViewDTO]
-        let history: [EventViewDTO]
-        let statuses: [QueueLinkDTO]
-        let priorities: [QueueLinkDTO]
+        let targets: [TargetView]
+        let comments: [CommentView]
+        let history: [EventView]
+        let statuses: [QueueLinkView]
+        let priorities: [QueueLinkView]
         /// The account's standing beside the ticket (SUP-15, STD-3).
         let standing: StandingTicketPanel?
         /// The Progressive Trust request the ticket carries, with its decision forms (PT-10).
@@ -185,15 +185,15 @@ struct SupportStaffPagesController: RouteCollection {
             assignee: assignee.flatMap { $0.map { "\($0.fullName) (\($0.username))" } }, group: ticket.groupName, plan: ticket.plan, tags: ticket.tags,
             sids: ticket.sidList, details: ticket.details.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }, warnings: ticket.warningList,
             followUpOf: ticket.followUpOf,
-            targets: try await tickets.targets(of: ticket.number).map { TargetViewDTO($0, calendar: calendar, owner: owner) },
-            comments: try await CommentViewDTO.conversation(try await tickets.comments(of: ticket.number, includeInternal: true),
+            targets: try await tickets.targets(of: ticket.number).map { TargetView($0, calendar: calendar, owner: owner) },
+            comments: try await CommentView.conversation(try await tickets.comments(of: ticket.number, includeInternal: true),
                                                             on: request.db, ticketPath: "/staff/support/tickets/\(ticket.number)"),
-            history: try await tickets.history(of: ticket.number, includeInternal: true).map(EventViewDTO.init),
+            history: try await tickets.history(of: ticket.number, includeInternal: true).map(EventView.init),
             statuses: status.staffMoves.sorted { $0.rawValue < $1.rawValue }.map {
-                QueueLinkDTO(value: $0.rawValue, title: $0.title, current: forms.shown("status", "status", else: "") == $0.rawValue)
+                QueueLinkView(value: $0.rawValue, title: $0.title, current: forms.shown("status", "status", else: "") == $0.rawValue)
             },
             priorities: TicketPriority.allCases.map {
-                QueueLinkDTO(value: String($0.rawValue), title: $0.title,
+                QueueLinkView(value: String($0.rawValue), title: $0.title,
                              current: forms.shown("priority", "priority", else: String(ticket.priority)) == String($0.rawValue))
             },
             standing: try await StandingTicketPanel.build(request, ticket: ticket, justification: forms.shown("review", "justification", else: "")),

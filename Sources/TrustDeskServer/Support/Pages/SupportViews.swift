@@ -3,7 +3,7 @@ import Foundation
 import TrustDeskCore
 
 /// Row and detail shapes shared by the customer and staff support pages.
-struct TicketRowDTO: Encodable {
+struct TicketRowView: Encodable {
     let number: Int
     let subject: String
     let status: String
@@ -27,17 +27,17 @@ struct TicketRowDTO: Encodable {
     }
 }
 
-struct CommentViewDTO: Encodable {
+struct CommentView: Encodable {
     let author: String
     let fromSupport: Bool
     let isPublic: Bool
     let body: String
     let at: String
-    let attachments: [AttachmentViewDTO]
+    let attachments: [AttachmentView]
     /// Leaf's truthiness of arrays can't be relied on; templates test this instead.
     let hasAttachments: Bool
 
-    init(_ comment: TicketComment, attachments: [AttachmentViewDTO]) {
+    init(_ comment: TicketComment, attachments: [AttachmentView]) {
         self.author = comment.authorName
         self.fromSupport = comment.authorIsStaff
         self.isPublic = comment.isPublic
@@ -48,15 +48,15 @@ struct CommentViewDTO: Encodable {
     }
 
     /// A ticket's conversation with each comment's files, linked under `ticketPath`.
-    static func conversation(_ comments: [TicketComment], on database: any Database, ticketPath: String) async throws -> [CommentViewDTO] {
+    static func conversation(_ comments: [TicketComment], on database: any Database, ticketPath: String) async throws -> [CommentView] {
         let files = try await TicketAttachments(database: database).summaries(of: comments)
         return comments.map { comment in
-            CommentViewDTO(comment, attachments: (comment.id.flatMap { files[$0] } ?? []).map { AttachmentViewDTO($0, ticketPath: ticketPath) })
+            CommentView(comment, attachments: (comment.id.flatMap { files[$0] } ?? []).map { AttachmentView($0, ticketPath: ticketPath) })
         }
     }
 }
 
-struct AttachmentViewDTO: Encodable {
+struct AttachmentView: Encodable {
     let filename: String
     let size: String
     let href: String
@@ -68,7 +68,7 @@ struct AttachmentViewDTO: Encodable {
     }
 }
 
-struct EventViewDTO: Encodable {
+struct EventView: Encodable {
     let actor: String
     let action: String
     let detail: String
@@ -84,7 +84,7 @@ struct EventViewDTO: Encodable {
     }
 }
 
-struct TargetViewDTO: Encodable {
+struct TargetView: Encodable {
     let metric: String
     let status: String
     let due: String?

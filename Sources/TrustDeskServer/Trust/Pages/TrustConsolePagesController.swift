@@ -13,14 +13,14 @@ struct TrustConsolePagesController: RouteCollection {
         messaging.post("requests", use: createRequest)
     }
 
-    struct FactorDTO: Encodable {
+    struct FactorView: Encodable {
         let name: String
         let value: String
         let points: Int
         let maximum: Int
     }
 
-    struct BarDTO: Encodable {
+    struct BarView: Encodable {
         let day: String
         let admitted: Int
         let x: Int
@@ -37,16 +37,16 @@ struct TrustConsolePagesController: RouteCollection {
         let used: Int
         let remaining: String
         let overrideUntil: String?
-        let factors: [FactorDTO]
+        let factors: [FactorView]
         let totalPoints: Int
-        let bars: [BarDTO]
+        let bars: [BarView]
         let chartMax: Int
         let averageDaily: Int
-        let requests: [RequestRowDTO]
+        let requests: [RequestRowView]
         let statusCallback: String?
     }
 
-    struct RequestRowDTO: Encodable {
+    struct RequestRowView: Encodable {
         let kind: String
         let detail: String
         let status: String
@@ -68,7 +68,7 @@ struct TrustConsolePagesController: RouteCollection {
         let peak = max(1, days.map(\.admitted).max() ?? 1)
         let bars = days.enumerated().map { index, day in
             let height = day.admitted * 100 / peak
-            return BarDTO(day: UTCDay.key(day.day), admitted: day.admitted, x: index * 10, y: 100 - height, height: height)
+            return BarView(day: UTCDay.key(day.day), admitted: day.admitted, x: index * 10, y: 100 - height, height: height)
         }
         let requests = try await TrustRequest.query(on: request.db).filter(\.$accountSID == account.sid)
             .sort(\.$createdAt, .descending).limit(20).all()
@@ -78,10 +78,10 @@ struct TrustConsolePagesController: RouteCollection {
             limit: usage.limit.map { DailyLimit.messages($0).description } ?? "unlimited", used: usage.used,
             remaining: usage.remaining.map { DailyLimit.messages($0).description } ?? "unlimited",
             overrideUntil: usage.overrideActive ? profile.overrideUntil.map(DateDisplay.utc) : nil,
-            factors: (usage.explanation?.factors ?? []).map { FactorDTO(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value, points: $0.points, maximum: $0.maximum) },
+            factors: (usage.explanation?.factors ?? []).map { FactorView(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value, points: $0.points, maximum: $0.maximum) },
             totalPoints: usage.explanation?.totalPoints ?? 0, bars: bars, chartMax: peak, averageDaily: profile.averageDailyVolume,
             requests: requests.map { row in
-                RequestRowDTO(kind: row.kind == "more_messages" ? "More messages" : "Score review",
+                RequestRowView(kind: row.kind == "more_messages" ? "More messages" : "Score review",
                               detail: row.kind == "more_messages" ? "\(row.amount ?? 0) a day, \(row.startsOn.map(UTCDay.key) ?? "") to \(row.endsOn.map(UTCDay.key) ?? "")" : "",
                               status: row.status, created: DateDisplay.utc(row.createdAt), ticketNumber: row.ticketNumber)
             },

@@ -27,7 +27,7 @@ struct TrustStaffPagesController: RouteCollection {
         TrustPolicies(database: request.db, now: request.now, scores: request.application.trustScores(now: request.now, database: request.db))
     }
 
-    struct NearCapDTO: Encodable {
+    struct NearCapView: Encodable {
         let sid: String
         let score: Int
         let limit: Int
@@ -35,7 +35,7 @@ struct TrustStaffPagesController: RouteCollection {
         let percent: Int
     }
 
-    struct RequestDTO: Encodable {
+    struct RequestView: Encodable {
         let id: String
         let accountSid: String
         let kind: String
@@ -56,12 +56,12 @@ struct TrustStaffPagesController: RouteCollection {
     static func rowScope(_ id: UUID) -> String { "request_\(id.uuidString.lowercased())" }
 
     struct OverviewBody: Encodable {
-        let nearCap: [NearCapDTO]
-        let requests: [RequestDTO]
+        let nearCap: [NearCapView]
+        let requests: [RequestView]
     }
 
     /// Accounts that used 80% or more of their computed limit in the current window.
-    func nearCap(_ database: any Database, now: Date) async throws -> [NearCapDTO] {
+    func nearCap(_ database: any Database, now: Date) async throws -> [NearCapView] {
         let rows = try await database.sql.raw("""
             SELECT p.account_sid AS sid, p.score AS score, p.daily_limit AS daily_limit,
                    CAST(SUM(b.granted) AS BIGINT) AS used
@@ -74,7 +74,7 @@ struct TrustStaffPagesController: RouteCollection {
         return try rows.map { row in
             let limit = try row.decode(column: "daily_limit", as: Int.self)
             let used = Int(try row.decode(column: "used", as: Int64.self))
-            return NearCapDTO(sid: try row.decode(column: "sid", as: String.self), score: try row.decode(column: "score", as: Int.self),
+            return NearCapView(sid: try row.decode(column: "sid", as: String.self), score: try row.decode(column: "score", as: Int.self),
                               limit: limit, used: used, percent: limit > 0 ? used * 100 / limit : 100)
         }.sorted { $0.percent > $1.percent }
     }
@@ -84,25 +84,25 @@ struct TrustStaffPagesController: RouteCollection {
         let open = try await TrustRequest.query(on: request.db).filter(\.$status == "open").sort(\.$createdAt).limit(200).all()
         return try await request.page("trust/staff-overview", title: "Progressive Trust", OverviewBody(
             nearCap: try await nearCap(request.db, now: request.now),
-            requests: open.map(Self.requestDTO)
+            requests: open.map(Self.requestView)
         ))
     }
 
-    static func requestDTO(_ row: TrustRequest) -> RequestDTO {
-        requestDTO(row, sent: nil)
+    static func requestView(_ row: TrustRequest) -> RequestView {
+        requestView(row, sent: nil)
     }
 
-    static func requestDTO(_ row: TrustRequest, sent: (PageForm, FormErrors)?) -> RequestDTO {
+    static func requestView(_ row: TrustRequest, sent: (PageForm, FormErrors)?) -> RequestView {
         var form = ["limit": row.amount.map(String.init) ?? ""]
         if let sent { form = sent.0.redisplay() }
-        return RequestDTO(id: row.id?.uuidString.lowercased() ?? "", accountSid: row.accountSID,
+        return RequestView(id: row.id?.uuidString.lowercased() ?? "", accountSid: row.accountSID,
                           kind: row.kind, amount: row.amount,
                           dates: row.startsOn.map { "\(UTCDay.key($0)) to \(row.endsOn.map(UTCDay.key) ?? "")" } ?? "",
                           reason: row.reason, created: DateDisplay.utc(row.createdAt), ticketNumber: row.ticketNumber, status: row.status,
                           form: form, errors: sent?.1.byField ?? [:])
     }
 
-    struct HistoryDTO: Encodable {
+    struct HistoryView: Encodable {
         let at: String
         let score: Int
         let limit: String
@@ -119,10 +119,10 @@ struct TrustStaffPagesController: RouteCollection {
         let used: Int
         let remaining: String
         let overrideText: String?
-        let factors: [TrustConsolePagesController.FactorDTO]
-        let history: [HistoryDTO]
-        let requests: [RequestDTO]
-        let decided: [RequestDTO]
+        let factors: [TrustConsolePagesController.FactorView]
+        let history: [HistoryView]
+        let requests: [RequestView]
+        let decided: [RequestView]
     }
 
     func account(request: Request) async throws -> Response {
@@ -152,12 +152,12 @@ struct TrustStaffPagesController: RouteCollection {
             factors: (usage.explanation?.factors ?? []).map { .init(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value, points: $0.points, maximum: $0.maximum) },
             history: history.map { record in
                 let explanation = try? JSONDecoder().decode(ScoreExplanation.self, from: Data(record.explanation.utf8))
-                return HistoryDTO(at: DateDisplay.utc(record.createdAt), score: record.score, limit: record.dailyLimit.map(String.init) ?? "unlimited",
+                return HistoryView(at: DateDisplay.utc(record.createdAt), score: record.score, limit: record.dailyLimit.map(String.init) ?? "unlimited",
                                   source: record.source,
                                   factors: (explanation?.factors ?? []).filter { $0.points > 0 }.map { "\($0.key) \($0.points)" }.joined(separator: ", "))
             },
-            requests: requests.filter { $0.status == "open" }.map(Self.requestDTO),
-            decided: requests.filter { $0.status != "open" }.map(Self.requestDTO)
+            requests: requests.filter { $0.status == "open" }.map(Self.requestView),
+            decided: requests.filter { $0.status != "open" }.map(Self.requestView)
         )
         return try await request.page("trust/staff-account", title: "Progressive Trust: \(account.friendlyName)", body, notice: notice,
                                       form: form, errors: errors, scope: "override")
@@ -218,7 +218,7 @@ struct TrustStaffPagesController: RouteCollection {
             let open = try await TrustRequest.query(on: request.db).filter(\.$status == "open").sort(\.$createdAt).limit(200).all()
             return try await request.page("trust/staff-overview", title: "Progressive Trust", OverviewBody(
                 nearCap: try await nearCap(request.db, now: request.now),
-                requests: open.map { Self.requestDTO($0, sent: $0.id == id ? (form, errors) : nil) }
+                requests: open.map { Self.requestView($0, sent: $0.id == id ? (form, errors) : nil) }
             ), errors: errors, scope: Self.rowScope(id))
         }
         return request.redirect("/staff/trust/accounts/\(row.accountSID)")
