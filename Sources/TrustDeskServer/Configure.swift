@@ -88,6 +88,9 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     try DatabaseSetup.configure(app, url: configuration.databaseURL, schema: configuration.databaseSchema, sqlitePath: configuration.sqlitePath)
     app.migrations.add(TrustDeskMigrations.all)
 
+    // What other features keep for every new account, written in its creating transaction.
+    app.accountCreationHooks.append(AccountActivityHook.startActivity)
+
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.passwordPolicy = try CommonPasswords.policy()
     app.mailTransport = try makeMailTransport(app, configuration)

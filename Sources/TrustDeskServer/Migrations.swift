@@ -94,5 +94,9 @@ enum TrustDeskMigrations {
         // 14. Progressive Trust, continued: lease holders, reservations and reclaim (issue 15, kill -9)
         CreateQuotaLeaseHolders(),
         CreateQuotaLeases(),
+        // 15. One table per migration (issue 10): tables that CreateTicketComments and
+        //     CreateTicketSLATargets made on databases migrated before (adopted there)
+        CreateTicketAttachments(),
+        CreateSupportAlerts(),
     ]
 }

@@ -31,7 +31,7 @@ struct AccountsAPIController: RouteCollection {
     func listSubaccounts(request: Request) async throws -> Response {
         let parent = try await target(request)
         let page = try PageRequest(request, tokenPrefix: .account)
-        let rows = try await Accounts(database: request.db, now: request.now)
+        let rows = try await request.accounts
             .subaccounts(of: parent.sid, after: page.after, limit: page.size + 1)
         let (items, next) = page.split(rows, sid: \.sid)
         return try await SubaccountListDTO(subaccounts: items.map { AccountDTO($0) }, meta: ListMetaDTO(pageSize: page.size, nextPageToken: next)).encodeResponse(for: request)
@@ -40,7 +40,7 @@ struct AccountsAPIController: RouteCollection {
     func createSubaccount(request: Request) async throws -> Response {
         let parent = try await target(request)
         let body = try request.decodeStrict(FriendlyNameBody.self)
-        let (account, token) = try await Accounts(database: request.db, now: request.now).createSubaccount(of: parent, named: body.friendlyName, limits: request.application.trustDeskConfiguration.subaccountLimits)
+        let (account, token) = try await request.accounts.createSubaccount(of: parent, named: body.friendlyName, limits: request.application.trustDeskConfiguration.subaccountLimits)
         return try await AccountDTO(account, authToken: token).encodeResponse(status: .created, for: request)
     }
 

@@ -62,7 +62,7 @@ struct PrivacyAPIController: RouteCollection {
         let account = try await target(request)
         let found = try await request.privacyRequests.find(try id(request, "privacy request"), account: account.sid)
         let entries = try await request.privacyLedger.entries(request: found.id)
-        return try await PrivacyReportDTO(requestSid: found.id?.uuidString.lowercased() ?? "", entries: entries.map(PrivacyLedgerEntryDTO.init)).encodeResponse(for: request)
+        return try await PrivacyReportDTO(requestSid: found.id?.uuidString.lowercased() ?? "", entries: try entries.map { try PrivacyLedgerEntryDTO($0) }).encodeResponse(for: request)
     }
 
     func listUsage(request: Request) async throws -> Response {

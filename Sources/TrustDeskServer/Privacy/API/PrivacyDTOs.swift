@@ -67,11 +67,11 @@ struct PrivacyLedgerEntryDTO: Content {
     @ExplicitNull var archiveSha256: String?
     let legalHoldCases: [String]
 
-    init(_ entry: PrivacyLedgerEntry) {
+    init(_ entry: PrivacyLedgerEntry) throws(CorruptStoredValue) {
         self.action = entry.action
         self.dateCreated = entry.at
         self.rowsTotal = entry.rowsTotal
-        self.tables = entry.entries
+        self.tables = try entry.entries
         self.archiveSha256 = entry.archiveSHA256
         self.legalHoldCases = (entry.legalHoldCases ?? "").split(separator: ",").map(String.init)
     }

@@ -29,7 +29,7 @@ struct StaffStandingAPIController: RouteCollection {
         let people = try await StaffDirectory(database: request.db, now: request.now).people(Set(records.filter { !$0.isAutomated }.map(\.decidedBy)))
         let open = try await ReviewRequest.query(on: request.db).filter(\.$accountSID == account.sid)
             .filter(\.$status == ReviewRequest.Status.open.rawValue).count()
-        let subaccounts = try await Accounts(database: request.db, now: request.now).subaccounts(of: account.sid, after: nil, limit: 1_000)
+        let subaccounts = try await request.accounts.subaccounts(of: account.sid, after: nil, limit: 1_000)
         let ips = try await DedicatedIPs(database: request.db, now: request.now).held(by: account.sid)
         let decider = StandingDecider.staff(sid: user.sid, role: role)
         let actions = StandingPolicy.actions(from: Standing(stored: account.standing), role: role)

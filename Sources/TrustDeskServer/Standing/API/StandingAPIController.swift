@@ -14,7 +14,7 @@ struct StandingAPIController: RouteCollection {
     func show(request: Request) async throws -> Response {
         let credential = try request.requireAPICredential()
         let sid = try request.sidParameter("accountSid", .account)
-        let account = try await Accounts(database: request.db, now: request.now).accessible(sid, by: credential.accountSID)
+        let account = try await request.accounts.accessible(sid, by: credential.accountSID)
         try StandingGate.admit(account, request: request)
         let records = try await StandingService(database: request.db, now: request.now, configuration: request.application.trustDeskConfiguration)
             .history(of: account.sid)

@@ -36,8 +36,8 @@ final class StatusIncidentUpdate: Model, @unchecked Sendable {
     }
 
     /// Decoded strictly: a row that does not read is corrupt, and saying so beats showing nothing.
-    func affectedComponents() throws -> [AffectedComponent] {
-        try JSONDecoder().decode([AffectedComponent].self, from: Data(affectedComponentsJSON.utf8))
+    func affectedComponents() throws(CorruptStoredValue) -> [AffectedComponent] {
+        try StoredJSON.decode([AffectedComponent].self, affectedComponentsJSON, table: Self.schema, column: "affected_components", row: id ?? "")
     }
 
     static func encode(_ affected: [AffectedComponent]) throws -> String {

@@ -27,7 +27,7 @@ struct TicketDTO: Content {
     let dateCreated: Date
     let dateUpdated: Date
 
-    init(_ ticket: Ticket, targets: [TicketSLARecord] = [], escalation: TicketEscalation? = nil) {
+    init(_ ticket: Ticket, targets: [TicketSLARecord] = [], escalation: TicketEscalation? = nil) throws(CorruptStoredValue) {
         self.number = ticket.number
         self.subject = ticket.subject
         self.description = ticket.description
@@ -38,7 +38,7 @@ struct TicketDTO: Content {
         self.organisationSid = ticket.organisationSID
         self.requesterName = ticket.requesterName
         self.sids = ticket.sidList
-        self.details = ticket.details
+        self.details = try ticket.details
         self.warnings = ticket.warningList
         self.followUpOf = ticket.followUpOf
         self.hasSla = ticket.hasSLA

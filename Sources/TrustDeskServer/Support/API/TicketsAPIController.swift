@@ -46,7 +46,7 @@ struct TicketsAPIController: RouteCollection {
         if let sidText = body.accountSid, !sidText.isEmpty {
             let sid: SID
             do { sid = try SID(parsing: sidText, expecting: .account) } catch { throw DomainError(sid: error) }
-            about = try await Accounts(database: request.db, now: request.now).accessible(sid, by: caller.account.sid)
+            about = try await request.accounts.accessible(sid, by: caller.account.sid)
         }
         let product = try SupportProduct.parse(body.product ?? "")
         let form = IntakeForm(product: product, sidsText: (body.sids ?? []).joined(separator: " "), oldestExampleAt: try ExampleTime.parse(body.oldestExampleAt),
@@ -81,7 +81,7 @@ struct TicketsAPIController: RouteCollection {
         let page = Array(rows.prefix(size))
         let next = rows.count > size ? page.last.map { String($0.number) } : nil
         let escalations = try await request.escalations().latest(of: page.map(\.number))
-        return try await TicketListDTO(tickets: page.map { TicketDTO($0, escalation: escalations[$0.number]) }, meta: ListMetaDTO(pageSize: size, nextPageToken: next)).encodeResponse(for: request)
+        return try await TicketListDTO(tickets: try page.map { try TicketDTO($0, escalation: escalations[$0.number]) }, meta: ListMetaDTO(pageSize: size, nextPageToken: next)).encodeResponse(for: request)
     }
 
     func show(request: Request) async throws -> Response {
@@ -127,10 +127,7 @@ struct TicketsAPIController: RouteCollection {
     }
 
     static func ownerEmail(of organisationSID: String, on database: any Database) async throws -> String {
-        guard let owner = try await Membership.query(on: database).filter(\.$accountSID == organisationSID).filter(\.$roleRaw == TeammateRole.owner.rawValue).first(),
-              let user = try await User.find(owner.userSID, on: database)
-        else { return "" }
-        return user.email
+        try await Team.owners(of: organisationSID, on: database).first?.email ?? ""
     }
 }
 

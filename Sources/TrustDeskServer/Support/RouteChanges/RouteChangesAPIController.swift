@@ -18,7 +18,7 @@ struct RouteChangesAPIController: RouteCollection {
     private func account(_ request: Request) async throws -> (TicketsAPIController.Caller, Account) {
         let caller = try await tickets.caller(request)
         let sid = try request.sidParameter("accountSid", .account)
-        let account = try await Accounts(database: request.db, now: request.now).accessible(sid, by: caller.account.sid)
+        let account = try await request.accounts.accessible(sid, by: caller.account.sid)
         return (caller, account)
     }
 

@@ -17,7 +17,7 @@ struct MessagingLimitsAPIController: RouteCollection {
     private func target(_ request: Request) async throws -> Account {
         let credential = try request.requireAPICredential()
         let sid = try request.sidParameter("accountSid", .account)
-        return try await Accounts(database: request.db, now: request.now).accessible(sid, by: credential.accountSID)
+        return try await request.accounts.accessible(sid, by: credential.accountSID)
     }
 
     private func policies(_ request: Request) -> TrustPolicies {
@@ -100,7 +100,7 @@ struct MessagingLimitsDTO: Content {
         self.overrideUntil = usage.overrideActive ? profile.overrideUntil : nil
         self.averageDailyVolume = profile.averageDailyVolume
         self.scoredAt = profile.computedAt
-        self.explanation = usage.explanation?.factors ?? []
+        self.explanation = usage.explanation.factors
         self.statusCallback = profile.callbackURL
     }
 }

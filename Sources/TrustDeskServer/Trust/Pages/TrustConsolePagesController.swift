@@ -64,7 +64,7 @@ struct TrustConsolePagesController: RouteCollection {
         let scores = request.application.trustScores(now: request.now, database: request.db)
         let (profile, usage) = try await TrustPolicies(database: request.db, now: request.now, scores: scores).usage(account, outstanding: request.application.admissionDesk.outstanding(account.sid))
         let window = MessageLimitRule.averageWindow(endingBefore: request.now)
-        let days = try await scores.dailyVolumes(account.sid, from: window.start, to: window.end)
+        let days = try await scores.ledger.dailyVolumes(account.sid, from: window.start, to: window.end)
         let peak = max(1, days.map(\.admitted).max() ?? 1)
         let bars = days.enumerated().map { index, day in
             let height = day.admitted * 100 / peak
@@ -78,8 +78,8 @@ struct TrustConsolePagesController: RouteCollection {
             limit: usage.limit.map { DailyLimit.messages($0).description } ?? "unlimited", used: usage.used,
             remaining: usage.remaining.map { DailyLimit.messages($0).description } ?? "unlimited",
             overrideUntil: usage.overrideActive ? profile.overrideUntil.map(DateDisplay.utc) : nil,
-            factors: (usage.explanation?.factors ?? []).map { FactorView(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value, points: $0.points, maximum: $0.maximum) },
-            totalPoints: usage.explanation?.totalPoints ?? 0, bars: bars, chartMax: peak, averageDaily: profile.averageDailyVolume,
+            factors: usage.explanation.factors.map { FactorView(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value, points: $0.points, maximum: $0.maximum) },
+            totalPoints: usage.explanation.totalPoints, bars: bars, chartMax: peak, averageDaily: profile.averageDailyVolume,
             requests: requests.map { row in
                 RequestRowView(kind: row.kind == "more_messages" ? "More messages" : "Score review",
                               detail: row.kind == "more_messages" ? "\(row.amount ?? 0) a day, \(row.startsOn.map(UTCDay.key) ?? "") to \(row.endsOn.map(UTCDay.key) ?? "")" : "",
