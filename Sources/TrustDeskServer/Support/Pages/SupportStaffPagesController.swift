@@ -330,7 +330,7 @@ struct SupportStaffPagesController: RouteCollection {
                                     holidays: typed?.shown("holidays", else: record.holidays) ?? record.holidays,
                                     group: record.groupName, errors: isEdited ? errors?.byField ?? [:] : [:])
             },
-            canEdit: staff.staffRole == .admin), notice: notice, errors: errors, scope: scope)
+            canEdit: staff.staffRole.map(StaffPage.supportSetup.mayOpen) == true), notice: notice, errors: errors, scope: scope)
     }
 
     func calendars(request: Request) async throws -> Response {
