@@ -98,7 +98,7 @@ struct SignupVettingInputTests {
             let (account, _, _) = try await registrations.confirm(token: token)
             #expect(try await StandingTestKit.reload(app, account).standing == "active", "25 for velocity alone stays below review")
             let assessment = try #require(try await VettingAssessment.query(on: app.db).filter(\.$accountSID == account.sid).first())
-            #expect(assessment.findingList.map(\.rule) == ["signup_velocity"] && assessment.network == "203.0.113.0/24")
+            #expect(try assessment.findingList.map(\.rule) == ["signup_velocity"] && assessment.network == "203.0.113.0/24")
 
             app.clock.advance(by: 3_601)
             let later = Registrations(database: app.db, now: app.now, publicURL: "http://127.0.0.1:8080", accountHooks: app.accountCreationHooks)
@@ -115,7 +115,7 @@ struct SignupVettingInputTests {
             let account = try await Self.signedUp(app, form)
             #expect(account.standing == "pending_vetting")
             let assessment = try #require(try await VettingAssessment.query(on: app.db).filter(\.$accountSID == account.sid).first())
-            #expect(assessment.findingList.map(\.rule) == ["free_mail_domain", "phone_unverifiable"] && assessment.score == 30)
+            #expect(try assessment.findingList.map(\.rule) == ["free_mail_domain", "phone_unverifiable"] && assessment.score == 30)
         }
     }
 }
