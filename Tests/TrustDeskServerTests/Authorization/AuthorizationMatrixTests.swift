@@ -42,6 +42,16 @@ struct AuthorizationMatrixTests {
                 #expect(expectations[kind, default: 0] > 0, "no cell expects \(kind)")
             }
 
+            // The menu links only to the parts of the staff console the role may open.
+            for (role, desk, status) in [(StaffRole.agent, false, false), (.consumerTrust, true, false), (.pse, false, true)] {
+                let caller = try #require(world.callers.first { $0.page == .staff(role, twoFactor: true) })
+                let cell = try #require(MatrixCell.derive(.init(method: .GET, path: "/staff/accounts"), caller, table: RoutePolicies.table, world: world))
+                let page = try await cell.send(app).text
+                #expect(page.contains(#"href="/staff/consumer-trust""#) == desk, "\(role) sees the Consumer Trust link: \(desk)")
+                #expect(page.contains(#"href="/staff/status""#) == status, "\(role) sees the Status link: \(status)")
+                #expect(page.contains(#"href="/staff/support""#), "every role works the support queues")
+            }
+
             // The matrix bites: a table that says less or more than the server enforces fails it.
             let trust = RoutePolicies.RouteKey(method: .GET, path: "/staff/trust")
             let invite = RoutePolicies.RouteKey(method: .POST, path: "/console/accounts/:accountSid/teammates/invite")
