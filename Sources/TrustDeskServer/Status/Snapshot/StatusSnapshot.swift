@@ -7,14 +7,22 @@ import TrustDeskCore
 /// each with its ETag, and what the HTML page shows. Built from the database when the page's
 /// revision moves, then served from memory without touching the database (STS-5).
 struct StatusSnapshot: Sendable {
+    /// One document, ready to send as it is or gzipped (compressed once per rebuild, not per
+    /// request: Statuspage clients poll with `Accept-Encoding: gzip`). Each form has its own
+    /// strong ETag, as a cache must not answer one with the other.
     struct Body: Sendable {
         let data: Data
         let etag: String
+        let gzip: Data
+        let gzipETag: String
 
         init(_ value: some Encodable) throws {
             let data = try JSONEncoder.trustDesk.encode(value)
+            let tag = Hex.encode(SHA256.hash(data: data).prefix(12))
             self.data = data
-            self.etag = "\"" + SHA256.hash(data: data).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+            self.etag = "\"" + tag + "\""
+            self.gzip = try Gzip.compress(data)
+            self.gzipETag = "\"" + tag + "-gzip\""
         }
     }
 
