@@ -62,7 +62,7 @@ struct MatrixWorld: Sendable {
     static func load(_ app: Application) async throws -> MatrixWorld {
         let loaded = try #require(try await DemoWorld.loadIfEmpty(app))
         let db = app.db
-        let accounts = Accounts(database: db, now: app.now)
+        let accounts = app.accounts(on: db, now: app.now)
         let credentials = Credentials(database: db, now: app.now)
         let acme = try #require(try await Account.find(loaded.acmeSID, on: db))
         let (subaccount, subToken) = try await accounts.createSubaccount(of: acme, named: "Acme Matrix", limits: app.trustDeskConfiguration.subaccountLimits)
