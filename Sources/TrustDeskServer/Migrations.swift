@@ -98,5 +98,7 @@ enum TrustDeskMigrations {
         //     CreateTicketSLATargets made on databases migrated before (adopted there)
         CreateTicketAttachments(),
         CreateSupportAlerts(),
+        // 16. Sessions, continued: a refused form carried across a redirect (issue 10)
+        AddFlashToUserSessions(),
     ]
 }

@@ -169,9 +169,12 @@ struct FormRedisplayTests {
             let number = try await TrustRequestTicketTests.apiRequest(app, ada)
             let (safety, _) = try await StandingTestKit.staffBrowser(app, role: .trustSafety)
             try await safety.get("/staff/support/tickets/\(number)")
-            let page = try await safety.post("/staff/trust/tickets/\(number)/decide", [
+            let sent = try await safety.post("/staff/trust/tickets/\(number)/decide", [
                 "decision": "approve", "limit": "lots", "starts_on": "2026-03-02", "ends_on": "2026-03-08", "note": "Launch week, approved.",
             ])
+            // Back to the ticket page (Support's), which shows the Trust form again as typed.
+            #expect(sent.status == .seeOther)
+            let page = try await safety.get("/staff/support/tickets/\(number)")
             Self.expectInError("approve_limit", in: page.text)
             #expect(Self.control("approve_limit", in: page.text)?.contains("value=\"lots\"") == true)
             #expect(page.text.contains("Launch week, approved.</textarea>"))

@@ -82,8 +82,13 @@ struct TrustRequestTicketTests {
             #expect(page.text.contains("id=\"trust-approve-form\"") && page.text.contains("id=\"trust-decline-form\""))
             // The note is required.
             let noNote = try await staff.post("/staff/trust/tickets/\(number)/decide", ["decision": "approve", "limit": "6000", "note": " "])
-            #expect(noNote.errorCode == 20001)
+            #expect(noNote.status == .seeOther)
+            #expect(noNote.location == "/staff/support/tickets/\(number)#trust-request-panel")
+            let refused = try await staff.get("/staff/support/tickets/\(number)")
+            #expect(refused.errorCode == 20001)
             #expect(try await TrustRequest.query(on: app.db).first()?.status == "open")
+            // The error was for that one visit: the page opened again is clean.
+            #expect(try await staff.get("/staff/support/tickets/\(number)").errorCode == nil)
 
             let approved = try await staff.post("/staff/trust/tickets/\(number)/decide", [
                 "decision": "approve", "limit": "6,000", "starts_on": "2026-03-02", "ends_on": "2026-03-05", "note": "Launch verified with the sales team",
@@ -121,8 +126,10 @@ struct TrustRequestTicketTests {
             // Deciding again: a conflict, nothing changed.
             let comments = try await TicketComment.query(on: app.db).filter(\.$ticketNumber == number).count()
             let again = try await staff.post("/staff/trust/tickets/\(number)/decide", ["decision": "decline", "note": "Changed my mind"])
-            #expect(again.status == .conflict)
-            #expect(again.errorCode == 20011)
+            #expect(again.status == .seeOther)
+            let conflict = try await staff.get("/staff/support/tickets/\(number)")
+            #expect(conflict.status == .conflict)
+            #expect(conflict.errorCode == 20011)
             let unchanged = try #require(try await TrustRequest.query(on: app.db).first())
             #expect(unchanged.status == "approved" && unchanged.decisionNote == "Launch verified with the sales team")
             #expect(try await TrustProfile.find(ada.account.sid, on: app.db)?.overrideLimit == 6_000)

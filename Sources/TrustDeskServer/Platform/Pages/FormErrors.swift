@@ -5,7 +5,7 @@ import TrustDeskCore
 /// each check through `check`, which records the error instead of stopping at the first; a
 /// service that checks several fields (`FieldChecks`) reports them all through one error.
 struct FormErrors: Sendable {
-    struct Item: Sendable, Encodable {
+    struct Item: Sendable, Codable, Equatable {
         /// The field the error is about, or nil for the form as a whole.
         let field: String?
         let code: Int
@@ -17,6 +17,11 @@ struct FormErrors: Sendable {
     private(set) var items: [Item] = []
 
     init() {}
+
+    /// Errors recorded earlier (a form carried across a redirect, `FormFlash`).
+    init(items: [Item]) {
+        self.items = items
+    }
 
     init(_ error: DomainError, field: String? = nil) {
         add(error, field: field)

@@ -20,6 +20,8 @@ final class UserSession: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "last_seen_at") var lastSeenAt: Date
     @Field(key: "expires_at") var expiresAt: Date
+    /// A refused form on its way to the page that shows it again (`FormFlash`, JSON).
+    @OptionalField(key: "flash") var flash: String?
 
     init() {}
 
@@ -54,6 +56,17 @@ struct CreateUserSessions: AsyncMigration {
     }
 }
 
+/// Room for a refused form carried across a redirect (`FormFlash`).
+struct AddFlashToUserSessions: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(UserSession.schema).field("flash", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(UserSession.schema).deleteField("flash").update()
+    }
+}
+
 extension UserSession {
     /// PRV-1: every column, classified (docs/privacy.md says how to add one).
     static let inventory = TableInventory(schema, key: "id", links: [.user("user_sid")], columns: [
@@ -63,5 +76,6 @@ extension UserSession {
         "created_at": .personal(.usageData, .delete),
         "last_seen_at": .personal(.usageData, .delete),
         "expires_at": .notPersonal,
+        "flash": .personal(.content, .delete),
     ])
 }

@@ -207,7 +207,10 @@ struct SupportStaffPagesController: RouteCollection {
         let staff = try staff(request)
         let ticket = try await request.tickets().find(try number(request))
         try await StaffDirectory(database: request.db, now: request.now).record(staff, action: "view_ticket", account: ticket.accountSID, detail: "#\(ticket.number)")
-        return try await request.page("support/staff-ticket", title: "Ticket #\(ticket.number)", try await body(request, ticket))
+        // A form on this page that another feature refused comes back as typed (`FormFlash`).
+        let forms = try await request.takeFormFlash().map { TicketForms(form: $0.form, errors: $0.errors, scope: $0.scope) } ?? .fresh
+        return try await request.page("support/staff-ticket", title: "Ticket #\(ticket.number)", try await body(request, ticket, forms: forms),
+                                      form: forms.form, errors: forms.errors, scope: forms.scope)
     }
 
     /// The ticket page; after a refused change, with that form's values and errors.

@@ -214,10 +214,12 @@ struct TrustStaffPagesController: RouteCollection {
     }
 
     /// PT-10 from the ticket page: decides the request the ticket carries, then back to the
-    /// ticket (its panel shows the decision) or the ticket page with the error. Any staff
+    /// ticket: its panel shows the decision, or the form as typed with the error (the ticket
+    /// page is Support's; it shows the form again from the session's `FormFlash`). Any staff
     /// member can open the ticket; only Trust & Safety may decide (`TrustRequestPolicy`).
     func decideOnTicket(request: Request) async throws -> Response {
-        guard let user = request.signedIn?.user, user.isStaff else { throw DomainError.notFound("page") }
+        guard let browser = request.signedIn, browser.user.isStaff else { throw DomainError.notFound("page") }
+        let user = browser.user
         guard let number = request.parameters.get("number").flatMap({ Int($0) }),
               try await Ticket.find(number, on: request.db) != nil,
               let row = try await TrustRequest.query(on: request.db).filter(\.$ticketNumber == number).first()
@@ -227,7 +229,8 @@ struct TrustStaffPagesController: RouteCollection {
         try await errors.attempt { try await policies(request).decide(row, try Self.decision(form), staff: user) }
         guard errors.isEmpty else {
             let scope = form["decision"] == "decline" ? "decline" : "approve"
-            return try await SupportStaffPagesController().render(request, number, forms: .init(form: form, errors: errors, scope: scope))
+            return try await request.redirect("/staff/support/tickets/\(number)#trust-request-panel", keeping: form, errors: errors,
+                                              scope: scope, in: browser)
         }
         return request.redirect("/staff/support/tickets/\(number)#trust-request-panel")
     }
