@@ -87,8 +87,7 @@ extension Request {
 
     /// A form body read by the JSON key convention: Vapor's URL-encoded decoder has no key
     /// strategy, so each (already allowed) field is also offered under the property name the
-    /// JSON decoder would read it into. The wire spelling stays for types that still name their
-    /// keys (the admission engine's `AdmissionBody`).
+    /// JSON decoder would read it into.
     private static func decodeForm<T: Decodable>(_ type: T.Type, _ form: [String: String]) throws -> T {
         var fields = form
         for (key, value) in form {

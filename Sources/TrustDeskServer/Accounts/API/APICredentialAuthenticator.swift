@@ -6,7 +6,7 @@ import Vapor
 struct APICredentialAuthenticator: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let basic = request.headers.basicAuthorization else { throw DomainError.badCredentials }
-        request.apiCredential = try await Credentials(database: request.db, now: request.now)
+        request.apiCredential = try await request.credentials
             .authenticate(username: basic.username, password: basic.password)
         // STD-2: a credential of an account not in good standing is refused with its standing's code.
         try await StandingGate(database: request.db, now: request.now)

@@ -47,7 +47,7 @@ struct AccountsAPIController: RouteCollection {
     func listKeys(request: Request) async throws -> Response {
         let account = try await target(request)
         let page = try PageRequest(request, tokenPrefix: .apiKey)
-        let rows = try await Credentials(database: request.db, now: request.now).keys(of: account.sid, after: page.after, limit: page.size + 1)
+        let rows = try await request.credentials.keys(of: account.sid, after: page.after, limit: page.size + 1)
         let (items, next) = page.split(rows, sid: \.sid)
         return try await KeyListDTO(keys: items.map { KeyDTO($0) }, meta: ListMetaDTO(pageSize: page.size, nextPageToken: next)).encodeResponse(for: request)
     }
@@ -55,21 +55,21 @@ struct AccountsAPIController: RouteCollection {
     func createKey(request: Request) async throws -> Response {
         let account = try await target(request)
         let body = try request.decodeStrict(FriendlyNameBody.self)
-        let (key, secret) = try await Credentials(database: request.db, now: request.now).createKey(for: account.sid, friendlyName: body.friendlyName)
+        let (key, secret) = try await request.credentials.createKey(for: account.sid, friendlyName: body.friendlyName)
         return try await KeyDTO(key, secret: secret).encodeResponse(status: .created, for: request)
     }
 
     func showKey(request: Request) async throws -> Response {
         let account = try await target(request)
         let keySID = try request.sidParameter("keySid", .apiKey)
-        let key = try await Credentials(database: request.db, now: request.now).key(keySID.rawValue, of: account.sid)
+        let key = try await request.credentials.key(keySID.rawValue, of: account.sid)
         return try await KeyDTO(key).encodeResponse(for: request)
     }
 
     func deleteKey(request: Request) async throws -> Response {
         let account = try await target(request)
         let keySID = try request.sidParameter("keySid", .apiKey)
-        try await Credentials(database: request.db, now: request.now).revokeKey(keySID.rawValue, of: account.sid)
+        try await request.credentials.revokeKey(keySID.rawValue, of: account.sid)
         return Response(status: .noContent)
     }
 }

@@ -7,7 +7,7 @@ import Vapor
 struct StaffAPIAuthenticator: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let basic = request.headers.basicAuthorization else { throw DomainError.badCredentials }
-        let user = try await StaffCredentials(database: request.db, now: request.now).authenticate(username: basic.username, password: basic.password)
+        let user = try await request.staffCredentials.authenticate(username: basic.username, password: basic.password)
         request.staffAPIUser = user
         request.logger[metadataKey: "staff_user_sid"] = .string(user.sid)
         return try await next.respond(to: request)

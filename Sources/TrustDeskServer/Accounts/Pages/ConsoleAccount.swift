@@ -62,8 +62,4 @@ extension Request {
             .map { ConsoleAccount(user: user, account: $0.0, role: $0.1) }
             .filter { action.map($0.may) ?? true }
     }
-
-    private var team: Team {
-        Team(database: db, now: now, publicURL: application.trustDeskConfiguration.publicURL)
-    }
 }

@@ -50,13 +50,8 @@ struct ConsolePagesController: RouteCollection {
         let current: Bool
     }
 
-    private func team(_ request: Request) -> Team {
-        Team(database: request.db, now: request.now, publicURL: request.application.trustDeskConfiguration.publicURL)
-    }
-
     static func nav(_ request: Request, _ context: ConsoleAccount) async throws -> AccountNavView {
-        let accounts = try await Team(database: request.db, now: request.now, publicURL: request.application.trustDeskConfiguration.publicURL)
-            .accounts(of: context.user.sid)
+        let accounts = try await request.team.accounts(of: context.user.sid)
         let current = context.account.ownerAccountSID ?? context.account.sid
         let abilities = context.abilities
         return AccountNavView(
@@ -187,7 +182,7 @@ struct ConsolePagesController: RouteCollection {
     private func credentialsPage(_ request: Request, _ context: ConsoleAccount, notice: String? = nil, error: DomainError? = nil,
                                  form: PageForm? = nil, errors: FormErrors? = nil,
                                  adjust: (inout CredentialsBody) -> Void = { _ in }) async throws -> Response {
-        let keys = try await Credentials(database: request.db, now: request.now).keys(of: context.account.sid, after: nil, limit: Paging.maximumPageSize)
+        let keys = try await request.credentials.keys(of: context.account.sid, after: nil, limit: Paging.maximumPageSize)
         var body = CredentialsBody(
             account: try await Self.nav(request, context),
             primaryHint: context.account.primaryTokenHint,
@@ -209,7 +204,7 @@ struct ConsolePagesController: RouteCollection {
         let form = request.pageForm()
         var errors = FormErrors()
         let created = try await errors.attempt {
-            try await Credentials(database: request.db, now: request.now).createKey(for: context.account.sid, friendlyName: form.text("friendly_name"))
+            try await request.credentials.createKey(for: context.account.sid, friendlyName: form.text("friendly_name"))
         }
         guard let created else {
             return try await credentialsPage(request, context, form: form, errors: errors)
@@ -223,13 +218,13 @@ struct ConsolePagesController: RouteCollection {
     func revokeKey(request: Request) async throws -> Response {
         let context = try await request.consoleAccount(for: .manageCredentials)
         let keySID = try request.sidParameter("keySid", .apiKey)
-        try await Credentials(database: request.db, now: request.now).revokeKey(keySID.rawValue, of: context.account.sid)
+        try await request.credentials.revokeKey(keySID.rawValue, of: context.account.sid)
         return try await credentialsPage(request, context, notice: "API key \(keySID) revoked. Requests that use it now fail.")
     }
 
     func createSecondaryToken(request: Request) async throws -> Response {
         let context = try await request.consoleAccount(for: .manageCredentials)
-        let token = try await Credentials(database: request.db, now: request.now).createSecondaryToken(for: context.account)
+        let token = try await request.credentials.createSecondaryToken(for: context.account)
         return try await credentialsPage(request, context, notice: "Secondary auth token created. Copy it now: it is shown only once.") {
             $0.newToken = .authToken(token, id: "new-token", label: "New secondary auth token")
         }
@@ -238,7 +233,7 @@ struct ConsolePagesController: RouteCollection {
     func promoteSecondaryToken(request: Request) async throws -> Response {
         let context = try await request.consoleAccount(for: .manageCredentials)
         do {
-            try await Credentials(database: request.db, now: request.now).promoteSecondaryToken(of: context.account)
+            try await request.credentials.promoteSecondaryToken(of: context.account)
             return try await credentialsPage(request, context, notice: "The secondary token is now primary. The old primary token no longer works.")
         } catch let error as DomainError {
             return try await credentialsPage(request, context, error: error)
@@ -248,7 +243,7 @@ struct ConsolePagesController: RouteCollection {
     func deleteSecondaryToken(request: Request) async throws -> Response {
         let context = try await request.consoleAccount(for: .manageCredentials)
         do {
-            try await Credentials(database: request.db, now: request.now).deleteSecondaryToken(of: context.account)
+            try await request.credentials.deleteSecondaryToken(of: context.account)
             return try await credentialsPage(request, context, notice: "Secondary auth token deleted.")
         } catch let error as DomainError {
             return try await credentialsPage(request, context, error: error)
@@ -303,8 +298,8 @@ struct ConsolePagesController: RouteCollection {
     private func teammatesPage(_ request: Request, _ context: ConsoleAccount, notice: String? = nil,
                                form: PageForm? = nil, errors: FormErrors? = nil, scope: String? = nil, row: String? = nil) async throws -> Response {
         let account = try await teamAccount(request, context)
-        let members = try await team(request).members(of: account.sid)
-        let invitations = try await team(request).openInvitations(of: account.sid)
+        let members = try await request.team.members(of: account.sid)
+        let invitations = try await request.team.openInvitations(of: account.sid)
         let body = TeammatesBody(
             account: try await Self.nav(request, context),
             teammates: members.map { member in
@@ -360,7 +355,7 @@ struct ConsolePagesController: RouteCollection {
                 errors.check { () throws(DomainError) in _ = try Validate.email(form.text("email")) }
                 return
             }
-            try await team(request).invite(email: form.text("email"), role: role, to: account, by: context.user, actorRole: context.role)
+            try await request.team.invite(email: form.text("email"), role: role, to: account, by: context.user, actorRole: context.role)
         }
     }
 
@@ -369,21 +364,21 @@ struct ConsolePagesController: RouteCollection {
         return try await teamAction(request, notice: "Role changed.", row: target.rawValue) { context, account, form, errors in
             let role = errors.check { () throws(DomainError) in try parseRole(form.text("role")) }
             guard let role else { return }
-            try await team(request).changeRole(of: target.rawValue, to: role, on: account, actorRole: context.role)
+            try await request.team.changeRole(of: target.rawValue, to: role, on: account, actorRole: context.role)
         }
     }
 
     func removeTeammate(request: Request) async throws -> Response {
         let target = try request.sidParameter("userSid", .user)
         return try await teamAction(request, notice: "Teammate removed.", row: target.rawValue) { context, account, _, _ in
-            try await team(request).remove(target.rawValue, from: account, actorRole: context.role)
+            try await request.team.remove(target.rawValue, from: account, actorRole: context.role)
         }
     }
 
     func transferOwnership(request: Request) async throws -> Response {
         let target = try request.sidParameter("userSid", .user)
         return try await teamAction(request, notice: "Ownership transferred. You are now an admin.", row: target.rawValue) { context, account, _, _ in
-            try await team(request).transferOwnership(of: account, from: context.user, to: target.rawValue, actorRole: context.role)
+            try await request.team.transferOwnership(of: account, from: context.user, to: target.rawValue, actorRole: context.role)
         }
     }
 }

@@ -260,7 +260,7 @@ struct PublicPagesController: RouteCollection {
     }
 
     private func invitationBody(_ request: Request, token: String) async throws -> (Invitation, InvitationBody) {
-        let invitation = try await Team(database: request.db, now: request.now, publicURL: config(request).publicURL).pendingInvitation(token: token)
+        let invitation = try await request.team.pendingInvitation(token: token)
         let account = try await Account.find(invitation.accountSID, on: request.db)
         let body = InvitationBody(
             token: token, accountName: account?.friendlyName ?? "", role: TeammateRole(rawValue: invitation.roleRaw)?.displayName ?? "",
@@ -277,7 +277,7 @@ struct PublicPagesController: RouteCollection {
     func acceptInvitation(request: Request) async throws -> Response {
         let form = request.pageForm()
         let (invitation, body) = try await invitationBody(request, token: form.text("token"))
-        let team = Team(database: request.db, now: request.now, publicURL: config(request).publicURL)
+        let team = request.team
         if let session = request.signedIn, !session.user.isStaff {
             try await team.accept(invitation, as: session.user)
             return request.redirect("/console/accounts/\(invitation.accountSID)")
@@ -299,7 +299,7 @@ struct PublicPagesController: RouteCollection {
         let user = User(sid: SID.generate(.user), username: username, email: invitation.email, fullName: fullName, passwordHash: hash, now: request.now)
         try await request.db.transaction { db in
             try await user.create(on: db)
-            try await Team(database: db, now: request.now, publicURL: config(request).publicURL).accept(invitation, as: user)
+            try await request.team(on: db).accept(invitation, as: user)
         }
         let response = request.redirect("/console/accounts/\(invitation.accountSID)")
         try await Sessions.start(for: user, stage: .signedIn, request: request, response: response)

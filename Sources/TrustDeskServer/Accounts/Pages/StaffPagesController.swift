@@ -73,7 +73,7 @@ struct StaffPagesController: RouteCollection {
         let sid = try request.sidParameter("accountSid", .account)
         guard let account = try await Account.find(sid.rawValue, on: request.db) else { throw DomainError.notFound("account") }
         try await StaffDirectory(database: request.db, now: request.now).record(staff, action: "view_account", account: account.sid, detail: "")
-        let team = Team(database: request.db, now: request.now, publicURL: request.application.trustDeskConfiguration.publicURL)
+        let team = request.team
         let members = try await team.members(of: account.ownerAccountSID ?? account.sid)
         let subs = try await request.accounts.subaccounts(of: account.sid, after: nil, limit: Paging.maximumPageSize)
         let keys = try await APIKey.query(on: request.db).filter(\.$accountSID == account.sid).filter(\.$revokedAt == nil).count()

@@ -105,3 +105,11 @@ struct Credentials {
         try await key.save(on: database)
     }
 }
+
+extension Request {
+    /// Account credentials on the request's database.
+    var credentials: Credentials { Credentials(database: db, now: now) }
+
+    /// Staff API keys on the request's database.
+    var staffCredentials: StaffCredentials { StaffCredentials(database: db, now: now) }
+}

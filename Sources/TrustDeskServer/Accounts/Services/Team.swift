@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import TrustDeskCore
+import Vapor
 
 /// Teammates of an account and their roles (ACC-4). The rules come from `TeamPolicy`; this
 /// applies them to stored memberships.
@@ -164,5 +165,21 @@ struct Team {
             .filter(\.$accountSID == account.sid).filter(\.$userSID == userSID).first()
         else { throw DomainError.notFound("teammate") }
         return membership
+    }
+}
+
+extension Request {
+    /// The team service on the request's database; inside a transaction use `team(on:)`.
+    var team: Team { team(on: db) }
+
+    func team(on database: any Database) -> Team {
+        application.team(on: database, now: now)
+    }
+}
+
+extension Application {
+    /// The team service for jobs, desks and commands: invitation links use the public URL.
+    func team(on database: (any Database)? = nil, now: Date) -> Team {
+        Team(database: database ?? db, now: now, publicURL: trustDeskConfiguration.publicURL)
     }
 }

@@ -44,7 +44,7 @@ struct PrivacyConsolePagesController: RouteCollection {
 
     private func viewer(_ request: Request) async throws -> Viewer {
         guard let user = request.signedIn?.user else { throw Abort.redirect(to: "/signin") }
-        let team = Team(database: request.db, now: request.now, publicURL: request.application.trustDeskConfiguration.publicURL)
+        let team = request.team
         let accounts = try await team.accounts(of: user.sid)
         return Viewer(user: user, managed: accounts.filter { $0.1.can(.manageTeammates) }.map(\.0), owned: accounts.filter { $0.1 == .owner }.map(\.0))
     }

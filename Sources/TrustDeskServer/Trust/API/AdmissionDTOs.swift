@@ -10,10 +10,6 @@ struct AdmissionBody: StrictContent {
     let channel: String?
     let messageSid: String?
 
-    enum CodingKeys: String, CodingKey {
-        case accountSid = "account_sid", channel, messageSid = "message_sid"
-    }
-
     init(accountSid: String?, channel: String?, messageSid: String?) {
         self.accountSid = accountSid
         self.channel = channel
@@ -63,11 +59,6 @@ struct AdmissionDTO: Content {
     var errorMessage: String?
     var dailyLimit: Int?
     var standing: String?
-
-    enum CodingKeys: String, CodingKey {
-        case index, accountSid = "account_sid", messageSid = "message_sid", channel, admitted
-        case errorCode = "error_code", errorMessage = "error_message", dailyLimit = "daily_limit", standing
-    }
 
     init(index: Int?, body: AdmissionBody, admitted: Bool) {
         self.index = index
@@ -119,10 +110,6 @@ struct OutcomeResultDTO: Content {
     let accepted: Bool
     var errorCode: Int?
     var errorMessage: String?
-
-    enum CodingKeys: String, CodingKey {
-        case index, messageSid = "message_sid", accepted, errorCode = "error_code", errorMessage = "error_message"
-    }
 }
 
 struct OutcomeBatchDTO: Content {
