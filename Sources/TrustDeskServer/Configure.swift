@@ -92,6 +92,7 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     app.accountCreationHooks.append(AccountActivityHook.startActivity)
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
+    await app.startPasswordHashingPool()
     app.passwordPolicy = try CommonPasswords.policy()
     app.mailTransport = try makeMailTransport(app, configuration)
 

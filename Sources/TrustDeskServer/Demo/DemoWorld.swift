@@ -52,7 +52,7 @@ enum DemoWorld {
     static func loadIfEmpty(_ app: Application) async throws -> Loaded? {
         guard try await User.query(on: app.db).count() == 0 else { return nil }
         let now = app.clock.now()
-        let hash = try await app.password.async(on: app.threadPool, hopTo: app.eventLoopGroup.next()).hash(password)
+        let hash = try await app.passwordHasher.hash(password)
         let sealedTOTP = try app.secretBox.seal(Base32.decode(staffTOTPSecret) ?? [])
         return try await app.db.transaction { db in
             for (person, role) in staff {

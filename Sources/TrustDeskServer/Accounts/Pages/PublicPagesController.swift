@@ -58,7 +58,7 @@ struct PublicPagesController: RouteCollection {
                 let throttle = Throttle(database: request.db, now: request.now)
                 try await throttle.check("signup:ip:\(request.clientAddress)", .recoveryPerAddress)
                 try await throttle.recordFailure("signup:ip:\(request.clientAddress)")
-                let hash = try await request.password.async.hash(valid.password)
+                let hash = try await request.passwordHasher.hash(valid.password)
                 try await request.registrations.register(valid, passwordHash: hash)
             }
         }
@@ -107,7 +107,7 @@ struct PublicPagesController: RouteCollection {
     func signIn(request: Request) async throws -> Response {
         let form = request.pageForm()
         do {
-            let user = try await SignIn(database: request.db, now: request.now, hasher: request.password.async, dormancy: request.application.trustDeskConfiguration.dormancyPolicy)
+            let user = try await SignIn(database: request.db, now: request.now, hasher: request.passwordHasher, dormancy: request.application.trustDeskConfiguration.dormancyPolicy)
                 .checkPassword(username: form.text("username"), password: form.text("password"), clientAddress: request.clientAddress)
             let response = request.redirect(user.twoFactorEnabled ? "/signin/two-factor" : (user.isStaff ? "/security" : "/console"))
             try await Sessions.start(for: user, stage: user.twoFactorEnabled ? .twoFactorPending : .signedIn, request: request, response: response)
@@ -133,7 +133,7 @@ struct PublicPagesController: RouteCollection {
         }
         let form = request.pageForm()
         do {
-            try await SignIn(database: request.db, now: request.now, hasher: request.password.async)
+            try await SignIn(database: request.db, now: request.now, hasher: request.passwordHasher)
                 .checkSecondFactor(user: session.user, code: form.text("code"), box: request.application.secretBox)
         } catch let error as DomainError {
             return try await request.page("accounts/signin-two-factor", title: "Two-factor authentication", EmptyBody(),
@@ -222,7 +222,7 @@ struct PublicPagesController: RouteCollection {
             return try await request.page("accounts/password-reset", title: "Choose a new password", ResetBody(token: token, warning: AccountMail.integrationsWarning),
                                           form: form, errors: errors)
         }
-        let hash = try await request.password.async.hash(password)
+        let hash = try await request.passwordHasher.hash(password)
         let user = try await passwords.reset(token: token, newPasswordHash: hash)
         request.logger.info("password reset", metadata: ["user_sid": "\(user.sid)"])
         let response = try await request.page("accounts/password-changed", title: "Password changed", ResetBody(token: "", warning: AccountMail.integrationsWarning))
@@ -295,7 +295,7 @@ struct PublicPagesController: RouteCollection {
         guard let fullName, let username, let password, errors.isEmpty else {
             return try await request.page("accounts/invitation", title: "Join \(body.accountName)", body, form: form, errors: errors)
         }
-        let hash = try await request.password.async.hash(password)
+        let hash = try await request.passwordHasher.hash(password)
         let user = User(sid: SID.generate(.user), username: username, email: invitation.email, fullName: fullName, passwordHash: hash, now: request.now)
         try await request.db.transaction { db in
             try await user.create(on: db)

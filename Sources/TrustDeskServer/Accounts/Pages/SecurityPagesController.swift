@@ -99,7 +99,7 @@ struct SecurityPagesController: RouteCollection {
         let form = request.pageForm()
         do {
             // Turning protection off takes the same proof as signing in with it.
-            try await SignIn(database: request.db, now: request.now, hasher: request.password.async)
+            try await SignIn(database: request.db, now: request.now, hasher: request.passwordHasher)
                 .checkSecondFactor(user: user, code: form.text("code"), box: request.application.secretBox)
             try await TwoFactor(database: request.db, now: request.now, box: request.application.secretBox).disable(for: user)
             return try await request.page("accounts/security", title: "Security", try await body(request, user: user),
@@ -123,7 +123,7 @@ struct SecurityPagesController: RouteCollection {
         let current = form.text("current_password")
         _ = try await errors.attempt("current_password") {
             try await throttle.check(guesses, .signInPerIdentity)
-            guard !current.isEmpty, try await request.password.async.verify(current, created: user.passwordHash) else {
+            guard !current.isEmpty, try await request.passwordHasher.verify(current, created: user.passwordHash) else {
                 try await throttle.recordFailure(guesses)
                 throw DomainError(.authenticationFailed, "current_password: this is not your current password.")
             }
@@ -142,7 +142,7 @@ struct SecurityPagesController: RouteCollection {
         guard errors.isEmpty, let new else {
             return try await request.page("accounts/security", title: "Security", try await body(request, user: user), form: form, errors: errors)
         }
-        let hash = try await request.password.async.hash(new)
+        let hash = try await request.passwordHasher.hash(new)
         try await Passwords(database: request.db, now: request.now, publicURL: request.application.trustDeskConfiguration.publicURL)
             .change(user, newPasswordHash: hash, keeping: browser.session)
         request.logger.info("password changed", metadata: ["user_sid": "\(user.sid)"])

@@ -163,7 +163,7 @@ struct PrivacyConsolePagesController: RouteCollection {
         if scope != "user", !scope.isEmpty, account == nil {
             errors.add(DomainError(.invalidParameter, "scope: choose your own data or an account you own."))
         }
-        let hasher = request.password.async(on: request.application.threadPool, hopTo: request.eventLoop)
+        let hasher = request.passwordHasher
         let passwordOK = (try? await hasher.verify(form.text("password"), created: viewer.user.passwordHash)) ?? false
         if !passwordOK { errors.add(DomainError(.authenticationFailed, "password: that is not your password.")) }
         if viewer.user.twoFactorEnabled, passwordOK {

@@ -129,7 +129,7 @@ struct SupportBench {
 
     func prepare(now: Date) async throws -> Setup {
         let db = app.db
-        let hash = try await app.password.async(on: app.threadPool, hopTo: app.eventLoopGroup.next()).hash("bench-password-2026")
+        let hash = try await app.passwordHasher.hash("bench-password-2026")
         let owner = User(sid: SID.generate(.user), username: "bench.owner", email: "bench.owner@example.com", fullName: "Bench Owner", passwordHash: hash, now: now)
         try await owner.create(on: db)
         var organisations: [Account] = []
