@@ -11,12 +11,26 @@ public enum StaffPage: String, CaseIterable, Sendable {
     case consumerTrustDesk = "consumer_trust_desk"
     case supportQueues = "support_queues"
     case apiKeys = "api_keys"
+    /// Customers' requests to review a standing decision (STD-7); every role may read them,
+    /// only `StandingPolicy.reviewers` decide.
+    case reviewRequests = "review_requests"
+    /// Business-hours calendars (SUP-4); every role may read them, admins edit.
+    case calendars
+    /// The support desk's reports (SUP-16).
+    case supportReports = "support_reports"
+    /// The status console: components, incidents, maintenances (STS).
+    case status
+    /// The privacy desk: requests, holds, inventory (PRV).
+    case privacy
 
     public func mayOpen(_ role: StaffRole) -> Bool {
         switch self {
         case .accounts: role.can(.findAccounts)
         case .progressiveTrust: TrustRequestPolicy.deciders.contains(role)
-        case .accountStanding, .consumerTrustDesk, .supportQueues, .apiKeys: true
+        case .supportReports: SupportReportAccess.staffRoles.contains(role)
+        case .status: role.can(.manageStatus)
+        case .privacy: role.can(.handlePrivacy)
+        case .accountStanding, .consumerTrustDesk, .supportQueues, .apiKeys, .reviewRequests, .calendars: true
         }
     }
 }

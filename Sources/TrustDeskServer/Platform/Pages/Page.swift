@@ -21,6 +21,12 @@ struct PageMeta: Encodable {
     let fieldErrors: [String: String]
     /// Every problem, in form order, for the summary at the top.
     let errors: [FormErrors.Item]
+    /// The main navigation for this viewer, the area of this page marked (`SiteNavigation`).
+    let nav: [NavLinkView]
+    /// The trail above a deep page, ending with the page itself; empty on an area's own page.
+    let breadcrumbs: [NavLinkView]
+    /// The address of the page shown, for sub-navigation that marks the current link.
+    let path: String
 }
 
 struct PageErrorView: Encodable {
@@ -51,26 +57,32 @@ extension Request {
     /// with the status that matches the error code; pass the submitted `form` and its `errors`
     /// to show every field again as typed, each error beside its field. On a page with several
     /// forms whose fields share names, `scope` names the one that was sent: its values and
-    /// errors are then keyed `<scope>_<field>` (`meta.form.status_reason`).
+    /// errors are then keyed `<scope>_<field>` (`meta.form.status_reason`). `breadcrumbs` names
+    /// the pages above a deep page when the area it sits in is not parent enough.
     func page<Body: Encodable>(
         _ template: String, title: String, _ body: Body,
         notice: String? = nil, error: DomainError? = nil, status: HTTPResponseStatus? = nil,
-        form: PageForm? = nil, errors: FormErrors? = nil, scope: String? = nil
+        form: PageForm? = nil, errors: FormErrors? = nil, scope: String? = nil, breadcrumbs: [Breadcrumb] = []
     ) async throws -> Response {
         var errors = errors ?? FormErrors()
         if let error { errors.add(error) }
         errors = errors.scoped(scope)
         let viewer = signedIn.map { session in
             ViewerView(sid: session.user.sid, username: session.user.username, fullName: session.user.fullName,
-                      isStaff: session.user.isStaff, staffRole: session.user.staffRole?.displayName,
-                      mayOpen: Dictionary(uniqueKeysWithValues: StaffPage.allCases.map { page in
-                          (page.rawValue, session.user.staffRole.map(page.mayOpen) ?? false)
-                      }))
+                       isStaff: session.user.isStaff, staffRole: session.user.staffRole?.displayName,
+                       mayOpen: Dictionary(uniqueKeysWithValues: StaffPage.allCases.map { page in
+                           (page.rawValue, SiteNavigation.mayOpen(page, role: session.user.staffRole))
+                       }))
         }
+        let path = url.path
+        let isStaff = signedIn?.user.isStaff ?? false
         let meta = PageMeta(
             title: title, csrfToken: csrfToken, viewer: viewer, notice: notice, error: Self.summary(errors),
             form: form?.redisplay(scope: scope) ?? [:], submitted: form.map { _ in scope ?? "form" },
-            fieldErrors: errors.byField, errors: Self.summaryItems(errors)
+            fieldErrors: errors.byField, errors: Self.summaryItems(errors),
+            nav: signedIn.map { SiteNavigation.links(isStaff: $0.user.isStaff, role: $0.user.staffRole, path: path) } ?? [],
+            breadcrumbs: signedIn == nil ? [] : SiteNavigation.breadcrumbs(parents: breadcrumbs, title: title, isStaff: isStaff, path: path),
+            path: path
         )
         let view = try await self.view.render(template, Page(meta: meta, body: body))
         let resolved = status ?? errors.first.flatMap { ErrorCode(rawValue: $0.code) }.map { HTTPResponseStatus(statusCode: $0.httpStatus) } ?? .ok
