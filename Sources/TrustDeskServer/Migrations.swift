@@ -94,5 +94,7 @@ enum TrustDeskMigrations {
         // 14. Progressive Trust, continued: lease holders, reservations and reclaim (issue 15, kill -9)
         CreateQuotaLeaseHolders(),
         CreateQuotaLeases(),
+        // 15. Consoles: each person's time zone (issue 11)
+        AddTimeZoneToUsers(),
     ]
 }

@@ -34,7 +34,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: InboundMailController())
 
     // Browser pages: session, CSRF.
-    let pages = app.grouped(SessionLoader(), CSRFMiddleware())
+    let pages = app.grouped(SessionLoader(), CSRFMiddleware(), ViewerTimeZoneMiddleware())
     try pages.register(collection: PublicPagesController())
     try pages.register(collection: ErrorReferenceController())
     try pages.register(collection: SecurityPagesController())
@@ -65,4 +65,6 @@ func routes(_ app: Application) throws {
     try pages.register(collection: ChatPagesController())
     try pages.register(collection: ReportPagesController())
     try pages.grouped(StaffGuard()).register(collection: SupportLinePagesController())
+    // Each person's own preferences: the time zone pages show their times in (issue 11).
+    try pages.register(collection: PreferencesPagesController())
 }
