@@ -49,7 +49,7 @@ public enum Secrets {
     /// would not be: these secrets are random, not chosen by people, so there is nothing
     /// for a slow hash to protect, and API authentication must stay fast.
     public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(secret.utf8)))
     }
 
     /// A short, safe-to-show hint of a secret: its last four characters.

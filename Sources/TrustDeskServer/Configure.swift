@@ -88,11 +88,17 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     try DatabaseSetup.configure(app, url: configuration.databaseURL, schema: configuration.databaseSchema, sqlitePath: configuration.sqlitePath)
     app.migrations.add(TrustDeskMigrations.all)
 
+    // What other features keep for every new account, written in its creating transaction.
+    app.accountCreationHooks.append(AccountActivityHook.startActivity)
+
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.passwordPolicy = try CommonPasswords.policy()
     app.mailTransport = try makeMailTransport(app, configuration)
 
     app.routes.defaultMaxBodySize = "64kb"
+    // The API's JSON convention, once (Platform/JSON/APIJSON.swift). Vapor keeps one
+    // configuration per process; every application sets the same one.
+    ContentConfiguration.global = .trustDesk()
     app.views.use(.leaf)
     app.leaf.sources = .singleSource(NIOLeafFiles(
         // Not `.default`: it refuses any path with a hidden component, and SwiftPM puts

@@ -94,7 +94,11 @@ enum TrustDeskMigrations {
         // 14. Progressive Trust, continued: lease holders, reservations and reclaim (issue 15, kill -9)
         CreateQuotaLeaseHolders(),
         CreateQuotaLeases(),
-        // 15. Consoles: each person's time zone (issue 11)
+        // 15. One table per migration (issue 10): tables that CreateTicketComments and
+        //     CreateTicketSLATargets made on databases migrated before (adopted there)
+        CreateTicketAttachments(),
+        CreateSupportAlerts(),
+        // 16. Consoles: each person's time zone (issue 11)
         AddTimeZoneToUsers(),
     ]
 }

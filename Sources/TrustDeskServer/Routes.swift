@@ -1,70 +1,79 @@
 import Vapor
 
 func routes(_ app: Application) throws {
-    try app.register(collection: HealthController())
-    app.get("openapi.yaml", use: OpenAPIDocument.serve)
-    app.get("styles.css", use: Stylesheet.serve)
-    app.get("scripts", "copy.js", use: Scripts.serveCopy)
+    // Every group enforces its routes' access policies (`RoutePolicies`, SEC-3) after it has
+    // authenticated the caller; `attach` at the end refuses to start with an undeclared route.
+    let policy = RoutePolicyMiddleware()
+    let open = app.grouped(policy)
+    try open.register(collection: HealthController())
+    open.get("openapi.yaml", use: OpenAPIDocument.serve)
+    open.get("styles.css", use: Stylesheet.serve)
+    open.get("scripts", "copy.js", use: Scripts.serveCopy)
 
     // The JSON API: HTTP Basic on every route, no cookies, no CSRF.
-    let api = app.grouped("v1").grouped(APICredentialAuthenticator())
+    let api = app.grouped("v1").grouped(APICredentialAuthenticator(), policy)
+    let service = app.grouped("v1").grouped(ServiceCredentialMiddleware(), policy)
+    let staffAPI = app.grouped("v1", "Staff").grouped(StaffAPIAuthenticator(), policy)
     try api.register(collection: AccountsAPIController())
     try api.register(collection: MessagingLimitsAPIController())
     // The messaging pipeline: the service credential, not an account's.
-    try app.grouped("v1").grouped(ServiceCredentialMiddleware()).register(collection: AdmissionsAPIController())
+    try service.register(collection: AdmissionsAPIController())
     try api.register(collection: TicketsAPIController())
     // Account standing (STD): history for API users, billing reports, secret-scanning reports (signed, SEC-4).
     try api.register(collection: StandingAPIController())
-    try app.grouped("v1").grouped(ServiceCredentialMiddleware()).register(collection: BillingAPIController())
-    try app.register(collection: SecretScanningController())
-    try app.register(collection: PrivacyOneClickController())
+    try service.register(collection: BillingAPIController())
+    try open.register(collection: SecretScanningController())
+    try open.register(collection: PrivacyOneClickController())
     // The staff JSON API: a staff member's personal API key by HTTP Basic, never a customer's credential.
-    try app.grouped("v1", "Staff").grouped(StaffAPIAuthenticator()).register(collection: StaffStandingAPIController())
+    try staffAPI.register(collection: StaffStandingAPIController())
     // Privacy (PRV): requests, reports and usage deletions of an account.
     try api.register(collection: PrivacyAPIController())
-    try app.grouped("v1", "Staff").grouped(StaffAPIAuthenticator()).register(collection: StaffSupportAPIController())
+    try staffAPI.register(collection: StaffSupportAPIController())
     // Support desk channels: escalations, route changes, chat and reports (SUP-9, SUP-11, SUP-13,
     // SUP-16); the voice webhooks (signed, SEC-4) and inbound mail (secret path, SUP-2).
     try api.register(collection: EscalationsAPIController())
     try api.register(collection: RouteChangesAPIController())
     try api.register(collection: ChatAPIController())
     try api.register(collection: ReportsAPIController.Customer())
-    try app.grouped("v1", "Staff").grouped(StaffAPIAuthenticator()).register(collection: ReportsAPIController.Staff())
-    try app.register(collection: VoiceController())
-    try app.register(collection: InboundMailController())
+    try staffAPI.register(collection: ReportsAPIController.Staff())
+    try open.register(collection: VoiceController())
+    try open.register(collection: InboundMailController())
 
-    // Browser pages: session, CSRF.
-    let pages = app.grouped(SessionLoader(), CSRFMiddleware(), ViewerTimeZoneMiddleware())
+    // Browser pages: session, then the route's policy (who may open it), then CSRF, then the
+    // viewer's time zone for the page's times.
+    let pages = app.grouped(SessionLoader(), policy, CSRFMiddleware(), ViewerTimeZoneMiddleware())
     try pages.register(collection: PublicPagesController())
     try pages.register(collection: ErrorReferenceController())
     try pages.register(collection: SecurityPagesController())
-    try pages.grouped(CustomerGuard()).register(collection: ConsolePagesController())
-    try pages.grouped(StaffGuard()).register(collection: StaffPagesController())
-    try pages.grouped(CustomerGuard()).register(collection: TrustConsolePagesController())
-    try pages.grouped(StaffGuard()).register(collection: TrustStaffPagesController())
-    try pages.grouped(CustomerGuard()).register(collection: SupportConsolePagesController())
-    try pages.grouped(StaffGuard()).register(collection: SupportStaffPagesController())
-    try pages.grouped(CustomerGuard()).register(collection: StandingConsolePagesController())
-    try pages.grouped(StaffGuard()).register(collection: StandingStaffPagesController())
-    try pages.grouped(StaffGuard()).register(collection: ConsumerTrustDeskController())
-    try pages.grouped(StaffGuard()).register(collection: StaffAPIKeysPagesController())
+    try pages.register(collection: ConsolePagesController())
+    try pages.register(collection: StaffPagesController())
+    try pages.register(collection: TrustConsolePagesController())
+    try pages.register(collection: TrustStaffPagesController())
+    try pages.register(collection: SupportConsolePagesController())
+    try pages.register(collection: SupportStaffPagesController())
+    try pages.register(collection: StandingConsolePagesController())
+    try pages.register(collection: StandingStaffPagesController())
+    try pages.register(collection: ConsumerTrustDeskController())
+    try pages.register(collection: StaffAPIKeysPagesController())
     // Privacy (PRV): public request, download, under-age report and unsubscribe; console; staff desk.
     try pages.register(collection: PrivacyPublicPagesController())
-    try pages.grouped(CustomerGuard()).register(collection: PrivacyConsolePagesController())
-    try pages.grouped(StaffGuard()).register(collection: PrivacyStaffPagesController())
+    try pages.register(collection: PrivacyConsolePagesController())
+    try pages.register(collection: PrivacyStaffPagesController())
 
     // Status page (STS): public pages and /api/v2 without session or cookie; the subscribe
     // form with CSRF only; the staff console like every staff page.
     _ = app.statusSnapshots
-    try app.register(collection: StatusAPIController())
-    try app.register(collection: StatusPublicPagesController())
-    try app.grouped(CSRFMiddleware()).register(collection: StatusSubscribePagesController())
-    try pages.grouped(StaffGuard()).register(collection: StatusStaffPagesController())
+    try open.register(collection: StatusAPIController())
+    try open.register(collection: StatusPublicPagesController())
+    try open.grouped(CSRFMiddleware()).register(collection: StatusSubscribePagesController())
+    try pages.register(collection: StatusStaffPagesController())
     try pages.register(collection: EscalationPagesController())
     try pages.register(collection: RouteChangePagesController())
     try pages.register(collection: ChatPagesController())
     try pages.register(collection: ReportPagesController())
-    try pages.grouped(StaffGuard()).register(collection: SupportLinePagesController())
+    try pages.register(collection: SupportLinePagesController())
     // Each person's own preferences: the time zone pages show their times in (issue 11).
     try pages.register(collection: PreferencesPagesController())
+
+    try RoutePolicies.attach(to: app.routes)
 }

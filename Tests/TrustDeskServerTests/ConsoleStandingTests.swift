@@ -80,7 +80,7 @@ struct ConsoleStandingTests {
             let owner = try await TestData.customer(app, "owner", account: "Restricted Inc")
             // A second account in good standing, so even a terminated or banned account's
             // owner can sign in and try.
-            _ = try await Accounts(database: app.db, now: app.now).createAccount(named: "Good Standing Inc", owner: owner.user)
+            _ = try await app.accounts(now: app.now).createAccount(named: "Good Standing Inc", owner: owner.user)
             if let decision = Self.decision(to: standing) {
                 try await StandingTestKit.apply(app, decision, to: owner.account)
             }

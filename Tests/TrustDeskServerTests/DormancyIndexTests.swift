@@ -12,7 +12,7 @@ struct DormancyIndexTests {
     func activityAtBirth() async throws {
         try await withTrustDesk { app in
             let acme = try await TestData.customer(app, "ada")
-            let (sub, _) = try await Accounts(database: app.db, now: app.now).createSubaccount(of: acme.account, named: "Ada EU", limits: app.trustDeskConfiguration.subaccountLimits)
+            let (sub, _) = try await app.accounts(now: app.now).createSubaccount(of: acme.account, named: "Ada EU", limits: app.trustDeskConfiguration.subaccountLimits)
             for sid in [acme.account.sid, sub.sid] {
                 let activity = try #require(try await AccountActivity.find(sid, on: app.db))
                 #expect(activity.lastUsedAt == app.now && activity.dormancyDueAt == app.now)

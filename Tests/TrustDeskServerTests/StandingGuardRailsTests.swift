@@ -13,7 +13,7 @@ private struct BanTarget {
 
     static func make(_ app: Application, _ username: String) async throws -> BanTarget {
         let parent = try await TestData.customer(app, username, account: "Rocket \"Ray\" & Co")
-        let accounts = Accounts(database: app.db, now: app.now)
+        let accounts = app.accounts(now: app.now)
         let (eu, _) = try await accounts.createSubaccount(of: parent.account, named: "Rocket EU", limits: app.trustDeskConfiguration.subaccountLimits)
         let (us, _) = try await accounts.createSubaccount(of: parent.account, named: "Rocket US", limits: app.trustDeskConfiguration.subaccountLimits)
         for (account, address) in [(parent.account, "192.0.2.40"), (eu, "192.0.2.41"), (us, "2001:db8::42")] {

@@ -90,7 +90,7 @@ struct StandingEffectsTests {
     func codesPerStanding() async throws {
         try await withTrustDesk { app in
             let parent = try await TestData.customer(app, "bea")
-            let (sub, subToken) = try await Accounts(database: app.db, now: app.now).createSubaccount(of: parent.account, named: "Bea EU", limits: app.trustDeskConfiguration.subaccountLimits)
+            let (sub, subToken) = try await app.accounts(now: app.now).createSubaccount(of: parent.account, named: "Bea EU", limits: app.trustDeskConfiguration.subaccountLimits)
             try await StandingTestKit.ban(app, sub)
             let viaParent = try await app.testing().sendRequest(.GET, "/v1/Accounts/\(sub.sid)", headers: TestData.basic(parent.account.sid, parent.authToken))
             #expect(viaParent.errorCode == 20304)
@@ -142,7 +142,7 @@ struct StandingEffectsTests {
             #expect(bannedSignIn.errorCode == 20304)
             #expect(bannedSignIn.text.contains("banned"))
             // Someone with another account in good standing still signs in.
-            _ = try await Accounts(database: app.db, now: app.now).createAccount(named: "Eli Two", owner: banned.user)
+            _ = try await app.accounts(now: app.now).createAccount(named: "Eli Two", owner: banned.user)
             #expect(try await Browser(app).signIn("eli").location == "/console")
         }
     }
@@ -154,7 +154,7 @@ struct StandingBanTests {
     func cascade() async throws {
         try await withTrustDesk { app in
             let parent = try await TestData.customer(app, "fay")
-            let accounts = Accounts(database: app.db, now: app.now)
+            let accounts = app.accounts(now: app.now)
             let (sub1, _) = try await accounts.createSubaccount(of: parent.account, named: "Fay EU", limits: app.trustDeskConfiguration.subaccountLimits)
             let (sub2, _) = try await accounts.createSubaccount(of: parent.account, named: "Fay US", limits: app.trustDeskConfiguration.subaccountLimits)
             for (account, address) in [(parent.account, "192.0.2.10"), (sub1, "192.0.2.11"), (sub2, "192.0.2.12")] {

@@ -232,6 +232,34 @@ struct TrustAdmissionReaderTests {
         }
     }
 
+    @Test("PT-4: the fast path's one writer of admitted answers gives, in batch order, the general path's bytes and, in sorted order, JSONEncoder.trustDesk's, with and without a message SID")
+    func admittedWriterMatchesGeneralPath() throws {
+        let allocator = ByteBufferAllocator()
+        let account = SID.generate(.account).rawValue
+        for message in [nil, SID.generate(.smsMessage).rawValue] {
+            let body = AdmissionBody(accountSid: account, channel: "sms", messageSid: message)
+            let bytes = Array((account + (message ?? "") + "sms").utf8)
+            try bytes.withUnsafeBytes { raw in
+                let accountBytes = UnsafeRawBufferPointer(rebasing: raw[0..<34])
+                let messageBytes = message.map { _ in UnsafeRawBufferPointer(rebasing: raw[34..<68]) }
+                let channelBytes = UnsafeRawBufferPointer(rebasing: raw[(raw.count - 3)...])
+                let fields = AdmissionBatchWriter.Admitted(account: accountBytes, message: messageBytes, channel: channelBytes)
+
+                var fast = AdmissionBatchWriter(allocator: allocator, items: 2)
+                fast.writeAdmitted(index: 0, fields)
+                fast.writeAdmitted(index: 12_345, fields)
+                var general = AdmissionBatchWriter(allocator: allocator, items: 2)
+                general.write(AdmissionDTO(index: 0, body: body, admitted: true))
+                general.write(AdmissionDTO(index: 12_345, body: body, admitted: true))
+                #expect(fast.body(allocator: allocator).string == general.body(allocator: allocator).string)
+
+                let single = AdmissionBatchWriter.admittedObject(fields, allocator: allocator)
+                let encoded = try JSONEncoder.trustDesk.encode(AdmissionDTO(index: nil, body: body, admitted: true))
+                #expect(single.string == String(decoding: encoded, as: UTF8.self))
+            }
+        }
+    }
+
     // MARK: Table
 
     @Test("PT-4: an admission slot (key, policy expiry, lease state) is one 64-byte cache line")

@@ -38,7 +38,7 @@ NOOP=() PIN=()
 for round in $(seq 1 "${ROUNDS:-3}"); do
   out="$(wrk -t2 -c64 -d"$DURATION" --latency "$URL/healthz")"
   NOOP+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
-  echo "-- round $round GET /healthz: $(awk '/Requests\/sec/ {print $2}' <<<"$out") req/s, p99 $(awk '$1 == "99%" {print $2}' <<<"$out")"
+  echo "-- round $round GET /healthz: $(awk '/Requests\/sec/ {print $2}' <<<"$out") req/s, p99 $(awk '$1 == "99%" {print $2}' <<<"$out"); load $(uptime | sed 's/.*average: //')"
   out="$(wrk -t2 -c64 -d"$DURATION" --latency -s bench/support-channels/pin.lua "$URL")"
   PIN+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
   echo "-- round $round POST /voice/pin: $(awk '/Requests\/sec/ {print $2}' <<<"$out") req/s, p99 $(awk '$1 == "99%" {print $2}' <<<"$out")$(grep -E "Non-2xx" <<<"$out" | sed 's/^/, /')"

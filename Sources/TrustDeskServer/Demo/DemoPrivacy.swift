@@ -12,14 +12,14 @@ enum DemoPrivacy {
     static let closedAccounts = [("Faded Ferns", "fern.faded", "Fern Faded"), ("Held Harbor", "hal.held", "Hal Held")]
 
     /// Called once from `DemoWorld.loadIfEmpty`, inside its transaction.
-    static func load(on db: any Database, now: Date, passwordHash: String, supportSettings: SupportSettings) async throws {
+    static func load(on db: any Database, now: Date, accountHooks: AccountCreationHooks, passwordHash: String, supportSettings: SupportSettings) async throws {
         let closedAt = now.addingTimeInterval(-Double(closedDaysAgo) * 86_400)
         let retention = PrivacyRetention(database: db, now: now, policy: RetentionPolicy())
         for (name, username, fullName) in closedAccounts {
             let user = User(sid: SID.generate(.user), username: username, email: "\(username)@example.com", fullName: fullName,
                             passwordHash: passwordHash, now: closedAt)
             try await user.create(on: db)
-            let (account, _) = try await Accounts(database: db, now: closedAt).createAccount(named: name, owner: user)
+            let (account, _) = try await Accounts(database: db, now: closedAt, creationHooks: accountHooks).createAccount(named: name, owner: user)
             _ = try await Tickets(database: db, now: closedAt.addingTimeInterval(-86_400), settings: supportSettings).open(
                 NewTicket(subject: "Please close our account", description: "We are winding down \(name); please close the account.",
                           priority: "3", intake: IntakeForm(product: .other)),

@@ -30,7 +30,7 @@ enum DemoStanding {
     ]
 
     /// Called once from `DemoWorld.loadIfEmpty`, inside its transaction.
-    static func load(on db: any Database, now: Date, passwordHash: String, acmeSID: String, acmeSubaccountSID: String, settings: SupportSettings) async throws {
+    static func load(on db: any Database, now: Date, accounts: Accounts, passwordHash: String, acmeSID: String, acmeSubaccountSID: String, settings: SupportSettings) async throws {
         try await DedicatedIP(account: acmeSID, address: "192.0.2.21", now: now).create(on: db)
         try await DedicatedIP(account: acmeSID, address: "192.0.2.22", now: now).create(on: db)
         try await DedicatedIP(account: acmeSubaccountSID, address: "192.0.2.23", now: now).create(on: db)
@@ -39,7 +39,7 @@ enum DemoStanding {
             let user = User(sid: SID.generate(.user), username: sample.owner.username, email: "\(sample.owner.username)@example.com",
                             fullName: sample.owner.fullName, passwordHash: passwordHash, now: now)
             try await user.create(on: db)
-            let (account, _) = try await Accounts(database: db, now: now).createAccount(named: sample.name, owner: user)
+            let (account, _) = try await accounts.createAccount(named: sample.name, owner: user)
             if sample.name == banned {
                 // A ban released its address; the row stays as history.
                 let released = DedicatedIP(account: account.sid, address: "192.0.2.30", now: now.addingTimeInterval(-30 * 86_400))

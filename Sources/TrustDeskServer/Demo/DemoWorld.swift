@@ -61,7 +61,7 @@ enum DemoWorld {
                 user.totpEnabledAt = now
                 try await user.create(on: db)
             }
-            let accounts = Accounts(database: db, now: now)
+            let accounts = app.accounts(on: db, now: now)
             let acmeOwner = try await addTeam(acmeTeam, hash: hash, now: now, on: db)
             let (acme, acmeToken) = try await accounts.createAccount(named: "Acme Rockets", owner: acmeOwner.first ?? makeUser(acmeTeam[0].0, hash: hash, now: now))
             for member in acmeOwner.dropFirst() {
@@ -79,9 +79,9 @@ enum DemoWorld {
             let settings = app.trustDeskConfiguration.supportSettings
             try await DemoSupport.load(on: db, now: now, passwordHash: hash, sealedTOTP: sealedTOTP, acmeSID: acme.sid, harborSID: harbor.sid, settings: settings)
             try await DemoChannels.load(on: db, now: now, passwordHash: hash, sealedTOTP: sealedTOTP, acmeSID: acme.sid, box: app.secretBox)
-            try await DemoStanding.load(on: db, now: now, passwordHash: hash, acmeSID: acme.sid, acmeSubaccountSID: acmeEU.sid, settings: settings)
+            try await DemoStanding.load(on: db, now: now, accounts: accounts, passwordHash: hash, acmeSID: acme.sid, acmeSubaccountSID: acmeEU.sid, settings: settings)
             try await DemoTrust.load(on: db, scores: app.trustScores(now: now, database: db), acmeSID: acme.sid, acmeSubaccountSID: acmeEU.sid, harborSID: harbor.sid)
-            try await DemoPrivacy.load(on: db, now: now, passwordHash: hash, supportSettings: settings)
+            try await DemoPrivacy.load(on: db, now: now, accountHooks: app.accountCreationHooks, passwordHash: hash, supportSettings: settings)
             try await DemoStatus.load(on: db, now: now, settings: app.statusSettings, supportSettings: settings, acmeSID: acme.sid)
             return Loaded(acmeSID: acme.sid, acmeAuthToken: acmeToken, acmeSubaccountSID: acmeEU.sid, blueHarborSID: harbor.sid)
         }

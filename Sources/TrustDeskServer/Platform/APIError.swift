@@ -8,11 +8,6 @@ struct APIErrorDTO: Content {
     let moreInfo: String
     let status: Int
 
-    enum CodingKeys: String, CodingKey {
-        case code, message, status
-        case moreInfo = "more_info"
-    }
-
     init(_ error: DomainError, docsBase: String) {
         self.code = error.code.rawValue
         self.message = error.message

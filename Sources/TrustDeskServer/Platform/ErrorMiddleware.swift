@@ -23,7 +23,7 @@ struct TrustDeskErrorMiddleware: AsyncMiddleware {
             if Self.wantsJSON(request) {
                 let body = APIErrorDTO(domain, docsBase: docsBase)
                 let response = Response(status: HTTPResponseStatus(statusCode: domain.code.httpStatus), headers: headers)
-                try response.content.encode(body, using: JSONEncoder.trustDesk)
+                try response.content.encode(body)
                 return response
             }
             return await Self.htmlPage(for: domain, request: request, headers: headers)
@@ -71,12 +71,16 @@ struct TrustDeskErrorMiddleware: AsyncMiddleware {
     }
 
     private static func describe(_ error: DecodingError) -> String {
+        // Fields are named as the client sent them (`friendly_name`), not as Swift names them.
+        func name(_ key: any CodingKey) -> String {
+            key.intValue == nil ? JSONKeyConvention.wireKey(forProperty: key.stringValue) : key.stringValue
+        }
         func path(_ context: DecodingError.Context) -> String {
-            let keys = context.codingPath.map(\.stringValue).filter { !$0.isEmpty }
+            let keys = context.codingPath.map(name).filter { !$0.isEmpty }
             return keys.isEmpty ? "the body" : keys.joined(separator: ".")
         }
         switch error {
-        case let .keyNotFound(key, _): return "\(key.stringValue): this field is required."
+        case let .keyNotFound(key, _): return "\(name(key)): this field is required."
         case let .typeMismatch(_, context): return "\(path(context)): has the wrong type."
         case let .valueNotFound(_, context): return "\(path(context)): a value is required."
         case let .dataCorrupted(context): return "\(path(context)): could not be read (malformed JSON or form data)."
@@ -109,14 +113,4 @@ struct ErrorPageContext: Encodable {
     let message: String
     let requestID: String
     let signedIn: Bool
-}
-
-extension JSONEncoder {
-    /// snake_case keys are declared per DTO; dates are ISO-8601 UTC everywhere.
-    static var trustDesk: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
 }

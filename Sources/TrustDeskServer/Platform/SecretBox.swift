@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TrustDeskCore
 
 /// Seals small secrets kept at rest (TOTP seeds) with ChaChaPoly under the server key, so a
 /// copy of the database alone does not let anyone compute sign-in codes.
@@ -22,7 +23,7 @@ struct SecretBox: Sendable {
     /// A keyed hash of `text` (hex HMAC-SHA256): tokens that prove they came from this server
     /// without being stored, such as one-click unsubscribe links (PRV-7).
     func mac(_ text: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
     }
 
     /// A keyed hash of a short secret (a phone PIN), for finding it under a unique index: the
@@ -30,7 +31,7 @@ struct SecretBox: Sendable {
     /// alone can't be searched by hashing every possible PIN. Each `purpose` has its own key.
     func lookupHash(_ value: String, purpose: String) -> String {
         let purposeKey = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data("lookup:\(purpose)".utf8), using: key))
-        return HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: purposeKey).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: purposeKey))
     }
 
     enum SecretBoxError: Error { case malformed }

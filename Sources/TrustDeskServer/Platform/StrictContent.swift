@@ -62,6 +62,7 @@ extension Request {
             throw DomainError(.unsupportedMediaType, "Send the body as application/json or application/x-www-form-urlencoded.")
         }
         let object: [String: Any]
+        var form: [String: String]?
         switch (contentType.type, contentType.subType) {
         case ("application", "json"):
             guard let buffer = body.data, !buffer.isBlank else { throw DomainError(.invalidParameter, T.emptyBodyMessage) }
@@ -70,7 +71,9 @@ extension Request {
             }
             object = dictionary
         case ("application", "x-www-form-urlencoded"):
-            object = (try? content.decode([String: String].self)) ?? [:]
+            let fields = (try? content.decode([String: String].self)) ?? [:]
+            form = fields
+            object = fields
         default:
             throw DomainError(.unsupportedMediaType, "Send the body as application/json or application/x-www-form-urlencoded.")
         }
@@ -78,7 +81,20 @@ extension Request {
             throw DomainError(.unknownField, "\(unknown.path.prefix(64)): unknown field. Allowed fields: \(unknown.allowed.sorted().joined(separator: ", ")).")
         }
         guard !object.isEmpty else { throw DomainError(.invalidParameter, T.emptyBodyMessage) }
+        if let form { return try Self.decodeForm(T.self, form) }
         return try content.decode(T.self)
+    }
+
+    /// A form body read by the JSON key convention: Vapor's URL-encoded decoder has no key
+    /// strategy, so each (already allowed) field is also offered under the property name the
+    /// JSON decoder would read it into. The wire spelling stays for types that still name their
+    /// keys (the admission engine's `AdmissionBody`).
+    private static func decodeForm<T: Decodable>(_ type: T.Type, _ form: [String: String]) throws -> T {
+        var fields = form
+        for (key, value) in form {
+            fields[JSONKeyConvention.propertyName(forWireKey: key)] = value
+        }
+        return try URLEncodedFormDecoder().decode(T.self, from: URLEncodedFormEncoder().encode(fields))
     }
 }
 

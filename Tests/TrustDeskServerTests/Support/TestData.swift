@@ -32,7 +32,7 @@ enum TestData {
     /// A customer who owns a new account.
     static func customer(_ app: Application, _ username: String, account name: String? = nil) async throws -> Customer {
         let user = try await user(app, username)
-        let (account, token) = try await Accounts(database: app.db, now: app.now).createAccount(named: name ?? "\(username.capitalized) Inc", owner: user)
+        let (account, token) = try await app.accounts(now: app.now).createAccount(named: name ?? "\(username.capitalized) Inc", owner: user)
         return Customer(user: user, account: account, authToken: token)
     }
 

@@ -30,7 +30,7 @@ struct ChatTests {
             // No channel (standard plan): 21013. A subaccount's credential: 20006.
             let harbor = try await ChannelWorld.get(app, world.harbor, "/v1/Chat/Messages")
             #expect(harbor.status == .forbidden && harbor.errorCode == 21013)
-            let (sub, subToken) = try await Accounts(database: app.db, now: app.now).createSubaccount(of: world.acme.account, named: "Acme EU", limits: app.trustDeskConfiguration.subaccountLimits)
+            let (sub, subToken) = try await app.accounts(now: app.now).createSubaccount(of: world.acme.account, named: "Acme EU", limits: app.trustDeskConfiguration.subaccountLimits)
             let subResponse = try await app.testing().sendRequest(.GET, "/v1/Chat/Messages", headers: TestData.basic(sub.sid, subToken))
             #expect(subResponse.errorCode == 20006)
         }

@@ -46,7 +46,7 @@ struct TicketsAPITests {
             #expect(try await harper.get("/console/support/tickets/\(number)").status == .notFound)
             #expect(try await harper.post("/console/support/tickets/\(number)/reply", ["body": "x"]).status == .notFound)
             // A subaccount's credential sees only its own tickets.
-            let (sub, subToken) = try await Accounts(database: app.db, now: app.now).createSubaccount(of: world.acme.account, named: "Acme EU", limits: app.trustDeskConfiguration.subaccountLimits)
+            let (sub, subToken) = try await app.accounts(now: app.now).createSubaccount(of: world.acme.account, named: "Acme EU", limits: app.trustDeskConfiguration.subaccountLimits)
             let subCustomer = TestData.Customer(user: world.acme.user, account: sub, authToken: subToken)
             #expect(try await Self.get(app, subCustomer, "/v1/Tickets/\(number)").status == .notFound)
             let subTicket = try await SupportWorld.apiTicket(app, subCustomer, SupportWorld.voiceBody(now: app.now))

@@ -34,7 +34,7 @@ extension Request {
     func targetAccount() async throws -> Account {
         let credential = try requireAPICredential()
         let sid = try sidParameter("accountSid", .account)
-        let account = try await Accounts(database: db, now: now).accessible(sid, by: credential.accountSID)
+        let account = try await accounts.accessible(sid, by: credential.accountSID)
         try StandingGate.admit(account, request: self)
         return account
     }

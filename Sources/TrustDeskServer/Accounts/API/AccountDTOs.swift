@@ -5,20 +5,12 @@ struct AccountDTO: Content {
     let sid: String
     let friendlyName: String
     let status: String
-    let ownerAccountSid: String?
+    /// null, not absent: clients read the field to tell subaccounts from main accounts.
+    @ExplicitNull var ownerAccountSid: String?
     let dateCreated: Date
     let dateUpdated: Date
     /// Present only in the answer that creates the account: the token is not stored.
     let authToken: String?
-
-    enum CodingKeys: String, CodingKey {
-        case sid, status
-        case friendlyName = "friendly_name"
-        case ownerAccountSid = "owner_account_sid"
-        case dateCreated = "date_created"
-        case dateUpdated = "date_updated"
-        case authToken = "auth_token"
-    }
 
     init(_ account: Account, authToken: String? = nil) {
         self.sid = account.sid
@@ -29,18 +21,6 @@ struct AccountDTO: Content {
         self.dateUpdated = account.updatedAt
         self.authToken = authToken
     }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(sid, forKey: .sid)
-        try container.encode(friendlyName, forKey: .friendlyName)
-        try container.encode(status, forKey: .status)
-        // null, not absent: clients read the field to tell subaccounts from main accounts.
-        try container.encode(ownerAccountSid, forKey: .ownerAccountSid)
-        try container.encode(dateCreated, forKey: .dateCreated)
-        try container.encode(dateUpdated, forKey: .dateUpdated)
-        try container.encodeIfPresent(authToken, forKey: .authToken)
-    }
 }
 
 struct KeyDTO: Content {
@@ -50,13 +30,6 @@ struct KeyDTO: Content {
     let dateCreated: Date
     /// Present only in the answer that creates the key.
     let secret: String?
-
-    enum CodingKeys: String, CodingKey {
-        case sid, secret
-        case accountSid = "account_sid"
-        case friendlyName = "friendly_name"
-        case dateCreated = "date_created"
-    }
 
     init(_ key: APIKey, secret: String? = nil) {
         self.sid = key.sid
@@ -69,18 +42,8 @@ struct KeyDTO: Content {
 
 struct ListMetaDTO: Content {
     let pageSize: Int
-    let nextPageToken: String?
-
-    enum CodingKeys: String, CodingKey {
-        case pageSize = "page_size"
-        case nextPageToken = "next_page_token"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(pageSize, forKey: .pageSize)
-        try container.encode(nextPageToken, forKey: .nextPageToken)
-    }
+    /// null on the last page.
+    @ExplicitNull var nextPageToken: String?
 }
 
 struct SubaccountListDTO: Content {
@@ -96,8 +59,4 @@ struct KeyListDTO: Content {
 struct FriendlyNameBody: StrictContent {
     let friendlyName: String
     static let allowedFields: Set<String> = ["friendly_name"]
-
-    enum CodingKeys: String, CodingKey {
-        case friendlyName = "friendly_name"
-    }
 }

@@ -25,23 +25,23 @@ struct AccountsAPIController: RouteCollection {
     }
 
     func show(request: Request) async throws -> Response {
-        try await encode(AccountDTO(try await target(request)), request)
+        try await AccountDTO(try await target(request)).encodeResponse(for: request)
     }
 
     func listSubaccounts(request: Request) async throws -> Response {
         let parent = try await target(request)
         let page = try PageRequest(request, tokenPrefix: .account)
-        let rows = try await Accounts(database: request.db, now: request.now)
+        let rows = try await request.accounts
             .subaccounts(of: parent.sid, after: page.after, limit: page.size + 1)
         let (items, next) = page.split(rows, sid: \.sid)
-        return try await encode(SubaccountListDTO(subaccounts: items.map { AccountDTO($0) }, meta: ListMetaDTO(pageSize: page.size, nextPageToken: next)), request)
+        return try await SubaccountListDTO(subaccounts: items.map { AccountDTO($0) }, meta: ListMetaDTO(pageSize: page.size, nextPageToken: next)).encodeResponse(for: request)
     }
 
     func createSubaccount(request: Request) async throws -> Response {
         let parent = try await target(request)
         let body = try request.decodeStrict(FriendlyNameBody.self)
-        let (account, token) = try await Accounts(database: request.db, now: request.now).createSubaccount(of: parent, named: body.friendlyName, limits: request.application.trustDeskConfiguration.subaccountLimits)
-        return try await encode(AccountDTO(account, authToken: token), request, status: .created)
+        let (account, token) = try await request.accounts.createSubaccount(of: parent, named: body.friendlyName, limits: request.application.trustDeskConfiguration.subaccountLimits)
+        return try await AccountDTO(account, authToken: token).encodeResponse(status: .created, for: request)
     }
 
     func listKeys(request: Request) async throws -> Response {
@@ -49,21 +49,21 @@ struct AccountsAPIController: RouteCollection {
         let page = try PageRequest(request, tokenPrefix: .apiKey)
         let rows = try await Credentials(database: request.db, now: request.now).keys(of: account.sid, after: page.after, limit: page.size + 1)
         let (items, next) = page.split(rows, sid: \.sid)
-        return try await encode(KeyListDTO(keys: items.map { KeyDTO($0) }, meta: ListMetaDTO(pageSize: page.size, nextPageToken: next)), request)
+        return try await KeyListDTO(keys: items.map { KeyDTO($0) }, meta: ListMetaDTO(pageSize: page.size, nextPageToken: next)).encodeResponse(for: request)
     }
 
     func createKey(request: Request) async throws -> Response {
         let account = try await target(request)
         let body = try request.decodeStrict(FriendlyNameBody.self)
         let (key, secret) = try await Credentials(database: request.db, now: request.now).createKey(for: account.sid, friendlyName: body.friendlyName)
-        return try await encode(KeyDTO(key, secret: secret), request, status: .created)
+        return try await KeyDTO(key, secret: secret).encodeResponse(status: .created, for: request)
     }
 
     func showKey(request: Request) async throws -> Response {
         let account = try await target(request)
         let keySID = try request.sidParameter("keySid", .apiKey)
         let key = try await Credentials(database: request.db, now: request.now).key(keySID.rawValue, of: account.sid)
-        return try await encode(KeyDTO(key), request)
+        return try await KeyDTO(key).encodeResponse(for: request)
     }
 
     func deleteKey(request: Request) async throws -> Response {
@@ -71,12 +71,6 @@ struct AccountsAPIController: RouteCollection {
         let keySID = try request.sidParameter("keySid", .apiKey)
         try await Credentials(database: request.db, now: request.now).revokeKey(keySID.rawValue, of: account.sid)
         return Response(status: .noContent)
-    }
-
-    private func encode(_ value: some Encodable, _ request: Request, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let response = Response(status: status)
-        try response.content.encode(value, using: JSONEncoder.trustDesk)
-        return response
     }
 }
 

@@ -111,7 +111,7 @@ struct ConsolePagesController: RouteCollection {
             return try await request.page("console/no-account", title: "Console", NoAccountBody(), form: form, errors: errors)
         }
         let (account, token) = try await request.db.transaction { db in
-            try await Accounts(database: db, now: request.now).createAccount(named: name, owner: session.user)
+            try await request.accounts(on: db).createAccount(named: name, owner: session.user)
         }
         return try await request.page("accounts/account-created", title: "Your account is ready",
                                       CreatedBody(accountSid: account.sid, accountName: account.friendlyName, username: session.user.username,
@@ -139,7 +139,7 @@ struct ConsolePagesController: RouteCollection {
 
     private func overviewBody(_ request: Request, _ context: ConsoleAccount) async throws -> OverviewBody {
         let parent = context.account.ownerAccountSID ?? context.account.sid
-        let subs = try await Accounts(database: request.db, now: request.now).subaccounts(of: parent, after: nil, limit: Paging.maximumPageSize)
+        let subs = try await request.accounts.subaccounts(of: parent, after: nil, limit: Paging.maximumPageSize)
         return OverviewBody(
             account: try await Self.nav(request, context),
             dateCreated: DateDisplay.local(context.account.createdAt),
@@ -158,7 +158,7 @@ struct ConsolePagesController: RouteCollection {
         let form = request.pageForm()
         var errors = FormErrors()
         let created = try await errors.attempt {
-            try await Accounts(database: request.db, now: request.now).createSubaccount(of: context.account, named: form.text("friendly_name"),
+            try await request.accounts.createSubaccount(of: context.account, named: form.text("friendly_name"),
                                                                                 limits: request.application.trustDeskConfiguration.subaccountLimits)
         }
         var body = try await overviewBody(request, context)

@@ -59,7 +59,7 @@ struct PublicPagesController: RouteCollection {
                 try await throttle.check("signup:ip:\(request.clientAddress)", .recoveryPerAddress)
                 try await throttle.recordFailure("signup:ip:\(request.clientAddress)")
                 let hash = try await request.password.async.hash(valid.password)
-                try await Registrations(database: request.db, now: request.now, publicURL: config(request).publicURL).register(valid, passwordHash: hash)
+                try await request.registrations.register(valid, passwordHash: hash)
             }
         }
         guard let valid, errors.isEmpty else {
@@ -76,7 +76,7 @@ struct PublicPagesController: RouteCollection {
 
     func confirmPage(request: Request) async throws -> Response {
         let token: String = request.query["token"] ?? ""
-        let registration = try await Registrations(database: request.db, now: request.now, publicURL: config(request).publicURL).pending(token: token)
+        let registration = try await request.registrations.pending(token: token)
         return try await request.page("accounts/confirm", title: "Confirm your email",
                                       ConfirmBody(token: token, email: registration.email, accountName: registration.accountName))
     }
@@ -90,8 +90,7 @@ struct PublicPagesController: RouteCollection {
 
     func confirm(request: Request) async throws -> Response {
         let token = request.pageForm().text("token")
-        let (account, user, authToken) = try await Registrations(database: request.db, now: request.now, publicURL: config(request).publicURL,
-                                                                 vettingPolicy: config(request).vettingPolicy).confirm(token: token)
+        let (account, user, authToken) = try await request.registrations.confirm(token: token)
         request.logger.info("account created", metadata: ["account_sid": "\(account.sid)", "user_sid": "\(user.sid)"])
         return try await request.page("accounts/account-created", title: "Your account is ready",
                                       AccountCreatedBody(accountSid: account.sid, accountName: account.friendlyName, username: user.username,

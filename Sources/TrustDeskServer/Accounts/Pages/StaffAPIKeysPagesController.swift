@@ -4,7 +4,7 @@ import TrustDeskCore
 import Vapor
 
 /// A staff member's own API keys for the staff JSON API: create (secret shown once), list,
-/// revoke. Behind `StaffGuard`, so two-factor is enrolled.
+/// revoke. A staff route in `RoutePolicies`, so two-factor is enrolled.
 struct StaffAPIKeysPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let keys = routes.grouped("staff", "api-keys")

@@ -75,7 +75,7 @@ struct StaffPagesController: RouteCollection {
         try await StaffDirectory(database: request.db, now: request.now).record(staff, action: "view_account", account: account.sid, detail: "")
         let team = Team(database: request.db, now: request.now, publicURL: request.application.trustDeskConfiguration.publicURL)
         let members = try await team.members(of: account.ownerAccountSID ?? account.sid)
-        let subs = try await Accounts(database: request.db, now: request.now).subaccounts(of: account.sid, after: nil, limit: Paging.maximumPageSize)
+        let subs = try await request.accounts.subaccounts(of: account.sid, after: nil, limit: Paging.maximumPageSize)
         let keys = try await APIKey.query(on: request.db).filter(\.$accountSID == account.sid).filter(\.$revokedAt == nil).count()
         let body = AccountBody(
             sid: account.sid, friendlyName: account.friendlyName, status: Standing(stored: account.standing).displayName,

@@ -2,20 +2,27 @@ import Fluent
 import Foundation
 import SQLKit
 import TrustDeskCore
+import Vapor
 
 /// Creating accounts and reading them with tenant rules applied (ACC-1, ACC-2, SEC-3).
 struct Accounts {
     let database: any Database
     let now: Date
+    /// What other features keep for every account, written in the creating transaction.
+    let creationHooks: AccountCreationHooks
 
     /// A new top-level account with `owner` as its owner. Returns the primary auth token,
     /// shown once.
     func createAccount(named name: String, owner: User) async throws -> (Account, authToken: String) {
         let token = Secrets.generate(.authToken)
         let account = Account(sid: SID.generate(.account), friendlyName: name, owner: nil, primaryToken: token, now: now)
-        try await account.create(on: database)
-        try await Membership(account: account.sid, user: owner.sid, role: .owner, now: now).create(on: database)
-        try await startActivity(of: account)
+        let now = self.now, hooks = creationHooks
+        // Joins the caller's transaction when there is one (sign-up confirmation).
+        try await database.transaction { db in
+            try await account.create(on: db)
+            try await Membership(account: account.sid, user: owner.sid, role: .owner, now: now).create(on: db)
+            try await hooks.accountCreated(account, on: db, now: now)
+        }
         return (account, token)
     }
 
@@ -29,7 +36,7 @@ struct Accounts {
         let name = try Validate.displayName(friendlyName, field: "friendly_name")
         let token = Secrets.generate(.authToken)
         let owner = try SID(parsing: parent.sid, expecting: .account)
-        let now = self.now
+        let now = self.now, hooks = creationHooks
         let account = try await database.transaction { db in
             // A write to the parent's row: a row lock on PostgreSQL, the write lock on SQLite.
             try await db.sql.raw("UPDATE \(ident: Account.schema) SET updated_at = updated_at WHERE sid = \(bind: parent.sid)").run()
@@ -40,17 +47,10 @@ struct Accounts {
             try limits.checkNew(existing: existing, createdAt: recent, now: now)
             let account = Account(sid: SID.generate(.account), friendlyName: name, owner: owner, primaryToken: token, now: now)
             try await account.create(on: db)
-            try await Accounts(database: db, now: now).startActivity(of: account)
+            try await hooks.accountCreated(account, on: db, now: now)
             return account
         }
         return (account, token)
-    }
-
-    /// Every account gets its activity row at birth, so the dormancy job (STD-7) finds its
-    /// work through the due-time index alone. Due at once: the job's first look schedules it
-    /// with the operator's dormancy period.
-    private func startActivity(of account: Account) async throws {
-        try await AccountActivity(account: account.sid, lastUsedAt: now, dueAt: now).create(on: database)
     }
 
     func subaccounts(of parentSID: String, after: String?, limit: Int) async throws -> [Account] {
@@ -68,12 +68,20 @@ struct Accounts {
         else { throw DomainError.notFound("account") }
         return account
     }
+}
 
-    /// The owners of an organisation (its main account's owner memberships).
-    func owners(ofOrganisation organisationSID: String) async throws -> [User] {
-        let memberships = try await Membership.query(on: database).filter(\.$accountSID == organisationSID)
-            .filter(\.$roleRaw == TeammateRole.owner.rawValue).all()
-        guard !memberships.isEmpty else { return [] }
-        return try await User.query(on: database).filter(\.$id ~~ memberships.map(\.userSID)).sort(\.$createdAt).all()
+extension Request {
+    /// Accounts on the request's database; inside a transaction use `accounts(on:)`.
+    var accounts: Accounts { accounts(on: db) }
+
+    func accounts(on database: any Database) -> Accounts {
+        application.accounts(on: database, now: now)
+    }
+}
+
+extension Application {
+    /// Accounts for jobs, commands and the demo world.
+    func accounts(on database: (any Database)? = nil, now: Date) -> Accounts {
+        Accounts(database: database ?? db, now: now, creationHooks: accountCreationHooks)
     }
 }

@@ -1,12 +1,15 @@
 import Fluent
 import Foundation
 import TrustDeskCore
+import Vapor
 
 /// Sign-up by emailed confirmation (ACC-3).
 struct Registrations {
     let database: any Database
     let now: Date
     let publicURL: String
+    /// The account made at confirmation gets what other features keep for every account.
+    let accountHooks: AccountCreationHooks
     /// Scores the account at confirmation (STD-6).
     var vettingPolicy = VettingPolicy()
 
@@ -105,7 +108,7 @@ struct Registrations {
                 let user = User(sid: SID.generate(.user), username: registration.username, email: registration.email,
                                 fullName: registration.fullName, passwordHash: registration.passwordHash, now: now)
                 try await user.create(on: db)
-                let (account, token) = try await Accounts(database: db, now: now).createAccount(named: registration.accountName, owner: user)
+                let (account, token) = try await Accounts(database: db, now: now, creationHooks: accountHooks).createAccount(named: registration.accountName, owner: user)
                 try await SignupVetting(database: db, now: now, publicURL: publicURL, policy: vettingPolicy).vet(account, owner: user, signup: registration)
                 registration.confirmedAt = now
                 registration.accountSID = account.sid
@@ -116,5 +119,13 @@ struct Registrations {
             // A second click raced the first one to the unique username: the first won.
             throw DomainError(.linkUsed, "This link has already been used. Each link works once; sign in.")
         }
+    }
+}
+
+extension Request {
+    var registrations: Registrations {
+        let configuration = application.trustDeskConfiguration
+        return Registrations(database: db, now: now, publicURL: configuration.publicURL, accountHooks: application.accountCreationHooks,
+                             vettingPolicy: configuration.vettingPolicy)
     }
 }

@@ -31,6 +31,30 @@ struct Team {
             .filter(\.$accountSID == teamAccount).filter(\.$userSID == userSID).first()?.role
     }
 
+    /// Who answers for an account: the owners of its team (with `includingAdmins`, its admins
+    /// too), the team being the account's own or, for a subaccount, its main account's. Oldest
+    /// first, so "the owner" of a team with several is always the same one. The one query for
+    /// every feature that mails or names an account's owners.
+    static func owners(of accountSID: String, parent: String? = nil, includingAdmins: Bool = false,
+                       on database: any Database) async throws -> [User] {
+        let teams = [accountSID] + (parent.map { [$0] } ?? [])
+        let roles = (includingAdmins ? [TeammateRole.owner, .admin] : [.owner]).map(\.rawValue)
+        let memberships = try await Membership.query(on: database).filter(\.$accountSID ~~ teams).filter(\.$roleRaw ~~ roles).all()
+        guard !memberships.isEmpty else { return [] }
+        let people = Array(Set(memberships.map(\.userSID)))
+        return try await User.query(on: database).filter(\.$id ~~ people).sort(\.$createdAt).sort(\.$id).all()
+    }
+
+    static func owners(of account: Account, includingAdmins: Bool = false, on database: any Database) async throws -> [User] {
+        try await owners(of: account.sid, parent: account.ownerAccountSID, includingAdmins: includingAdmins, on: database)
+    }
+
+    /// The accounts `userSID` owns, by SID.
+    static func accountsOwned(by userSID: String, on database: any Database) async throws -> [String] {
+        try await Membership.query(on: database).filter(\.$userSID == userSID)
+            .filter(\.$roleRaw == TeammateRole.owner.rawValue).sort(\.$accountSID).all().map(\.accountSID)
+    }
+
     /// Top-level accounts the user is a teammate of, for the console's account switcher.
     func accounts(of userSID: String) async throws -> [(Account, TeammateRole)] {
         let memberships = try await Membership.query(on: database).filter(\.$userSID == userSID).all()

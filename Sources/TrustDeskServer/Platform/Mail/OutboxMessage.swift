@@ -42,9 +42,9 @@ final class OutboxMessage: Model, @unchecked Sendable {
     }
 
     /// The stored headers; a row whose headers do not read is an error, not a mail without them.
-    func headers() throws -> [MailHeader] {
+    func headers() throws(CorruptStoredValue) -> [MailHeader] {
         guard let headersJSON else { return [] }
-        return try JSONDecoder().decode([MailHeader].self, from: Data(headersJSON.utf8))
+        return try StoredJSON.decode([MailHeader].self, headersJSON, table: Self.schema, column: "headers", row: id?.uuidString.lowercased() ?? "")
     }
 }
 

@@ -1,4 +1,5 @@
 import TrustDeskCore
+import Vapor
 
 /// One link of a navigation bar or breadcrumb trail; `current` marks the page being shown, which
 /// the templates announce with `aria-current="page"`.
@@ -9,56 +10,54 @@ struct NavLinkView: Encodable {
 }
 
 /// The main navigation: the areas a viewer may open, and which of them holds the page shown.
-/// It is the one place that decides whether a staff role sees a link (`mayOpen`), so that the
-/// route-policy table can answer here instead of `StaffPage` without touching any template.
+/// Whether a link shows is the route policy table's answer for that address (SEC-3), the same
+/// one the middleware gives when the link is followed, so nobody is shown a link that answers
+/// 403, 404 or a redirect to another console.
 enum SiteNavigation {
     struct Area: Sendable {
         let href: String
         let title: String
-        /// The staff page whose permission the link follows; nil for links every viewer of this
-        /// kind may open.
-        let page: StaffPage?
         /// Whether pages below it get it as their breadcrumb parent.
         var leadsTrail = true
     }
 
-    static let staffAreas: [Area] = [
-        Area(href: "/staff/accounts", title: "Accounts", page: .accounts),
-        Area(href: "/staff/support", title: "Support queues", page: .supportQueues),
-        Area(href: "/staff/consumer-trust", title: "Consumer Trust", page: .consumerTrustDesk),
-        Area(href: "/staff/trust", title: "Progressive Trust", page: .progressiveTrust),
-        Area(href: "/staff/standing/reviews", title: "Reviews", page: .reviewRequests),
-        Area(href: "/staff/support/calendars", title: "Calendars", page: .calendars),
-        Area(href: "/staff/support/reports", title: "Reports", page: .supportReports),
-        Area(href: "/staff/status", title: "Status", page: .status),
-        Area(href: "/staff/privacy", title: "Privacy", page: .privacy),
-        Area(href: "/staff/api-keys", title: "API keys", page: .apiKeys),
-        Area(href: "/security", title: "Security", page: nil),
-        Area(href: "/preferences", title: "Preferences", page: nil),
-    ]
-
-    static let customerAreas: [Area] = [
+    /// Every area of both consoles, in menu order; each viewer sees those their policy admits
+    /// (customers the console, staff the staff areas their role may open, everyone the rest).
+    static let areas: [Area] = [
         // The console's home only redirects to the first account, so it is no parent to go back
         // to: the account navigation on those pages says where one is.
-        Area(href: "/console", title: "Console", page: nil, leadsTrail: false),
-        Area(href: "/console/support", title: "Support", page: nil),
-        Area(href: "/console/privacy", title: "Privacy", page: nil),
-        Area(href: "/security", title: "Security", page: nil),
-        Area(href: "/preferences", title: "Preferences", page: nil),
+        Area(href: "/console", title: "Console", leadsTrail: false),
+        Area(href: "/console/support", title: "Support"),
+        Area(href: "/console/privacy", title: "Privacy"),
+        Area(href: "/staff/accounts", title: "Accounts"),
+        Area(href: "/staff/support", title: "Support queues"),
+        Area(href: "/staff/consumer-trust", title: "Consumer Trust"),
+        Area(href: "/staff/trust", title: "Progressive Trust"),
+        Area(href: "/staff/standing/reviews", title: "Reviews"),
+        Area(href: "/staff/support/calendars", title: "Calendars"),
+        Area(href: "/staff/support/reports", title: "Reports"),
+        Area(href: "/staff/status", title: "Status"),
+        Area(href: "/staff/privacy", title: "Privacy"),
+        Area(href: "/staff/api-keys", title: "API keys"),
+        Area(href: "/security", title: "Security"),
+        Area(href: "/preferences", title: "Preferences"),
     ]
 
-    /// Whether a staff member with `role` may open `page`; false for anyone without a role.
-    static func mayOpen(_ page: StaffPage, role: StaffRole?) -> Bool {
-        role.map(page.mayOpen) ?? false
+    /// Whether `viewer` may open the page at `href`: its GET route's policy admits them.
+    static func mayOpen(_ href: String, viewer: Principal) -> Bool {
+        RoutePolicies.table[.init(method: .GET, path: href)]?.decide(for: viewer) == .allow
     }
 
-    /// The links `user` may follow, the one holding `path` marked current.
-    static func links(isStaff: Bool, role: StaffRole?, path: String) -> [NavLinkView] {
-        let areas = (isStaff ? staffAreas : customerAreas).filter { area in
-            area.page.map { mayOpen($0, role: role) } ?? true
-        }
-        let current = area(holding: path, among: areas)
-        return areas.map { NavLinkView(href: $0.href, title: $0.title, current: $0.href == current?.href) }
+    /// The areas `viewer` may open.
+    static func areas(for viewer: Principal) -> [Area] {
+        areas.filter { mayOpen($0.href, viewer: viewer) }
+    }
+
+    /// The links `viewer` may follow, the one holding `path` marked current.
+    static func links(for viewer: Principal, path: String) -> [NavLinkView] {
+        let open = areas(for: viewer)
+        let current = area(holding: path, among: open)
+        return open.map { NavLinkView(href: $0.href, title: $0.title, current: $0.href == current?.href) }
     }
 
     /// The area whose address is the longest whole-segment prefix of `path`:
@@ -74,9 +73,9 @@ enum SiteNavigation {
     /// The trail above a page: the given parents, or, on a page below an area's own address,
     /// that area; then the page itself. Empty on an area's own page, where the main navigation
     /// already says where the viewer is.
-    static func breadcrumbs(parents: [Breadcrumb], title: String, isStaff: Bool, path: String) -> [NavLinkView] {
+    static func breadcrumbs(parents: [Breadcrumb], title: String, viewer: Principal, path: String) -> [NavLinkView] {
         var trail = parents
-        if trail.isEmpty, let parent = area(holding: path, among: isStaff ? staffAreas : customerAreas), parent.href != path, parent.leadsTrail {
+        if trail.isEmpty, let parent = area(holding: path, among: areas(for: viewer)), parent.href != path, parent.leadsTrail {
             trail = [Breadcrumb(parent.title, parent.href)]
         }
         guard !trail.isEmpty else { return [] }

@@ -69,19 +69,20 @@ extension Request {
         errors = errors.scoped(scope)
         let viewer = signedIn.map { session in
             ViewerView(sid: session.user.sid, username: session.user.username, fullName: session.user.fullName,
-                       isStaff: session.user.isStaff, staffRole: session.user.staffRole?.displayName,
-                       mayOpen: Dictionary(uniqueKeysWithValues: StaffPage.allCases.map { page in
-                           (page.rawValue, SiteNavigation.mayOpen(page, role: session.user.staffRole))
-                       }))
+                      isStaff: session.user.isStaff, staffRole: session.user.staffRole?.displayName,
+                      mayOpen: Dictionary(uniqueKeysWithValues: StaffPage.allCases.map { page in
+                          (page.rawValue, session.user.staffRole.map(page.mayOpen) ?? false)
+                      }))
         }
         let path = url.path
-        let isStaff = signedIn?.user.isStaff ?? false
+        // The menu asks the route policy table with who the viewer is on any page.
+        let principal = principal(for: .signedIn)
         let meta = PageMeta(
             title: title, csrfToken: csrfToken, viewer: viewer, notice: notice, error: Self.summary(errors),
             form: form?.redisplay(scope: scope) ?? [:], submitted: form.map { _ in scope ?? "form" },
             fieldErrors: errors.byField, errors: Self.summaryItems(errors),
-            nav: signedIn.map { SiteNavigation.links(isStaff: $0.user.isStaff, role: $0.user.staffRole, path: path) } ?? [],
-            breadcrumbs: signedIn == nil ? [] : SiteNavigation.breadcrumbs(parents: breadcrumbs, title: title, isStaff: isStaff, path: path),
+            nav: signedIn == nil ? [] : SiteNavigation.links(for: principal, path: path),
+            breadcrumbs: signedIn == nil ? [] : SiteNavigation.breadcrumbs(parents: breadcrumbs, title: title, viewer: principal, path: path),
             path: path
         )
         let view = try await self.view.render(template, Page(meta: meta, body: body))

@@ -34,7 +34,7 @@ struct PrivacyAPIController: RouteCollection {
     func list(request: Request) async throws -> Response {
         let account = try await target(request)
         let rows = try await request.privacyRequests.list(account: account.sid)
-        return try await encode(PrivacyRequestListDTO(privacyRequests: rows.map { PrivacyRequestDTO($0, now: request.now) }), request)
+        return try await PrivacyRequestListDTO(privacyRequests: rows.map { PrivacyRequestDTO($0, now: request.now) }).encodeResponse(for: request)
     }
 
     func create(request: Request) async throws -> Response {
@@ -49,25 +49,25 @@ struct PrivacyAPIController: RouteCollection {
             try await application.privacyRequests(now: now, database: db).submitVerified(type, by: .init(
                 scope: .account, accountSID: account.sid, userSID: owner.sid, replyTo: owner.email, channel: "api"))
         }
-        return try await encode(PrivacyRequestDTO(created, now: request.now), request, status: .created)
+        return try await PrivacyRequestDTO(created, now: request.now).encodeResponse(status: .created, for: request)
     }
 
     func show(request: Request) async throws -> Response {
         let account = try await target(request)
         let found = try await request.privacyRequests.find(try id(request, "privacy request"), account: account.sid)
-        return try await encode(PrivacyRequestDTO(found, now: request.now), request)
+        return try await PrivacyRequestDTO(found, now: request.now).encodeResponse(for: request)
     }
 
     func report(request: Request) async throws -> Response {
         let account = try await target(request)
         let found = try await request.privacyRequests.find(try id(request, "privacy request"), account: account.sid)
         let entries = try await request.privacyLedger.entries(request: found.id)
-        return try await encode(PrivacyReportDTO(requestSid: found.id?.uuidString.lowercased() ?? "", entries: entries.map(PrivacyLedgerEntryDTO.init)), request)
+        return try await PrivacyReportDTO(requestSid: found.id?.uuidString.lowercased() ?? "", entries: try entries.map { try PrivacyLedgerEntryDTO($0) }).encodeResponse(for: request)
     }
 
     func listUsage(request: Request) async throws -> Response {
         let account = try await target(request)
-        return try await encode(UsageDeletionListDTO(usageDeletions: try await request.usageDeletions.list(account: account.sid).map(UsageDeletionDTO.init)), request)
+        return try await UsageDeletionListDTO(usageDeletions: try await request.usageDeletions.list(account: account.sid).map(UsageDeletionDTO.init)).encodeResponse(for: request)
     }
 
     func createUsage(request: Request) async throws -> Response {
@@ -77,12 +77,12 @@ struct PrivacyAPIController: RouteCollection {
         let to = try Self.date(body.to, field: "to")
         let credential = try request.requireAPICredential()
         let deletion = try await request.usageDeletions.create(for: account, from: from, to: to, by: credential.accountSID)
-        return try await encode(UsageDeletionDTO(deletion), request, status: .created)
+        return try await UsageDeletionDTO(deletion).encodeResponse(status: .created, for: request)
     }
 
     func showUsage(request: Request) async throws -> Response {
         let account = try await target(request)
-        return try await encode(UsageDeletionDTO(try await request.usageDeletions.find(try id(request, "usage deletion"), account: account.sid)), request)
+        return try await UsageDeletionDTO(try await request.usageDeletions.find(try id(request, "usage deletion"), account: account.sid)).encodeResponse(for: request)
     }
 
     static func date(_ text: String?, field: String) throws -> Date? {
@@ -93,11 +93,5 @@ struct PrivacyAPIController: RouteCollection {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: text) { return date }
         throw DomainError(.invalidParameter, "\(field): use an ISO-8601 UTC time such as 2026-03-01T00:00:00Z.")
-    }
-
-    private func encode(_ value: some Encodable, _ request: Request, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let response = Response(status: status)
-        try response.content.encode(value, using: JSONEncoder.trustDesk)
-        return response
     }
 }

@@ -25,7 +25,9 @@ final class PrivacyLedgerEntry: Model, @unchecked Sendable {
     init() {}
 
     var entries: [LedgerTable] {
-        (try? JSONDecoder().decode([LedgerTable].self, from: Data(tables.utf8))) ?? []
+        get throws(CorruptStoredValue) {
+            try StoredJSON.decode([LedgerTable].self, tables, table: Self.schema, column: "tables", row: id?.uuidString.lowercased() ?? "")
+        }
     }
 }
 

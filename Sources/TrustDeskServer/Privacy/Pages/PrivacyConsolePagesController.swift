@@ -82,7 +82,7 @@ struct PrivacyConsolePagesController: RouteCollection {
             scopes: [OptionView(value: "user", title: "My own data (\(viewer.user.username))", selected: chosenScope == "user")]
                 + viewer.owned.map { OptionView(value: $0.sid, title: "Account \($0.friendlyName) and its subaccounts", selected: chosenScope == $0.sid) },
             requests: requests.map { PrivacyRequestView($0, now: request.now) },
-            ledger: ledger.prefix(50).map(LedgerEntryView.init),
+            ledger: try ledger.prefix(50).map { try LedgerEntryView($0) },
             pendingEmail: pending?.newEmail
         )
         return try await request.page("privacy/console", title: "Privacy", view, notice: notice, form: form, errors: errors)

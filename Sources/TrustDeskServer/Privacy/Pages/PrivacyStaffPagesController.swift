@@ -125,7 +125,7 @@ struct PrivacyStaffPagesController: RouteCollection {
         let view = RequestDetailView(
             request: PrivacyRequestView(found, now: request.now), replyTo: found.replyTo,
             latestExtension: Self.day(latest),
-            ledger: try await request.privacyLedger.entries(request: found.id).map(LedgerEntryView.init),
+            ledger: try await request.privacyLedger.entries(request: found.id).map { try LedgerEntryView($0) },
             open: found.requestStatus.isOpen && found.requestStatus != .identityUnverified)
         return try await request.page("privacy/staff-request", title: "Privacy request", view, notice: notice, form: form, errors: errors)
     }

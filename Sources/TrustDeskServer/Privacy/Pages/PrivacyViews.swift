@@ -46,11 +46,11 @@ struct LedgerEntryView: Encodable {
     let archiveSHA256: String?
     let holdCases: String?
 
-    init(_ entry: PrivacyLedgerEntry) {
+    init(_ entry: PrivacyLedgerEntry) throws(CorruptStoredValue) {
         self.action = entry.action
         self.at = DateDisplay.local(entry.at)
         self.rows = entry.rowsTotal
-        self.tables = entry.entries.map { "\($0.table) (\($0.rows) rows: \($0.fields.joined(separator: ", ")))" }.joined(separator: "; ")
+        self.tables = try entry.entries.map { "\($0.table) (\($0.rows) rows: \($0.fields.joined(separator: ", ")))" }.joined(separator: "; ")
         self.archiveSHA256 = entry.archiveSHA256
         self.holdCases = entry.legalHoldCases
     }

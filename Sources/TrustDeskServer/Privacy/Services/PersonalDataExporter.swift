@@ -37,6 +37,8 @@ struct PersonalDataExporter {
         let users: [String]
         let files: [ManifestFile]
 
+        /// A versioned file format handed to people (`format`), spelt out and encoded on its own
+        /// (pretty-printed), so that a change to the API's convention can't change version 1.
         enum CodingKeys: String, CodingKey {
             case format, accounts, users, files
             case generatedAt = "generated_at"

@@ -143,7 +143,7 @@ struct PrivacyBench {
     private func seedOrganisation(tickets: Int, comments: Int, now: Date, sql: any SQLDatabase) async throws -> Owner {
         let user = User(sid: SID.generate(.user), username: "bench.owner", email: "bench.owner@example.com", fullName: "Bench Owner", passwordHash: "!", now: now)
         try await user.create(on: app.db)
-        let (account, _) = try await Accounts(database: app.db, now: now).createAccount(named: "Bench Org", owner: user)
+        let (account, _) = try await app.accounts(now: now).createAccount(named: "Bench Org", owner: user)
         var index = 0
         while index < tickets {
             var insert = sql.insert(into: Ticket.schema).columns(
@@ -206,7 +206,7 @@ struct PrivacyBench {
         for index in 0..<accounts {
             let user = User(sid: SID.generate(.user), username: "bench.usage\(index)", email: "bench.usage\(index)@example.com", fullName: "Usage \(index)", passwordHash: "!", now: now)
             try await user.create(on: app.db)
-            sids.append(try await Accounts(database: app.db, now: now).createAccount(named: "Usage \(index)", owner: user).0.sid)
+            sids.append(try await app.accounts(now: now).createAccount(named: "Usage \(index)", owner: user).0.sid)
         }
         for sid in sids {
             var index = 0
@@ -230,7 +230,7 @@ struct PrivacyBench {
                 let user = User(sid: SID.generate(.user), username: "bench.closed\(index)", email: "bench.closed\(index)@example.com",
                                 fullName: "Closed \(index)", passwordHash: "!", now: now)
                 try await user.create(on: db)
-                let (account, _) = try await Accounts(database: db, now: now).createAccount(named: "Closed \(index)", owner: user)
+                let (account, _) = try await app.accounts(on: db, now: now).createAccount(named: "Closed \(index)", owner: user)
                 try await UserSession(idHash: "bench-\(UUID().uuidString)", user: user.sid, stage: .signedIn, now: now, lifetime: 86_400).create(on: db)
                 account.standing = Standing.closed.rawValue
                 try await account.save(on: db)

@@ -349,8 +349,7 @@ struct PrivacyRequests {
             try await complete(request, progress: "Account data is deleted or de-identified. Support communications are kept 3 years and invoices and legal records 7 years after closure, then deleted.")
         } else if let userSID = request.userSID {
             if case let .held(cases) = try await gate.verdict(forUser: userSID) { return try await hold(request, cases) }
-            let owned = try await Membership.query(on: database).filter(\.$userSID == userSID).filter(\.$roleRaw == TeammateRole.owner.rawValue).count()
-            guard owned == 0 else {
+            guard try await Team.accountsOwned(by: userSID, on: database).isEmpty else {
                 try await finish(request, as: .denied, progress: "You own an account: transfer its ownership or ask for the account's deletion first.")
                 return
             }

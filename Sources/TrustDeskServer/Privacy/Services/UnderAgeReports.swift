@@ -49,9 +49,7 @@ struct UnderAgeReports {
     private func resolve(_ reported: String) async throws -> (User?, Account?) {
         var user: User?
         if let sid = try? SID(parsing: reported, expecting: .account) {
-            let owner = try await Membership.query(on: database).filter(\.$accountSID == sid.rawValue)
-                .filter(\.$roleRaw == TeammateRole.owner.rawValue).first()
-            user = try await owner.asyncFlatMap { try await User.find($0.userSID, on: database) }
+            user = try await Team.owners(of: sid.rawValue, on: database).first
         } else {
             let lowered = reported.lowercased()
             user = try await User.query(on: database).group(.or) { $0.filter(\.$username == lowered).filter(\.$email == lowered) }.first()
@@ -82,10 +80,10 @@ struct UnderAgeReports {
         guard let userSID = report.userSID else {
             throw DomainError(.conflict, "This report names no known user; dismiss it.")
         }
-        let owned = try await Membership.query(on: database).filter(\.$userSID == userSID).filter(\.$roleRaw == TeammateRole.owner.rawValue).all()
+        let owned = try await Team.accountsOwned(by: userSID, on: database)
         let standing = StandingService(database: database, now: now, configuration: configuration)
-        for membership in owned {
-            guard let account = try await Account.find(membership.accountSID, on: database),
+        for accountSID in owned {
+            guard let account = try await Account.find(accountSID, on: database),
                   Standing(stored: account.standing) != .closed, Standing(stored: account.standing) != .banned else { continue }
             // Confirming the report on the privacy desk is the deliberate, reviewed step STD-9
             // asks of a final change: the report is the evidence and the confirmation names the account.
@@ -145,10 +143,10 @@ struct UnderAgeReports {
             try await report.save(on: database)
             return
         }
-        let owned = try await Membership.query(on: database).filter(\.$userSID == userSID).filter(\.$roleRaw == TeammateRole.owner.rawValue).all()
+        let owned = try await Team.accountsOwned(by: userSID, on: database)
         let retention = PrivacyRetention(database: database, now: now, policy: configuration.retentionPolicy)
-        for membership in owned {
-            guard let account = try await Account.find(membership.accountSID, on: database), Standing(stored: account.standing) == .closed else { continue }
+        for accountSID in owned {
+            guard let account = try await Account.find(accountSID, on: database), Standing(stored: account.standing) == .closed else { continue }
             _ = try await retention.expedite(accountSID: account.sid, closedAt: now)
         }
         let tables = try await PersonalDataEraser(database: database, now: now)

@@ -26,6 +26,7 @@ struct SecretScanningController: RouteCollection {
         let tokenRaw: String
         let tokenType: String
         let label: String
+        /// GitHub's format for the answer to a secret scanning report, not the API's convention.
         enum CodingKeys: String, CodingKey { case tokenRaw = "token_raw", tokenType = "token_type", label }
     }
 
@@ -57,7 +58,7 @@ struct SecretScanningController: RouteCollection {
         }
         request.logger.info("secret scanning report", metadata: ["matches": "\(matches.count)", "true_positives": "\(feedback.filter { $0.label == "true_positive" }.count)"])
         let response = Response(status: .ok)
-        try response.content.encode(feedback, using: JSONEncoder())
+        try response.content.encode(feedback, using: JSONEncoder())  // GitHub's format, as above
         return response
     }
 

@@ -29,21 +29,19 @@ struct StaffStandingAPIController: RouteCollection {
         let people = try await StaffDirectory(database: request.db, now: request.now).people(Set(records.filter { !$0.isAutomated }.map(\.decidedBy)))
         let open = try await ReviewRequest.query(on: request.db).filter(\.$accountSID == account.sid)
             .filter(\.$status == ReviewRequest.Status.open.rawValue).count()
-        let subaccounts = try await Accounts(database: request.db, now: request.now).subaccounts(of: account.sid, after: nil, limit: 1_000)
+        let subaccounts = try await request.accounts.subaccounts(of: account.sid, after: nil, limit: 1_000)
         let ips = try await DedicatedIPs(database: request.db, now: request.now).held(by: account.sid)
         let decider = StandingDecider.staff(sid: user.sid, role: role)
         let actions = StandingPolicy.actions(from: Standing(stored: account.standing), role: role)
             .filter { $0.reason != .exposedCredentials }
             .map { StandingActionDTO($0, decider: decider) }
-        let response = Response(status: .ok)
-        try response.content.encode(StaffStandingDTO(
+        return try await StaffStandingDTO(
             accountSid: account.sid, friendlyName: account.friendlyName, ownerAccountSid: account.ownerAccountSID, standing: account.standing,
             reviewRequestOpen: open > 0,
             confirmationName: StandingGuardRails.confirmationName(friendlyName: account.friendlyName, sid: account.sid),
             subaccounts: subaccounts.map { StaffSubaccountDTO(accountSid: $0.sid, friendlyName: $0.friendlyName, standing: $0.standing) },
             dedicatedIps: ips.map(\.address), allowedActions: actions,
-            records: records.map { EnforcementRecordDTO(forStaff: $0, person: people[$0.decidedBy]) }), using: JSONEncoder.trustDesk)
-        return response
+            records: records.map { EnforcementRecordDTO(forStaff: $0, person: people[$0.decidedBy]) }).encodeResponse(for: request)
     }
 
     func show(request: Request) async throws -> Response {

@@ -14,12 +14,6 @@ struct StandingActionDTO: Content {
     let confirmationRequired: Bool
     let caseReferenceRequired: Bool
 
-    enum CodingKeys: String, CodingKey {
-        case to, reason, title, justificationRequired = "justification_required", minimumJustification = "minimum_justification"
-        case evidenceRequired = "evidence_required", confirmationRequired = "confirmation_required"
-        case caseReferenceRequired = "case_reference_required"
-    }
-
     init(_ path: StandingPolicy.Path, decider: StandingDecider) {
         let needs = StandingGuardRails.requirements(to: path.to, reason: path.reason, decider: decider)
         to = path.to.rawValue
@@ -38,8 +32,6 @@ struct StaffSubaccountDTO: Content {
     let accountSid: String
     let friendlyName: String
     let standing: String
-
-    enum CodingKeys: String, CodingKey { case accountSid = "account_sid", friendlyName = "friendly_name", standing }
 }
 
 struct StaffStandingDTO: Content {
@@ -55,12 +47,6 @@ struct StaffStandingDTO: Content {
     let dedicatedIps: [String]
     let allowedActions: [StandingActionDTO]
     let records: [EnforcementRecordDTO]
-
-    enum CodingKeys: String, CodingKey {
-        case accountSid = "account_sid", friendlyName = "friendly_name", ownerAccountSid = "owner_account_sid", standing
-        case reviewRequestOpen = "review_request_open", confirmationName = "confirmation_name", subaccounts
-        case dedicatedIps = "dedicated_ips", allowedActions = "allowed_actions", records
-    }
 }
 
 struct StandingChangeBody: StrictContent, Content {
@@ -74,8 +60,4 @@ struct StandingChangeBody: StrictContent, Content {
     let confirm: String?
     /// The standing the caller decided from; another one now answers 409 and changes nothing.
     let expectedStanding: String?
-
-    enum CodingKeys: String, CodingKey {
-        case to, reason, justification, evidence, caseReference = "case_reference", confirm, expectedStanding = "expected_standing"
-    }
 }

@@ -14,16 +14,14 @@ struct StandingAPIController: RouteCollection {
     func show(request: Request) async throws -> Response {
         let credential = try request.requireAPICredential()
         let sid = try request.sidParameter("accountSid", .account)
-        let account = try await Accounts(database: request.db, now: request.now).accessible(sid, by: credential.accountSID)
+        let account = try await request.accounts.accessible(sid, by: credential.accountSID)
         try StandingGate.admit(account, request: request)
         let records = try await StandingService(database: request.db, now: request.now, configuration: request.application.trustDeskConfiguration)
             .history(of: account.sid)
         let open = try await ReviewRequest.query(on: request.db).filter(\.$accountSID == account.sid)
             .filter(\.$status == ReviewRequest.Status.open.rawValue).count()
-        let response = Response(status: .ok)
-        try response.content.encode(StandingDTO(accountSid: account.sid, standing: account.standing, reviewRequestOpen: open > 0,
-                                                records: records.map { EnforcementRecordDTO($0) }), using: JSONEncoder.trustDesk)
-        return response
+        return try await StandingDTO(accountSid: account.sid, standing: account.standing, reviewRequestOpen: open > 0,
+                                                records: records.map { EnforcementRecordDTO($0) }).encodeResponse(for: request)
     }
 }
 
@@ -40,9 +38,7 @@ struct BillingAPIController: RouteCollection {
     func createInvoice(request: Request) async throws -> Response {
         let body = try request.decodeStrict(InvoiceBody.self)
         let invoice = try await Billing(database: request.db, now: request.now).record(body)
-        let response = Response(status: .created)
-        try response.content.encode(InvoiceDTO(invoice), using: JSONEncoder.trustDesk)
-        return response
+        return try await InvoiceDTO(invoice).encodeResponse(status: .created, for: request)
     }
 
     func createPayment(request: Request) async throws -> Response {
@@ -50,8 +46,6 @@ struct BillingAPIController: RouteCollection {
         let invoice = try await request.db.transaction { db in
             try await Billing(database: db, now: request.now).pay(body)
         }
-        let response = Response(status: .ok)
-        try response.content.encode(InvoiceDTO(invoice), using: JSONEncoder.trustDesk)
-        return response
+        return try await InvoiceDTO(invoice).encodeResponse(for: request)
     }
 }

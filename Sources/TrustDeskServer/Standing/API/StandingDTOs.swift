@@ -16,12 +16,6 @@ struct EnforcementRecordDTO: Content {
     let caseReference: String?
     let dateDecided: Date
 
-    enum CodingKeys: String, CodingKey {
-        case fromStanding = "from_standing", toStanding = "to_standing", reason, decidedBy = "decided_by"
-        case decidedByName = "decided_by_name", decidedByRole = "decided_by_role", evidence, justification
-        case caseReference = "case_reference", dateDecided = "date_decided"
-    }
-
     /// Customers see whether a rule or a person decided, not which staff member, and no
     /// justification; staff see both.
     init(_ record: EnforcementRecord) {
@@ -52,10 +46,6 @@ struct StandingDTO: Content {
     let standing: String
     let reviewRequestOpen: Bool
     let records: [EnforcementRecordDTO]
-
-    enum CodingKeys: String, CodingKey {
-        case accountSid = "account_sid", standing, reviewRequestOpen = "review_request_open", records
-    }
 }
 
 struct InvoiceBody: StrictContent, Content {
@@ -66,18 +56,12 @@ struct InvoiceBody: StrictContent, Content {
     let amountCents: Int
     let currency: String?
     let dueDate: String
-
-    enum CodingKeys: String, CodingKey {
-        case reference, accountSid = "account_sid", billRun = "bill_run", amountCents = "amount_cents", currency, dueDate = "due_date"
-    }
 }
 
 struct PaymentBody: StrictContent, Content {
     static let allowedFields: Set<String> = ["invoice_reference", "amount_cents"]
     let invoiceReference: String
     let amountCents: Int
-
-    enum CodingKeys: String, CodingKey { case invoiceReference = "invoice_reference", amountCents = "amount_cents" }
 }
 
 struct InvoiceDTO: Content {
@@ -90,11 +74,6 @@ struct InvoiceDTO: Content {
     let currency: String
     let dueDate: String
     let paid: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case reference, accountSid = "account_sid", billRun = "bill_run", amountCents = "amount_cents", paidCents = "paid_cents"
-        case owedCents = "owed_cents", currency, dueDate = "due_date", paid
-    }
 
     init(_ invoice: Invoice) {
         reference = invoice.reference

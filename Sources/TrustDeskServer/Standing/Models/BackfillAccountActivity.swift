@@ -12,5 +12,9 @@ struct BackfillAccountActivity: AsyncMigration {
             """).run()
     }
 
+    /// Deliberately leaves the rows. They can't be told apart from those written since (at
+    /// account creation, by usage, by the dormancy job), so deleting "the backfilled ones" would
+    /// delete real usage; and the release before this migration already wrote a row on first use
+    /// and reads these as its own. `CreateAccountActivity`'s revert drops the table with them.
     func revert(on database: any Database) async throws {}
 }

@@ -36,7 +36,9 @@ final class VettingAssessment: Model, @unchecked Sendable {
     }
 
     var findingList: [VettingFinding] {
-        (try? JSONDecoder().decode([VettingFinding].self, from: Data(findings.utf8))) ?? []
+        get throws(CorruptStoredValue) {
+            try StoredJSON.decode([VettingFinding].self, findings, table: Self.schema, column: "findings", row: id?.uuidString.lowercased() ?? "")
+        }
     }
 }
 

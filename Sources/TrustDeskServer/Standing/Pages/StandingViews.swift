@@ -116,10 +116,10 @@ struct VettingView: Encodable {
     let network: String
     let assessed: String
 
-    init(_ assessment: VettingAssessment) {
+    init(_ assessment: VettingAssessment) throws(CorruptStoredValue) {
         score = assessment.score
         outcome = assessment.outcome
-        findings = assessment.findingList.map { Finding(rule: $0.rule, weight: $0.weight, explanation: $0.explanation) }
+        findings = try assessment.findingList.map { Finding(rule: $0.rule, weight: $0.weight, explanation: $0.explanation) }
         country = assessment.country ?? "not given"
         phone = assessment.phone ?? "not given"
         network = assessment.network ?? "unknown"
@@ -130,6 +130,6 @@ struct VettingView: Encodable {
     static func latest(for accountSID: String, ticket: Ticket, on database: any Database) async throws -> VettingView? {
         guard ticket.topic == ConsumerTrustTopic.vettingReview.rawValue else { return nil }
         return try await VettingAssessment.query(on: database).filter(\.$accountSID == accountSID)
-            .sort(\.$assessedAt, .descending).first().map(VettingView.init)
+            .sort(\.$assessedAt, .descending).first().map { try VettingView($0) }
     }
 }

@@ -59,6 +59,8 @@ struct StandingGate {
                 try await AccountActivity(account: accountSID, lastUsedAt: now, dueAt: dormancy.warningDue(lastUsage: now)).create(on: database)
             } catch {
                 // A parallel request recorded the first use a moment earlier: nothing is lost.
+                // Anything else (the database gone, a broken row) is the caller's error.
+                guard try await AccountActivity.find(accountSID, on: database) != nil else { throw error }
             }
         }
     }

@@ -199,11 +199,7 @@ struct StandingService {
     }
 
     func owners(of account: Account) async throws -> [User] {
-        let team = account.ownerAccountSID ?? account.sid
-        let memberships = try await Membership.query(on: database).filter(\.$accountSID == team)
-            .filter(\.$roleRaw == TeammateRole.owner.rawValue).all()
-        guard !memberships.isEmpty else { return [] }
-        return try await User.query(on: database).filter(\.$id ~~ memberships.map(\.userSID)).all()
+        try await Team.owners(of: account, on: database)
     }
 
     func mailContext(_ account: Account) -> StandingMail.Context {

@@ -37,6 +37,7 @@ enum StandingSettings {
     struct KeyEntry: Decodable {
         let keyIdentifier: String
         let key: String
+        /// GitHub's format for its signing keys, not ours.
         enum CodingKeys: String, CodingKey { case keyIdentifier = "key_identifier", key }
     }
 

@@ -26,6 +26,8 @@ final class StatusIncidentUpdate: Model, @unchecked Sendable {
         let oldStatus: String
         let newStatus: String
 
+        /// The stored format of `affected_components`, spelt out rather than taken from the API's
+        /// convention, so that no change to the API can make stored rows unreadable.
         enum CodingKeys: String, CodingKey {
             case code, name
             case oldStatus = "old_status"
@@ -34,8 +36,8 @@ final class StatusIncidentUpdate: Model, @unchecked Sendable {
     }
 
     /// Decoded strictly: a row that does not read is corrupt, and saying so beats showing nothing.
-    func affectedComponents() throws -> [AffectedComponent] {
-        try JSONDecoder().decode([AffectedComponent].self, from: Data(affectedComponentsJSON.utf8))
+    func affectedComponents() throws(CorruptStoredValue) -> [AffectedComponent] {
+        try StoredJSON.decode([AffectedComponent].self, affectedComponentsJSON, table: Self.schema, column: "affected_components", row: id ?? "")
     }
 
     static func encode(_ affected: [AffectedComponent]) throws -> String {

@@ -22,7 +22,7 @@ struct StatusStaffPagesController: RouteCollection {
 
     private func staff(_ request: Request) throws -> User {
         guard let user = request.signedIn?.user, let role = user.staffRole else { throw DomainError.notFound("page") }
-        guard role.can(.manageStatus) else { throw DomainError(.permissionDenied, "The status console is for staff who manage the status page (admins and personalized support engineers).") }
+        guard StaffPage.statusConsole.mayOpen(role) else { throw DomainError(.permissionDenied, "The status console is for staff who manage the status page (admins and personalized support engineers).") }
         return user
     }
 

@@ -20,7 +20,9 @@ struct StatusHistory {
     func page(before cursor: StatusHistoryCursor?, limit: Int = pageSize) async throws -> Page {
         var query = StatusIncident.query(on: database)
         if let cursor {
-            query = query.group(.or) { group in
+            // The first condition bounds the index range; without it PostgreSQL walks the index
+            // from the newest incident and filters, so a deep page cost grew with its depth.
+            query = query.filter(\.$startedAt <= cursor.startedAt).group(.or) { group in
                 group.filter(\.$startedAt < cursor.startedAt)
                     .group(.and) { same in same.filter(\.$startedAt == cursor.startedAt).filter(\.$id < cursor.id) }
             }

@@ -169,7 +169,7 @@ struct StatusRFO {
     }
 
     private func openTicket(incident: StatusIncident, rfo: StatusIncidentUpdate, account: Account, on db: any Database) async throws -> Int {
-        let owners = try await Accounts(database: db, now: now).owners(ofOrganisation: account.sid)
+        let owners = try await Team.owners(of: account.sid, on: db)
         // On the customer's behalf: the ticket is theirs, so it shows in their console and they
         // are told of every reply. An organisation without an owner still gets its ticket.
         let requester = owners.first.map(TicketActor.init(user:)) ?? TicketActor(sid: account.sid, name: account.friendlyName, email: "", isStaff: false)

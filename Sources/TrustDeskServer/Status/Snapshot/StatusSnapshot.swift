@@ -7,14 +7,22 @@ import TrustDeskCore
 /// each with its ETag, and what the HTML page shows. Built from the database when the page's
 /// revision moves, then served from memory without touching the database (STS-5).
 struct StatusSnapshot: Sendable {
+    /// One document, ready to send as it is or gzipped (compressed once per rebuild, not per
+    /// request: Statuspage clients poll with `Accept-Encoding: gzip`). Each form has its own
+    /// strong ETag, as a cache must not answer one with the other.
     struct Body: Sendable {
         let data: Data
         let etag: String
+        let gzip: Data
+        let gzipETag: String
 
         init(_ value: some Encodable) throws {
             let data = try JSONEncoder.trustDesk.encode(value)
+            let tag = Hex.encode(SHA256.hash(data: data).prefix(12))
             self.data = data
-            self.etag = "\"" + SHA256.hash(data: data).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+            self.etag = "\"" + tag + "\""
+            self.gzip = try Gzip.compress(data)
+            self.gzipETag = "\"" + tag + "-gzip\""
         }
     }
 
@@ -129,7 +137,7 @@ struct StatusDTOMapper {
             id: id, name: component.name, status: status(of: component).rawValue,
             createdAt: StatusDateDisplay.iso(component.createdAt), updatedAt: StatusDateDisplay.iso(component.updatedAt),
             position: component.position, description: component.details, showcase: component.showcase,
-            startDate: day.string(from: component.createdAt), groupID: component.groupID, pageID: pageID, group: component.isGroup,
+            startDate: day.string(from: component.createdAt), groupId: component.groupID, pageId: pageID, group: component.isGroup,
             onlyShowIfDegraded: component.onlyShowIfDegraded,
             components: component.isGroup ? components.filter { $0.groupID == id }.compactMap(\.id) : nil)
     }
@@ -137,7 +145,7 @@ struct StatusDTOMapper {
     func updates(of incident: StatusIncident) throws -> [StatusIncidentUpdateDTO] {
         try (updatesByIncident[incident.id ?? ""] ?? []).map { update in
             StatusIncidentUpdateDTO(
-                id: update.id ?? "", status: update.status, body: update.body, incidentID: update.incidentID,
+                id: update.id ?? "", status: update.status, body: update.body, incidentId: update.incidentID,
                 createdAt: StatusDateDisplay.iso(update.createdAt), updatedAt: StatusDateDisplay.iso(update.updatedAt),
                 displayAt: StatusDateDisplay.iso(update.displayAt),
                 affectedComponents: try update.affectedComponents().map {
@@ -159,7 +167,7 @@ struct StatusDTOMapper {
             createdAt: StatusDateDisplay.iso(incident.createdAt), updatedAt: StatusDateDisplay.iso(incident.updatedAt),
             monitoringAt: incident.monitoringAt.map(StatusDateDisplay.iso), resolvedAt: incident.resolvedAt.map(StatusDateDisplay.iso),
             impact: incident.impact, shortlink: settings.incidentURL(id), startedAt: StatusDateDisplay.iso(incident.startedAt),
-            pageID: pageID, incidentUpdates: try updates(of: incident), components: affected(incident).map(component),
+            pageId: pageID, incidentUpdates: try updates(of: incident), components: affected(incident).map(component),
             scheduledFor: incident.scheduledFor.map(StatusDateDisplay.iso), scheduledUntil: incident.scheduledUntil.map(StatusDateDisplay.iso))
     }
 }

@@ -24,13 +24,13 @@ struct StaffSupportAPIController: RouteCollection {
 
     func list(request: Request) async throws -> Response {
         try await audited(request, "api_view_support_calendars") { _ in
-            try encode(SupportCalendarListDTO(calendars: try await request.supportDirectory.calendarRecords().map(SupportCalendarDTO.init)))
+            try await SupportCalendarListDTO(calendars: try await request.supportDirectory.calendarRecords().map(SupportCalendarDTO.init)).encodeResponse(for: request)
         }
     }
 
     func show(request: Request) async throws -> Response {
         try await audited(request, "api_view_support_calendars") { _ in
-            try encode(SupportCalendarDTO(try await request.supportDirectory.calendarRecord(calendarID(request))))
+            try await SupportCalendarDTO(try await request.supportDirectory.calendarRecord(calendarID(request))).encodeResponse(for: request)
         }
     }
 
@@ -40,7 +40,7 @@ struct StaffSupportAPIController: RouteCollection {
             let body = try request.decodeStrict(SupportCalendarBody.self)
             let record = try await request.supportDirectory.updateCalendar(try calendarID(request), timeZone: body.timeZone, weekly: body.weeklyHours,
                                                                            holidays: body.holidays, by: user)
-            return try encode(SupportCalendarDTO(record))
+            return try await SupportCalendarDTO(record).encodeResponse(for: request)
         }
     }
 
@@ -59,12 +59,6 @@ struct StaffSupportAPIController: RouteCollection {
             throw error
         }
     }
-
-    private func encode(_ value: some Encodable) throws -> Response {
-        let response = Response(status: .ok)
-        try response.content.encode(value, using: JSONEncoder.trustDesk)
-        return response
-    }
 }
 
 /// `POST /v1/Staff/SupportCalendars/{CalendarId}`: the fields to change; the others stay.
@@ -74,10 +68,6 @@ struct SupportCalendarBody: StrictContent {
     let timeZone: String?
     let weeklyHours: String?
     let holidays: String?
-
-    enum CodingKeys: String, CodingKey {
-        case timeZone = "time_zone", weeklyHours = "weekly_hours", holidays
-    }
 }
 
 struct SupportCalendarDTO: Content {
@@ -87,12 +77,8 @@ struct SupportCalendarDTO: Content {
     let weeklyHours: String
     let holidays: String
     /// The support group whose unassigned tickets this calendar measures, if any.
-    let group: String?
+    @ExplicitNull var group: String?
     let dateUpdated: Date
-
-    enum CodingKeys: String, CodingKey {
-        case id, name, timeZone = "time_zone", weeklyHours = "weekly_hours", holidays, group, dateUpdated = "date_updated"
-    }
 
     init(_ record: SupportCalendarRecord) {
         self.id = record.id?.uuidString.lowercased() ?? ""
@@ -102,17 +88,6 @@ struct SupportCalendarDTO: Content {
         self.holidays = record.holidays
         self.group = record.groupName
         self.dateUpdated = record.updatedAt
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(timeZone, forKey: .timeZone)
-        try container.encode(weeklyHours, forKey: .weeklyHours)
-        try container.encode(holidays, forKey: .holidays)
-        try container.encode(group, forKey: .group)
-        try container.encode(dateUpdated, forKey: .dateUpdated)
     }
 }
 

@@ -18,28 +18,16 @@ struct TicketDTO: Content {
     let sids: [String]
     let details: [String: String]
     let warnings: [String]
-    let followUpOf: Int?
+    @ExplicitNull var followUpOf: Int?
     let hasSla: Bool
     let targets: [TargetDTO]
     /// The newest escalation (SUP-9), open or resolved; null when never escalated.
-    let escalation: EscalationSummaryDTO?
-    let firstResponseAt: Date?
+    @ExplicitNull var escalation: EscalationSummaryDTO?
+    @ExplicitNull var firstResponseAt: Date?
     let dateCreated: Date
     let dateUpdated: Date
 
-    enum CodingKeys: String, CodingKey {
-        case number, subject, description, product, priority, status, sids, details, warnings, targets, escalation
-        case firstResponseAt = "first_response_at"
-        case accountSid = "account_sid"
-        case organisationSid = "organisation_sid"
-        case requesterName = "requester_name"
-        case followUpOf = "follow_up_of"
-        case hasSla = "has_sla"
-        case dateCreated = "date_created"
-        case dateUpdated = "date_updated"
-    }
-
-    init(_ ticket: Ticket, targets: [TicketSLARecord] = [], escalation: TicketEscalation? = nil) {
+    init(_ ticket: Ticket, targets: [TicketSLARecord] = [], escalation: TicketEscalation? = nil) throws(CorruptStoredValue) {
         self.number = ticket.number
         self.subject = ticket.subject
         self.description = ticket.description
@@ -50,7 +38,7 @@ struct TicketDTO: Content {
         self.organisationSid = ticket.organisationSID
         self.requesterName = ticket.requesterName
         self.sids = ticket.sidList
-        self.details = ticket.details
+        self.details = try ticket.details
         self.warnings = ticket.warningList
         self.followUpOf = ticket.followUpOf
         self.hasSla = ticket.hasSLA
@@ -60,45 +48,15 @@ struct TicketDTO: Content {
         self.dateCreated = ticket.createdAt
         self.dateUpdated = ticket.updatedAt
     }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(number, forKey: .number)
-        try container.encode(subject, forKey: .subject)
-        try container.encode(description, forKey: .description)
-        try container.encode(product, forKey: .product)
-        try container.encode(priority, forKey: .priority)
-        try container.encode(status, forKey: .status)
-        try container.encode(accountSid, forKey: .accountSid)
-        try container.encode(organisationSid, forKey: .organisationSid)
-        try container.encode(requesterName, forKey: .requesterName)
-        try container.encode(sids, forKey: .sids)
-        try container.encode(details, forKey: .details)
-        try container.encode(warnings, forKey: .warnings)
-        try container.encode(followUpOf, forKey: .followUpOf)
-        try container.encode(hasSla, forKey: .hasSla)
-        try container.encode(targets, forKey: .targets)
-        try container.encode(escalation, forKey: .escalation)
-        try container.encode(firstResponseAt, forKey: .firstResponseAt)
-        try container.encode(dateCreated, forKey: .dateCreated)
-        try container.encode(dateUpdated, forKey: .dateUpdated)
-    }
 }
 
 struct TargetDTO: Content {
     let metric: String
     let status: String
     let targetMinutes: Int
-    let dueAt: Date?
+    @ExplicitNull var dueAt: Date?
     /// When the target was achieved or breached (a breach ends at its due time).
-    let endedAt: Date?
-
-    enum CodingKeys: String, CodingKey {
-        case metric, status
-        case targetMinutes = "target_minutes"
-        case dueAt = "due_at"
-        case endedAt = "ended_at"
-    }
+    @ExplicitNull var endedAt: Date?
 
     init(_ record: TicketSLARecord) {
         self.metric = record.metric
@@ -106,15 +64,6 @@ struct TargetDTO: Content {
         self.targetMinutes = record.targetMinutes
         self.dueAt = record.dueAt
         self.endedAt = record.endedAt
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(metric, forKey: .metric)
-        try container.encode(status, forKey: .status)
-        try container.encode(targetMinutes, forKey: .targetMinutes)
-        try container.encode(dueAt, forKey: .dueAt)
-        try container.encode(endedAt, forKey: .endedAt)
     }
 }
 
@@ -130,13 +79,6 @@ struct CommentDTO: Content {
     let body: String
     let dateCreated: Date
     let attachments: [AttachmentSummaryDTO]
-
-    enum CodingKeys: String, CodingKey {
-        case id, body, attachments
-        case authorName = "author_name"
-        case fromSupport = "from_support"
-        case dateCreated = "date_created"
-    }
 
     init(_ comment: TicketComment, attachments: [TicketAttachment]) {
         self.id = comment.id?.uuidString.lowercased() ?? ""
@@ -162,11 +104,6 @@ struct AttachmentSummaryDTO: Content {
     let size: Int
     let uri: String
 
-    enum CodingKeys: String, CodingKey {
-        case id, filename, size, uri
-        case contentType = "content_type"
-    }
-
     init(_ attachment: TicketAttachment) {
         self.id = attachment.id?.uuidString.lowercased() ?? ""
         self.filename = AttachmentName.served(attachment.filename)
@@ -184,13 +121,6 @@ struct AttachmentDTO: Content {
     let size: Int
     let contentBase64: String
     let dateCreated: Date
-
-    enum CodingKeys: String, CodingKey {
-        case id, filename, size
-        case contentType = "content_type"
-        case contentBase64 = "content_base64"
-        case dateCreated = "date_created"
-    }
 
     init(_ attachment: TicketAttachment) {
         self.id = attachment.id?.uuidString.lowercased() ?? ""
@@ -227,13 +157,11 @@ struct CreateTicketBody: StrictContent {
     var emailArea: String?
     var followUpOf: Int?
 
-    enum CodingKeys: String, CodingKey {
-        case subject, description, product, priority, topic, sids, countries, direction, sdk, username
-        case accountSid = "account_sid"
-        case oldestExampleAt = "oldest_example_at"
-        case sdkVersion = "sdk_version"
-        case emailArea = "email_area"
-        case followUpOf = "follow_up_of"
+    /// For the hand-written decoder below, which reads `priority` as a number or as text; the
+    /// names are the properties', converted from snake_case by the configured decoder.
+    enum CodingKeys: CodingKey {
+        case accountSid, subject, description, product, priority, topic, sids, oldestExampleAt, countries, direction, sdk, sdkVersion
+        case username, emailArea, followUpOf
     }
 
     init(from decoder: any Decoder) throws {
@@ -266,12 +194,6 @@ struct AttachmentBody: StrictContent {
     var filename: String
     var contentType: String?
     var contentBase64: String
-
-    enum CodingKeys: String, CodingKey {
-        case filename
-        case contentType = "content_type"
-        case contentBase64 = "content_base64"
-    }
 }
 
 /// `POST /v1/Tickets/{number}/Comments`.

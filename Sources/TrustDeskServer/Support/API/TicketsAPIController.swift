@@ -46,7 +46,7 @@ struct TicketsAPIController: RouteCollection {
         if let sidText = body.accountSid, !sidText.isEmpty {
             let sid: SID
             do { sid = try SID(parsing: sidText, expecting: .account) } catch { throw DomainError(sid: error) }
-            about = try await Accounts(database: request.db, now: request.now).accessible(sid, by: caller.account.sid)
+            about = try await request.accounts.accessible(sid, by: caller.account.sid)
         }
         let product = try SupportProduct.parse(body.product ?? "")
         let form = IntakeForm(product: product, sidsText: (body.sids ?? []).joined(separator: " "), oldestExampleAt: try ExampleTime.parse(body.oldestExampleAt),
@@ -61,7 +61,7 @@ struct TicketsAPIController: RouteCollection {
             let opened = try await request.tickets(on: db).open(newTicket, about: target, by: actor)
             return (opened.ticket, try await request.tickets(on: db).targets(of: opened.ticket.number))
         }
-        return try await encode(TicketDTO(ticket, targets: targets), request, status: .created)
+        return try await TicketDTO(ticket, targets: targets).encodeResponse(status: .created, for: request)
     }
 
     func list(request: Request) async throws -> Response {
@@ -81,7 +81,7 @@ struct TicketsAPIController: RouteCollection {
         let page = Array(rows.prefix(size))
         let next = rows.count > size ? page.last.map { String($0.number) } : nil
         let escalations = try await request.escalations().latest(of: page.map(\.number))
-        return try await encode(TicketListDTO(tickets: page.map { TicketDTO($0, escalation: escalations[$0.number]) }, meta: ListMetaDTO(pageSize: size, nextPageToken: next)), request)
+        return try await TicketListDTO(tickets: try page.map { try TicketDTO($0, escalation: escalations[$0.number]) }, meta: ListMetaDTO(pageSize: size, nextPageToken: next)).encodeResponse(for: request)
     }
 
     func show(request: Request) async throws -> Response {
@@ -89,7 +89,7 @@ struct TicketsAPIController: RouteCollection {
         let tickets = request.tickets()
         let ticket = try await tickets.visible(try number(request), organisationSID: caller.organisationSID, accountSID: caller.accountScope)
         let escalation = try await request.escalations().latest(of: [ticket.number])[ticket.number]
-        return try await encode(TicketDTO(ticket, targets: try await tickets.targets(of: ticket.number), escalation: escalation), request)
+        return try await TicketDTO(ticket, targets: try await tickets.targets(of: ticket.number), escalation: escalation).encodeResponse(for: request)
     }
 
     func listComments(request: Request) async throws -> Response {
@@ -97,7 +97,7 @@ struct TicketsAPIController: RouteCollection {
         let tickets = request.tickets()
         let ticket = try await tickets.visible(try number(request), organisationSID: caller.organisationSID, accountSID: caller.accountScope)
         let comments = try await tickets.comments(of: ticket.number, includeInternal: false)
-        return try await encode(CommentListDTO(comments: try await CommentDTO.list(comments, on: request.db)), request)
+        return try await CommentListDTO(comments: try await CommentDTO.list(comments, on: request.db)).encodeResponse(for: request)
     }
 
     func createComment(request: Request) async throws -> Response {
@@ -114,7 +114,7 @@ struct TicketsAPIController: RouteCollection {
             return try await CommentDTO.list([comment], on: db).first
         }
         guard let created = comment else { throw DomainError.notFound("comment") }
-        return try await encode(created, request, status: .created)
+        return try await created.encodeResponse(status: .created, for: request)
     }
 
     /// A file of one of the ticket's public comments.
@@ -123,20 +123,11 @@ struct TicketsAPIController: RouteCollection {
         let ticket = try await request.tickets()
             .visible(try number(request), organisationSID: caller.organisationSID, accountSID: caller.accountScope)
         let file = try await TicketAttachments(database: request.db).find(request.parameters.get("id"), on: ticket.number, includeInternal: false)
-        return try await encode(AttachmentDTO(file), request)
+        return try await AttachmentDTO(file).encodeResponse(for: request)
     }
 
     static func ownerEmail(of organisationSID: String, on database: any Database) async throws -> String {
-        guard let owner = try await Membership.query(on: database).filter(\.$accountSID == organisationSID).filter(\.$roleRaw == TeammateRole.owner.rawValue).first(),
-              let user = try await User.find(owner.userSID, on: database)
-        else { return "" }
-        return user.email
-    }
-
-    func encode(_ value: some Encodable, _ request: Request, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let response = Response(status: status)
-        try response.content.encode(value, using: JSONEncoder.trustDesk)
-        return response
+        try await Team.owners(of: organisationSID, on: database).first?.email ?? ""
     }
 }
 

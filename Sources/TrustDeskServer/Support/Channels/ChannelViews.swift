@@ -10,7 +10,7 @@ struct ChoiceView: Encodable {
 }
 
 extension Request {
-    /// The signed-in staff member, for the support channels' staff pages (behind `StaffGuard`).
+    /// The signed-in staff member, for the support channels' staff pages (a staff route in `RoutePolicies`).
     func supportStaff() throws -> User {
         guard let user = signedIn?.user, user.isStaff else { throw DomainError.notFound("page") }
         return user

@@ -34,8 +34,8 @@ struct ChatAPIController: RouteCollection {
         let rows = try await request.supportChat().messages(in: channel, before: before, limit: size + 1)
         let page = Array(rows.prefix(size))
         let next = rows.count > size ? page.last?.id.map(String.init) : nil
-        return try await tickets.encode(ChatMessageListDTO(channel: channel.name, notice: ChatPolicy.banner, messages: page.map(ChatMessageDTO.init),
-                                                           meta: ListMetaDTO(pageSize: size, nextPageToken: next)), request)
+        return try await ChatMessageListDTO(channel: channel.name, notice: ChatPolicy.banner, messages: page.map(ChatMessageDTO.init),
+                                                           meta: ListMetaDTO(pageSize: size, nextPageToken: next)).encodeResponse(for: request)
     }
 
     func create(request: Request) async throws -> Response {
@@ -43,6 +43,6 @@ struct ChatAPIController: RouteCollection {
         let body = try request.decodeStrict(CreateChatMessageBody.self)
         let actor = TicketActor(sid: caller.account.sid, name: "API (\(caller.account.friendlyName))", email: "", isStaff: false)
         let message = try await request.supportChat().post(body.content ?? "", in: channel, type: .incoming, by: actor)
-        return try await tickets.encode(ChatMessageDTO(message), request, status: .created)
+        return try await ChatMessageDTO(message).encodeResponse(status: .created, for: request)
     }
 }

@@ -18,13 +18,6 @@ struct ChatMessageDTO: Content {
     let sender: Sender
     let createdAt: Date
 
-    enum CodingKeys: String, CodingKey {
-        case id, channel, content, sender
-        case contentType = "content_type"
-        case messageType = "message_type"
-        case createdAt = "created_at"
-    }
-
     init(_ message: ChatMessage) {
         self.id = message.id ?? 0
         self.channel = message.channel

@@ -10,11 +10,11 @@ struct ChatPagesController: RouteCollection {
     private let console = SupportConsolePagesController()
 
     func boot(routes: any RoutesBuilder) throws {
-        let customer = routes.grouped(CustomerGuard()).grouped("console", "support", "chat")
+        let customer = routes.grouped("console", "support", "chat")
         customer.get(use: customerPage)
         customer.post(use: customerPost)
         customer.post("consumer-trust", use: customerConvert)
-        let staff = routes.grouped(StaffGuard()).grouped("staff", "support", "chat")
+        let staff = routes.grouped("staff", "support", "chat")
         staff.get(use: staffList)
         staff.get(":channel", use: staffPage)
         staff.post(":channel", use: staffPost)

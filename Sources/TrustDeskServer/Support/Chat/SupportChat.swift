@@ -115,9 +115,7 @@ struct SupportChat {
         for message in history.reversed() where message.type == .incoming {
             if let user = try await User.find(message.authorSID, on: database) { return user }
         }
-        guard let owner = try await Membership.query(on: database).filter(\.$accountSID == organisation.sid)
-            .filter(\.$roleRaw == TeammateRole.owner.rawValue).first() else { return nil }
-        return try await User.find(owner.userSID, on: database)
+        return try await Team.owners(of: organisation, on: database).first
     }
 }
 

@@ -8,11 +8,6 @@ struct EscalationSummaryDTO: Content {
     let reason: String
     let dateCreated: Date
 
-    enum CodingKeys: String, CodingKey {
-        case status, reason
-        case dateCreated = "date_created"
-    }
-
     init(_ escalation: TicketEscalation) {
         self.status = escalation.status
         self.reason = escalation.reason
@@ -28,17 +23,9 @@ struct EscalationDTO: Content {
     let note: String
     let status: String
     let dateCreated: Date
-    let dateAcknowledged: Date?
-    let dateResolved: Date?
-    let resolution: String?
-
-    enum CodingKeys: String, CodingKey {
-        case id, reason, note, status, resolution
-        case ticketNumber = "ticket_number"
-        case dateCreated = "date_created"
-        case dateAcknowledged = "date_acknowledged"
-        case dateResolved = "date_resolved"
-    }
+    @ExplicitNull var dateAcknowledged: Date?
+    @ExplicitNull var dateResolved: Date?
+    @ExplicitNull var resolution: String?
 
     init(_ escalation: TicketEscalation) {
         self.id = escalation.id?.uuidString.lowercased() ?? ""
@@ -50,19 +37,6 @@ struct EscalationDTO: Content {
         self.dateAcknowledged = escalation.acknowledgedAt
         self.dateResolved = escalation.resolvedAt
         self.resolution = escalation.resolution
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(ticketNumber, forKey: .ticketNumber)
-        try container.encode(reason, forKey: .reason)
-        try container.encode(note, forKey: .note)
-        try container.encode(status, forKey: .status)
-        try container.encode(dateCreated, forKey: .dateCreated)
-        try container.encode(dateAcknowledged, forKey: .dateAcknowledged)
-        try container.encode(dateResolved, forKey: .dateResolved)
-        try container.encode(resolution, forKey: .resolution)
     }
 }
 

@@ -19,7 +19,7 @@ struct EscalationsAPIController: RouteCollection {
         let caller = try await tickets.caller(request)
         let ticket = try await request.tickets().visible(try tickets.number(request), organisationSID: caller.organisationSID, accountSID: caller.accountScope)
         let rows = try await request.escalations().history(of: ticket.number)
-        return try await tickets.encode(EscalationListDTO(escalations: rows.map(EscalationDTO.init)), request)
+        return try await EscalationListDTO(escalations: rows.map(EscalationDTO.init)).encodeResponse(for: request)
     }
 
     func create(request: Request) async throws -> Response {
@@ -30,6 +30,6 @@ struct EscalationsAPIController: RouteCollection {
         let owner = try await TicketsAPIController.ownerEmail(of: caller.organisationSID, on: request.db)
         let actor = TicketActor(sid: caller.account.sid, name: "API (\(caller.account.friendlyName))", email: owner, isStaff: false)
         let escalation = try await request.escalations().raise(ticket, reason: reason, note: body.note ?? "", by: actor)
-        return try await tickets.encode(EscalationDTO(escalation), request, status: .created)
+        return try await EscalationDTO(escalation).encodeResponse(status: .created, for: request)
     }
 }

@@ -24,11 +24,6 @@ struct InboundMailController: RouteCollection {
     struct Answer: Content {
         let outcome: String
         let ticketNumber: Int?
-
-        enum CodingKeys: String, CodingKey {
-            case outcome
-            case ticketNumber = "ticket_number"
-        }
     }
 
     func receive(request: Request) async throws -> Response {
@@ -40,9 +35,7 @@ struct InboundMailController: RouteCollection {
         let outcome = try await InboundMailDesk(database: request.db, now: request.now, settings: request.supportSettings).receive(mail)
         // Logs name the outcome and the ticket, never the sender (PRV-9).
         request.logger.info("inbound mail", metadata: ["outcome": "\(outcome.outcome)", "ticket": "\(outcome.ticket.map(String.init) ?? "-")"])
-        let response = Response(status: .ok)
-        try response.content.encode(Answer(outcome: outcome.outcome, ticketNumber: outcome.ticket), using: JSONEncoder.trustDesk)
-        return response
+        return try await Answer(outcome: outcome.outcome, ticketNumber: outcome.ticket).encodeResponse(for: request)
     }
 
     /// Reads and checks the form; a mail without a readable `from` or with a broken `envelope`

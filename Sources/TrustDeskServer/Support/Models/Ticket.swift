@@ -58,8 +58,11 @@ final class Ticket: Model, @unchecked Sendable {
     var supportProduct: SupportProduct { SupportProduct(rawValue: product) ?? .other }
     var sidList: [String] { sids.split(separator: " ").map(String.init) }
     var warningList: [String] { intakeWarnings.split(separator: "\n").map(String.init) }
+    /// The intake answers as stored at opening (SUP-6).
     var details: [String: String] {
-        (try? JSONDecoder().decode([String: String].self, from: Data(intakeDetails.utf8))) ?? [:]
+        get throws(CorruptStoredValue) {
+            try StoredJSON.decode([String: String].self, intakeDetails, table: Self.schema, column: "intake_details", row: String(number))
+        }
     }
 
     func setStatus(_ value: TicketStatus) {

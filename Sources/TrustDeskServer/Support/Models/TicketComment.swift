@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TrustDeskCore
 
 /// A reply on a ticket: public (the customer sees it) or an internal staff note.
@@ -49,7 +50,13 @@ final class TicketAttachment: Model, @unchecked Sendable {
     init() {}
 }
 
+/// `ticket_comments`. Until issue 10 it also made `ticket_attachments`, which has its own
+/// migration now (`CreateTicketAttachments`); databases migrated before that keep the table
+/// this one made, and this one still drops it on revert.
 struct CreateTicketComments: AsyncMigration {
+    /// As recorded in `_fluent_migrations` by databases that ran it: it never changes.
+    var name: String { "TrustDeskServer.CreateTicketComments" }
+
     func prepare(on database: any Database) async throws {
         try await database.schema(TicketComment.schema)
             .id()
@@ -62,6 +69,24 @@ struct CreateTicketComments: AsyncMigration {
             .field("created_at", .datetime, .required)
             .create()
         try await database.index("ticket_comments_ticket_idx", on: TicketComment.schema, columns: ["ticket_number", "created_at"])
+    }
+
+    func revert(on database: any Database) async throws {
+        // Made here on databases migrated before the split; gone already (reverted by
+        // `CreateTicketAttachments`) on the others.
+        try await database.sql.drop(table: TicketAttachment.schema).ifExists().run()
+        try await database.schema(TicketComment.schema).delete()
+    }
+}
+
+/// `ticket_attachments`, once made by `CreateTicketComments` together with its own table. A
+/// database migrated before the split already has it: there this migration adopts it and
+/// leaves it to `CreateTicketComments`'s revert (see `CreateSupportAlerts`).
+struct CreateTicketAttachments: AsyncMigration {
+    var name: String { "TrustDeskServer.CreateTicketAttachments" }
+
+    func prepare(on database: any Database) async throws {
+        guard try await !database.tableExists(TicketAttachment.schema) else { return }
         try await database.schema(TicketAttachment.schema)
             .id()
             .field("ticket_number", .int, .required, .references(Ticket.schema, "number"))
@@ -76,8 +101,8 @@ struct CreateTicketComments: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
+        guard try await database.splitMadeItsTable(name, original: CreateTicketComments().name) else { return }
         try await database.schema(TicketAttachment.schema).delete()
-        try await database.schema(TicketComment.schema).delete()
     }
 }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TrustDeskCore
 
 /// One stored response target of a ticket (SUP-8). `due_at` is set only while the clock
@@ -47,28 +48,13 @@ final class TicketSLARecord: Model, @unchecked Sendable {
     }
 }
 
-/// A console alert for a staff member (SLA breaches, new assignments).
-final class SupportAlert: Model, @unchecked Sendable {
-    static let schema = "support_alerts"
-
-    @ID(key: .id) var id: UUID?
-    @Field(key: "user_sid") var userSID: String
-    @Field(key: "ticket_number") var ticketNumber: Int
-    @Field(key: "message") var message: String
-    @Field(key: "created_at") var createdAt: Date
-
-    init() {}
-
-    init(user: String, ticket: Int, message: String, now: Date) {
-        self.id = UUID()
-        self.userSID = user
-        self.ticketNumber = ticket
-        self.message = message
-        self.createdAt = now
-    }
-}
-
+/// `ticket_sla_targets`. Until issue 10 it also made `support_alerts`, which has its own
+/// migration now (`CreateSupportAlerts`); databases migrated before that keep the table this
+/// one made, and this one still drops it on revert.
 struct CreateTicketSLATargets: AsyncMigration {
+    /// As recorded in `_fluent_migrations` by databases that ran it: it never changes.
+    var name: String { "TrustDeskServer.CreateTicketSLATargets" }
+
     func prepare(on database: any Database) async throws {
         try await database.schema(TicketSLARecord.schema)
             .id()
@@ -85,18 +71,12 @@ struct CreateTicketSLATargets: AsyncMigration {
             .create()
         try await database.index("ticket_sla_due_idx", on: TicketSLARecord.schema, columns: ["status", "due_at"])
         try await database.index("ticket_sla_ticket_idx", on: TicketSLARecord.schema, columns: ["ticket_number"])
-        try await database.schema(SupportAlert.schema)
-            .id()
-            .field("user_sid", .string, .required, .references(User.schema, "sid"))
-            .field("ticket_number", .int, .required, .references(Ticket.schema, "number"))
-            .field("message", .string, .required)
-            .field("created_at", .datetime, .required)
-            .create()
-        try await database.index("support_alerts_user_idx", on: SupportAlert.schema, columns: ["user_sid", "created_at"])
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(SupportAlert.schema).delete()
+        // Made here on databases migrated before the split; gone already (reverted by
+        // `CreateSupportAlerts`) on the others.
+        try await database.sql.drop(table: SupportAlert.schema).ifExists().run()
         try await database.schema(TicketSLARecord.schema).delete()
     }
 }
@@ -115,13 +95,5 @@ extension TicketSLARecord {
         "due_at": .notPersonal,
         "ended_at": .notPersonal,
         "started_at": .notPersonal,
-    ])
-}
-
-extension SupportAlert {
-    /// PRV-1: staff alerts name tickets, not people; they go with their ticket.
-    static let inventory = TableInventory(schema, key: "id", links: [.ticket("ticket_number")], columns: [
-        "id": .notPersonal, "user_sid": .notPersonal, "ticket_number": .notPersonal,
-        "message": .personal(.content, .keepSupport3Years), "created_at": .notPersonal,
     ])
 }

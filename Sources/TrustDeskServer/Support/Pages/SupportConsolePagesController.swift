@@ -205,7 +205,7 @@ struct SupportConsolePagesController: RouteCollection {
         return TicketBody(
             number: ticket.number, subject: ticket.subject, description: ticket.description, status: ticket.status, statusTitle: status.title,
             priority: ticket.ticketPriority.title, product: ticket.supportProduct.title, accountSid: ticket.accountSID, sids: ticket.sidList,
-            details: ticket.details.sorted { $0.key < $1.key }.map { OptionView(value: $0.value, title: $0.key, selected: false) },
+            details: try ticket.details.sorted { $0.key < $1.key }.map { OptionView(value: $0.value, title: $0.key, selected: false) },
             warnings: ticket.warningList,
             expectation: ticket.topic != nil ? ConsumerTrustTopic.expectation : nil,
             followUpOf: ticket.followUpOf,

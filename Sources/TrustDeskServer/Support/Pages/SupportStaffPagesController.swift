@@ -183,7 +183,7 @@ struct SupportStaffPagesController: RouteCollection {
             priority: ticket.ticketPriority.title, priorityValue: ticket.priority, product: ticket.supportProduct.title,
             organisationSid: ticket.organisationSID, accountSid: ticket.accountSID, requester: "\(ticket.requesterName) <\(ticket.requesterEmail)>",
             assignee: assignee.flatMap { $0.map { "\($0.fullName) (\($0.username))" } }, group: ticket.groupName, plan: ticket.plan, tags: ticket.tags,
-            sids: ticket.sidList, details: ticket.details.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }, warnings: ticket.warningList,
+            sids: ticket.sidList, details: try ticket.details.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }, warnings: ticket.warningList,
             followUpOf: ticket.followUpOf,
             targets: try await tickets.targets(of: ticket.number).map { TargetView($0, calendar: calendar, owner: owner) },
             comments: try await CommentView.conversation(try await tickets.comments(of: ticket.number, includeInternal: true),
@@ -330,7 +330,7 @@ struct SupportStaffPagesController: RouteCollection {
                                     holidays: typed?.shown("holidays", else: record.holidays) ?? record.holidays,
                                     group: record.groupName, errors: isEdited ? errors?.byField ?? [:] : [:])
             },
-            canEdit: staff.staffRole == .admin), notice: notice, errors: errors, scope: scope)
+            canEdit: staff.staffRole.map(StaffPage.supportSetup.mayOpen) == true), notice: notice, errors: errors, scope: scope)
     }
 
     func calendars(request: Request) async throws -> Response {

@@ -6,16 +6,9 @@ import Vapor
 /// A report as JSON (SUP-16): the same table and daily rows as the page and the CSV files.
 struct ReportDTO: Content {
     struct Filters: Content {
-        let plan: String?
-        let priority: Int?
-        let group: String?
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(plan, forKey: .plan)
-            try container.encode(priority, forKey: .priority)
-            try container.encode(group, forKey: .group)
-        }
+        @ExplicitNull var plan: String?
+        @ExplicitNull var priority: Int?
+        @ExplicitNull var group: String?
     }
 
     struct Table: Content {
@@ -40,11 +33,6 @@ struct ReportDTO: Content {
     let targetLabel: String
     let target: Double
     let note: String
-
-    enum CodingKeys: String, CodingKey {
-        case report, title, scope, zone, from, to, filters, table, daily, target, note
-        case targetLabel = "target_label"
-    }
 
     init(_ result: ReportResult, scope: String) {
         self.report = result.report.rawValue
@@ -78,7 +66,7 @@ struct ReportsAPIController {
             let query = try ReportQuery.read(request)
             try await StaffAuditEvent(staff: user.sid, action: "api_support_report", account: nil, detail: report.rawValue, at: request.now).create(on: request.db)
             let result = try await SupportReports(database: request.db, now: request.now).build(report, period: query.period, filter: query.filter, scope: ReportLedger.allScope)
-            return try await TicketsAPIController().encode(ReportDTO(result, scope: ReportLedger.allScope), request)
+            return try await ReportDTO(result, scope: ReportLedger.allScope).encodeResponse(for: request)
         }
     }
 
@@ -98,7 +86,7 @@ struct ReportsAPIController {
             let report = try ReportsAPIController.report(request)
             let query = try ReportQuery.read(request)
             let result = try await SupportReports(database: request.db, now: request.now).build(report, period: query.period, filter: query.filter, scope: caller.organisationSID)
-            return try await TicketsAPIController().encode(ReportDTO(result, scope: caller.organisationSID), request)
+            return try await ReportDTO(result, scope: caller.organisationSID).encodeResponse(for: request)
         }
     }
 

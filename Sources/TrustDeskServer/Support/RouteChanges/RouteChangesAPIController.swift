@@ -18,14 +18,14 @@ struct RouteChangesAPIController: RouteCollection {
     private func account(_ request: Request) async throws -> (TicketsAPIController.Caller, Account) {
         let caller = try await tickets.caller(request)
         let sid = try request.sidParameter("accountSid", .account)
-        let account = try await Accounts(database: request.db, now: request.now).accessible(sid, by: caller.account.sid)
+        let account = try await request.accounts.accessible(sid, by: caller.account.sid)
         return (caller, account)
     }
 
     func list(request: Request) async throws -> Response {
         let (_, account) = try await account(request)
         let rows = try await request.routeChanges().list(account: account.sid)
-        return try await tickets.encode(RouteChangeListDTO(routeChanges: rows.map(RouteChangeDTO.init)), request)
+        return try await RouteChangeListDTO(routeChanges: rows.map(RouteChangeDTO.init)).encodeResponse(for: request)
     }
 
     func create(request: Request) async throws -> Response {
@@ -42,6 +42,6 @@ struct RouteChangesAPIController: RouteCollection {
             }
             return try await request.routeChanges(on: db).request(input, about: account, on: ticket, by: actor)
         }
-        return try await tickets.encode(RouteChangeDTO(change), request, status: .created)
+        return try await RouteChangeDTO(change).encodeResponse(status: .created, for: request)
     }
 }

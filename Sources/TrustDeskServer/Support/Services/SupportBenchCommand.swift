@@ -134,7 +134,7 @@ struct SupportBench {
         try await owner.create(on: db)
         var organisations: [Account] = []
         for index in 0..<Self.organisations {
-            let (account, _) = try await Accounts(database: db, now: now).createAccount(named: "Bench Org \(index)", owner: owner)
+            let (account, _) = try await app.accounts(on: db, now: now).createAccount(named: "Bench Org \(index)", owner: owner)
             let profile = SupportProfile(accountSID: account.sid, plan: index.isMultiple(of: 2) ? "personalized" : "standard", now: now)
             try await profile.create(on: db)
             organisations.append(account)

@@ -143,7 +143,7 @@ struct SupportDirectory {
     /// and hours that can't meet every plan's business-hours targets within a week are refused
     /// (SUP-4). A nil field keeps its stored value.
     func updateCalendar(_ id: UUID, timeZone: String?, weekly: String?, holidays: String?, by staff: User) async throws -> SupportCalendarRecord {
-        guard staff.staffRole == .admin else { throw DomainError(.permissionDenied, "Only staff admins edit calendars.") }
+        guard staff.staffRole.map(StaffPage.supportSetup.mayOpen) == true else { throw DomainError(.permissionDenied, "Only staff admins edit calendars.") }
         let record = try await calendarRecord(id)
         var checks = FieldChecks()
         let intervals = checks.run { () throws(DomainError) in try BusinessCalendar.parseWeekly(weekly ?? record.weeklyHours) }

@@ -40,7 +40,7 @@ struct SupportLinePagesController: RouteCollection {
             numbers: lines.map { NumberView(id: $0.id?.uuidString.lowercased() ?? "", country: "\($0.countryName) (\($0.country))", number: E164.display($0.number),
                                             kind: SupportLine.kinds[$0.kind] ?? $0.kind) },
             kinds: SupportLine.kinds.sorted { $0.key > $1.key }.map { ChoiceView(value: $0.key, title: $0.value, selected: $0.key == chosenKind) },
-            myPhone: profile?.phone.map(E164.display) ?? "", onDesk: profile != nil, canEdit: staff.staffRole == .admin),
+            myPhone: profile?.phone.map(E164.display) ?? "", onDesk: profile != nil, canEdit: staff.staffRole.map(StaffPage.supportSetup.mayOpen) == true),
             notice: notice, form: form, errors: errors)
     }
 
@@ -100,7 +100,7 @@ struct SupportLinePagesController: RouteCollection {
         _ = errors.check { () throws(DomainError) -> String in try PhonePIN.validate(form.text("phone_pin")) }
         guard errors.isEmpty, let sid else { return try await page(request, form: form, errors: errors) }
         return try await change(request, notice: "Phone PIN set; tell the customer through their TAM.") { _, _ in
-            guard staff.staffRole == .admin else { throw DomainError(.permissionDenied, "Only staff admins set phone PINs.") }
+            guard staff.staffRole.map(StaffPage.supportSetup.mayOpen) == true else { throw DomainError(.permissionDenied, "Only staff admins set phone PINs.") }
             try await request.db.transaction { db in
                 try await SupportPINs(database: db, now: request.now, box: request.application.secretBox).set(form.text("phone_pin"), for: sid.rawValue)
                 try await StaffAuditEvent(staff: staff.sid, action: "set_phone_pin", account: sid.rawValue, detail: "", at: request.now).create(on: db)

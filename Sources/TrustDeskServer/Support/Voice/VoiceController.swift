@@ -38,12 +38,25 @@ struct VoiceController: RouteCollection {
         guard let given = request.headers.first(name: "X-Twilio-Signature"), !given.isEmpty else {
             throw DomainError(.invalidSignature, "The webhook is not signed: send X-Twilio-Signature.")
         }
-        let parameters = (try? request.content.decode([String: String].self)) ?? [:]
+        let parameters = formParameters(request)
         let expected = CallbackSignature.sign(url: configuration.publicURL + request.url.string, parameters: parameters, secret: token)
         guard Self.constantTimeEqual(Array(given.utf8), Array(expected.utf8)) else {
             throw DomainError(.invalidSignature, "The webhook's signature does not verify; nothing was done.")
         }
         return parameters
+    }
+
+    /// The POST parameters of a urlencoded body; none for any other body (its signature then
+    /// covers the URL alone, as the provider computes it).
+    static func formParameters(_ request: Request) -> [String: String] {
+        guard let type = request.headers.first(name: .contentType)?.lowercased(), type.hasPrefix("application/x-www-form-urlencoded"),
+              let body = request.body.data else { return [:] }
+        return FormURLEncoding.parse(body.readableBytesView)
+    }
+
+    /// A query parameter, read without the general query decoder (see `formParameters`).
+    static func queryValue(_ request: Request, _ name: String) -> String? {
+        request.url.query.flatMap { FormURLEncoding.parse($0.utf8)[name] }
     }
 
     static func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
@@ -107,7 +120,7 @@ struct VoiceController: RouteCollection {
 
     func pin(request: Request) async throws -> Response {
         let hook = try await webhook(request)
-        let attempt = min(PhonePIN.attemptsPerCall, max(1, (try? request.query.get(Int.self, at: "attempt")) ?? 1))
+        let attempt = min(PhonePIN.attemptsPerCall, max(1, Self.queryValue(request, "attempt").flatMap { Int($0) } ?? 1))
         let desk = request.application.voiceDesk
         let box = request.application.secretBox
         // SEC-2: a caller who guessed too often is not asked again; people in the general queue
@@ -151,7 +164,7 @@ struct VoiceController: RouteCollection {
 
     func dialResult(request: Request) async throws -> Response {
         let hook = try await webhook(request)
-        let leg = (try? request.query.get(String.self, at: "leg")).flatMap(CallLeg.init(rawValue:)) ?? .pse
+        let leg = Self.queryValue(request, "leg").flatMap(CallLeg.init(rawValue:)) ?? .pse
         let outcome = DialOutcome(rawValue: hook.parameters["DialCallStatus"] ?? "") ?? .failed
         guard outcome.passesOn else {
             log(request, hook) {
@@ -160,7 +173,7 @@ struct VoiceController: RouteCollection {
             }
             return twiml([TwiML.hangup])
         }
-        let organisationSID = (try? request.query.get(String.self, at: "org")) ?? ""
+        let organisationSID = Self.queryValue(request, "org") ?? ""
         guard let organisation = hook.snapshot.organisations[organisationSID] else {
             log(request, hook) {
                 $0.outcome = "general queue: the organisation's PIN changed during the call"

@@ -7,9 +7,11 @@ import Vapor
 /// What the support line needs to answer a call, held in memory on each node (SUP-10): PINs (as
 /// keyed hashes) to organisations, the people who can be rung with their calendars and phones,
 /// the support numbers, and recent wrong PINs per caller. A call's webhooks then touch no
-/// database except to record a wrong PIN. The snapshot is reloaded when it is older than two
-/// seconds (so a change on another node shows within that), and at once after a change on this
-/// node. Call log updates are journaled and written in batches every second.
+/// database except to record a wrong PIN. `VoiceMaintenanceLoop` reloads the snapshot every
+/// second off the answer path, so a change on another node (a PIN, a TAM's calendar, a phone,
+/// a wrong PIN) shows within about a second; a change on this node drops it at once. A request
+/// loads it itself only when there is none, or when it is older than `maximumAge` (the loop has
+/// stalled). Call log updates are journaled and written in batches every second.
 final class VoiceDesk: Sendable {
     struct Person: Sendable {
         let sid: String
@@ -47,11 +49,17 @@ final class VoiceDesk: Sendable {
         }
     }
 
-    static let freshFor: TimeInterval = 2
+    /// How often the maintenance loop reloads the snapshot.
+    static let reloadEvery: TimeInterval = 1
+    /// A snapshot older than this is not trusted: the request that finds it reloads it.
+    static let maximumAge: TimeInterval = 10
 
     private struct State {
         var snapshot: Snapshot?
         var loading: Task<Snapshot, any Error>?
+        /// Moves on every invalidation, so a load that started before a change on this node
+        /// can't store what it read.
+        var generation = 0
         /// Wrong PINs this node recorded since its snapshot loaded.
         var localFailures: [String: [Date]] = [:]
         var journal: [String: CallLogUpdate] = [:]
@@ -59,22 +67,39 @@ final class VoiceDesk: Sendable {
 
     private let state = Mutex(State())
 
-    /// The current snapshot, loading it (once, however many requests wait) when stale.
+    /// The current snapshot, loading it (once, however many requests wait) when there is none
+    /// or it is older than `maximumAge`.
     func snapshot(now: Date, load: @escaping @Sendable () async throws -> Snapshot) async throws -> Snapshot {
-        let (cached, task) = state.withLock { state -> (Snapshot?, Task<Snapshot, any Error>?) in
-            if let snapshot = state.snapshot, abs(now.timeIntervalSince(snapshot.loadedAt)) < Self.freshFor { return (snapshot, nil) }
-            if let loading = state.loading { return (nil, loading) }
-            let loading = Task { try await load() }
-            state.loading = loading
-            return (nil, loading)
+        let (cached, loading) = state.withLock { state -> (Snapshot?, (Task<Snapshot, any Error>, Int)?) in
+            if let snapshot = state.snapshot, abs(now.timeIntervalSince(snapshot.loadedAt)) < Self.maximumAge { return (snapshot, nil) }
+            return (nil, Self.startLoading(&state, load))
         }
         if let cached { return cached }
-        guard let task else { throw DomainError(.internalError, "The voice desk could not load.") }
+        guard let (task, generation) = loading else { throw DomainError(.internalError, "The voice desk could not load.") }
+        return try await finish(task, generation: generation)
+    }
+
+    /// Loads a fresh snapshot while requests go on answering from the current one (the
+    /// maintenance loop's pass; tests call it as a second node's poll would).
+    @discardableResult
+    func reload(_ load: @escaping @Sendable () async throws -> Snapshot) async throws -> Snapshot {
+        let (task, generation) = state.withLock { Self.startLoading(&$0, load) }
+        return try await finish(task, generation: generation)
+    }
+
+    private static func startLoading(_ state: inout State, _ load: @escaping @Sendable () async throws -> Snapshot) -> (Task<Snapshot, any Error>, Int) {
+        if let loading = state.loading { return (loading, state.generation) }
+        let loading = Task { try await load() }
+        state.loading = loading
+        return (loading, state.generation)
+    }
+
+    private func finish(_ task: Task<Snapshot, any Error>, generation: Int) async throws -> Snapshot {
         do {
             let loaded = try await task.value
             state.withLock { state in
-                state.loading = nil
-                if (state.snapshot?.loadedAt ?? .distantPast) <= loaded.loadedAt {
+                if state.loading == task { state.loading = nil }
+                if state.generation == generation, (state.snapshot?.loadedAt ?? .distantPast) <= loaded.loadedAt {
                     state.snapshot = loaded
                     state.localFailures = state.localFailures.compactMapValues { times in
                         let kept = times.filter { $0 >= loaded.loadedAt.addingTimeInterval(-1) }
@@ -84,14 +109,18 @@ final class VoiceDesk: Sendable {
             }
             return loaded
         } catch {
-            state.withLock { $0.loading = nil }
+            state.withLock { if $0.loading == task { $0.loading = nil } }
             throw error
         }
     }
 
     /// Forget the snapshot: the next call reloads it (after a change on this node).
     func invalidate() {
-        state.withLock { $0.snapshot = nil }
+        state.withLock { state in
+            state.snapshot = nil
+            state.loading = nil
+            state.generation += 1
+        }
     }
 
     /// Wrong PINs of `key`: the snapshot's and this node's since. Near a reload a failure may
@@ -148,17 +177,30 @@ extension Application {
     }
 }
 
-/// Flushes this node's call log journal every second and once more when the node stops.
+extension VoiceDesk {
+    /// The maintenance loop's reload: everything the snapshot holds, read now.
+    func reload(_ application: Application) async throws {
+        try await reload { try await VoiceSnapshotLoader(database: application.db, now: application.clock.now()).load() }
+    }
+}
+
+/// Every second: flushes this node's call log journal and reloads the voice snapshot (both off
+/// the answer path); flushes once more when the node stops.
 final class VoiceMaintenanceLoop: NodeBackgroundWork, Sendable {
     private let loop = BackgroundLoop()
 
     func didBoot(_ application: Application) throws {
         let logger = Logger(label: "trustdesk.voice")
-        loop.start(every: 1) {
+        loop.start(every: VoiceDesk.reloadEvery) {
             do {
                 try await application.voiceDesk.flush(on: application.db)
             } catch {
                 logger.error("call log flush failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            do {
+                try await application.voiceDesk.reload(application)
+            } catch {
+                logger.error("voice snapshot reload failed", metadata: ["error": "\(String(reflecting: error))"])
             }
         }
     }

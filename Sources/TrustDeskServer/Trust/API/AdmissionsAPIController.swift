@@ -49,7 +49,7 @@ struct AdmissionsAPIController: RouteCollection {
                 do { item = try AdmissionBatchReader.readSingle(bytes) } catch { throw Self.malformedSingle }
                 if case .unknownField = item.problem, let error = item.problemError { throw error }
                 guard item.problem == nil else { throw Self.malformedSingle }
-                guard let admitted = Self.admitFast(item, bytes, desk: desk, second: second, now: now, journaled: &journaled) else {
+                guard let admitted = desk.admitFast(item, bytes, second: second, now: now, journaled: &journaled) else {
                     return (AdmissionBody(item, in: bytes), nil)
                 }
                 return (nil, AdmissionBatchWriter.admittedObject(admitted, allocator: allocator))
@@ -117,7 +117,7 @@ struct AdmissionsAPIController: RouteCollection {
             // The common case (well-formed, unescaped, active account with a lease) is decided
             // and answered from the body's bytes; anything else takes the general path below.
             let answered = body.withUnsafeBytes { bytes in
-                guard let admitted = Self.admitFast(item, bytes, desk: desk, second: second, now: context.now, journaled: &journaled) else { return false }
+                guard let admitted = desk.admitFast(item, bytes, second: second, now: context.now, journaled: &journaled) else { return false }
                 writer.writeAdmitted(index: index, admitted)
                 return true
             }
@@ -133,45 +133,6 @@ struct AdmissionsAPIController: RouteCollection {
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: .ok, headers: headers, body: .init(buffer: writer.body(allocator: request.byteBufferAllocator)))
-    }
-
-    /// Admits `item` on the desk's fast path (well-formed and unescaped, an active account with
-    /// a lease): its fields as sent, to answer with; nil when it needs the general path. A
-    /// message SID goes to the journal, and `journaled` becomes its entry.
-    private static func admitFast(_ item: AdmissionItem, _ bytes: UnsafeRawBufferPointer, desk: AdmissionDesk, second: Int64,
-                                  now: Date, journaled: inout AdmissionJournal.Mark?) -> AdmissionBatchWriter.Admitted? {
-        guard item.problem == nil,
-              case let .text(accountRange, escaped: false) = item.accountSid,
-              case let .text(channelRange, escaped: false) = item.channel else { return nil }
-        let account = UnsafeRawBufferPointer(rebasing: bytes[accountRange])
-        let channelBytes = UnsafeRawBufferPointer(rebasing: bytes[channelRange])
-        guard let key = AccountKey(sidBytes: account),
-              let channel = channel(channelBytes) else { return nil }
-        var message: UnsafeRawBufferPointer?
-        switch item.messageSid {
-        case .absent: break
-        case let .text(range, escaped: false):
-            let candidate = UnsafeRawBufferPointer(rebasing: bytes[range])
-            guard isMessageSID(candidate) else { return nil }
-            message = candidate
-        default: return nil
-        }
-        guard desk.decideFast(key, channel: channel, atSecond: second) == .admitted else { return nil }
-        if let message {
-            journaled = desk.recordAdmitted(String(decoding: message, as: UTF8.self), String(decoding: account, as: UTF8.self), now: now)
-        }
-        return AdmissionBatchWriter.Admitted(account: account, message: message, channel: channelBytes)
-    }
-
-    private static func channel(_ bytes: UnsafeRawBufferPointer) -> MessageChannel? {
-        if bytes.elementsEqual("sms".utf8) { return .sms }
-        return MessageChannel(rawValue: String(decoding: bytes, as: UTF8.self))
-    }
-
-    /// "SM" or "MM" and 32 lowercase hex digits: what `SID(parsing:expecting: [.smsMessage, .mmsMessage])` accepts.
-    private static func isMessageSID(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard bytes.count == 34, bytes[1] == UInt8(ascii: "M"), bytes[0] == UInt8(ascii: "S") || bytes[0] == UInt8(ascii: "M") else { return false }
-        return bytes.dropFirst(2).allSatisfy { AccountKey.strictNibble($0).1 == 0 }
     }
 
     private func decide(_ body: AdmissionBody, index: Int?, request: Request, context: TrustContext,

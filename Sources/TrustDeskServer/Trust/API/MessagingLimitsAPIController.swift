@@ -17,7 +17,7 @@ struct MessagingLimitsAPIController: RouteCollection {
     private func target(_ request: Request) async throws -> Account {
         let credential = try request.requireAPICredential()
         let sid = try request.sidParameter("accountSid", .account)
-        return try await Accounts(database: request.db, now: request.now).accessible(sid, by: credential.accountSID)
+        return try await request.accounts.accessible(sid, by: credential.accountSID)
     }
 
     private func policies(_ request: Request) -> TrustPolicies {
@@ -27,14 +27,13 @@ struct MessagingLimitsAPIController: RouteCollection {
     func show(request: Request) async throws -> Response {
         let account = try await target(request)
         let (profile, usage) = try await policies(request).usage(account, outstanding: request.application.admissionDesk.outstanding(account.sid))
-        return try encode(MessagingLimitsDTO(account: account, profile: profile, usage: usage), .ok)
+        return try await MessagingLimitsDTO(account: account, profile: profile, usage: usage).encodeResponse(for: request)
     }
 
     struct UpdateBody: StrictContent {
         static let allowedFields: Set<String> = ["status_callback"]
         static let emptyBodyMessage = "status_callback: the body is empty, so nothing would change; send status_callback, the URL to tell of refused messages, or null to remove it."
         let statusCallback: String?
-        enum CodingKeys: String, CodingKey { case statusCallback = "status_callback" }
     }
 
     func update(request: Request) async throws -> Response {
@@ -45,7 +44,7 @@ struct MessagingLimitsAPIController: RouteCollection {
         let (profile, usage) = try await policies(request).usage(account, outstanding: request.application.admissionDesk.outstanding(account.sid))
         var dto = MessagingLimitsDTO(account: account, profile: profile, usage: usage)
         dto.statusCallbackSigningSecret = secret
-        return try encode(dto, .ok)
+        return try await dto.encodeResponse(for: request)
     }
 
     struct RequestBody: StrictContent {
@@ -56,7 +55,6 @@ struct MessagingLimitsAPIController: RouteCollection {
         let startsOn: String?
         let endsOn: String?
         let reason: String
-        enum CodingKeys: String, CodingKey { case kind, amount, startsOn = "starts_on", endsOn = "ends_on", reason }
     }
 
     func createRequest(request: Request) async throws -> Response {
@@ -69,13 +67,7 @@ struct MessagingLimitsAPIController: RouteCollection {
         let actor = TicketActor(sid: caller.sid, name: "API (\(caller.friendlyName))", email: owner, isStaff: false)
         let created = try await policies(request).request(account, kind: body.kind, amount: body.amount, startsOn: body.startsOn,
                                                          endsOn: body.endsOn, reason: body.reason, by: credential.accountSID, ticketFor: actor)
-        return try encode(TrustRequestDTO(created), .created)
-    }
-
-    private func encode(_ value: some Encodable, _ status: HTTPResponseStatus) throws -> Response {
-        let response = Response(status: status)
-        try response.content.encode(value, using: JSONEncoder.trustDesk)
-        return response
+        return try await TrustRequestDTO(created).encodeResponse(status: .created, for: request)
     }
 }
 
@@ -83,26 +75,18 @@ struct MessagingLimitsDTO: Content {
     let accountSid: String
     let reputationScore: Int
     /// nil is unlimited.
-    let dailyLimit: Int?
+    @ExplicitNull var dailyLimit: Int?
     let unlimited: Bool
     let windowHours: Int
     let usedInWindow: Int
-    let remainingInWindow: Int?
+    @ExplicitNull var remainingInWindow: Int?
     let overrideActive: Bool
-    let overrideUntil: Date?
+    @ExplicitNull var overrideUntil: Date?
     let averageDailyVolume: Int
     let scoredAt: Date
     let explanation: [ScoreFactor]
-    let statusCallback: String?
+    @ExplicitNull var statusCallback: String?
     var statusCallbackSigningSecret: String?
-
-    enum CodingKeys: String, CodingKey {
-        case accountSid = "account_sid", reputationScore = "reputation_score", dailyLimit = "daily_limit", unlimited
-        case windowHours = "window_hours", usedInWindow = "used_in_window", remainingInWindow = "remaining_in_window"
-        case overrideActive = "override_active", overrideUntil = "override_until", averageDailyVolume = "average_daily_volume"
-        case scoredAt = "scored_at", explanation, statusCallback = "status_callback"
-        case statusCallbackSigningSecret = "status_callback_signing_secret"
-    }
 
     init(account: Account, profile: TrustProfile, usage: TrustPolicies.Usage) {
         self.accountSid = account.sid
@@ -116,26 +100,8 @@ struct MessagingLimitsDTO: Content {
         self.overrideUntil = usage.overrideActive ? profile.overrideUntil : nil
         self.averageDailyVolume = profile.averageDailyVolume
         self.scoredAt = profile.computedAt
-        self.explanation = usage.explanation?.factors ?? []
+        self.explanation = usage.explanation.factors
         self.statusCallback = profile.callbackURL
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(accountSid, forKey: .accountSid)
-        try container.encode(reputationScore, forKey: .reputationScore)
-        try container.encode(dailyLimit, forKey: .dailyLimit)
-        try container.encode(unlimited, forKey: .unlimited)
-        try container.encode(windowHours, forKey: .windowHours)
-        try container.encode(usedInWindow, forKey: .usedInWindow)
-        try container.encode(remainingInWindow, forKey: .remainingInWindow)
-        try container.encode(overrideActive, forKey: .overrideActive)
-        try container.encode(overrideUntil, forKey: .overrideUntil)
-        try container.encode(averageDailyVolume, forKey: .averageDailyVolume)
-        try container.encode(scoredAt, forKey: .scoredAt)
-        try container.encode(explanation, forKey: .explanation)
-        try container.encode(statusCallback, forKey: .statusCallback)
-        try container.encodeIfPresent(statusCallbackSigningSecret, forKey: .statusCallbackSigningSecret)
     }
 }
 
@@ -143,19 +109,14 @@ struct TrustRequestDTO: Content {
     let id: String
     let accountSid: String
     let kind: String
-    let amount: Int?
-    let startsOn: String?
-    let endsOn: String?
+    @ExplicitNull var amount: Int?
+    @ExplicitNull var startsOn: String?
+    @ExplicitNull var endsOn: String?
     let reason: String
     let status: String
     let dateCreated: Date
     /// The trust-and-safety ticket that carries the conversation and the decision (PT-10).
-    let ticketNumber: Int?
-
-    enum CodingKeys: String, CodingKey {
-        case id, accountSid = "account_sid", kind, amount, startsOn = "starts_on", endsOn = "ends_on", reason, status, dateCreated = "date_created"
-        case ticketNumber = "ticket_number"
-    }
+    @ExplicitNull var ticketNumber: Int?
 
     init(_ request: TrustRequest) {
         self.id = request.id?.uuidString.lowercased() ?? ""
@@ -168,19 +129,5 @@ struct TrustRequestDTO: Content {
         self.status = request.status
         self.dateCreated = request.createdAt
         self.ticketNumber = request.ticketNumber
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(accountSid, forKey: .accountSid)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(amount, forKey: .amount)
-        try container.encode(startsOn, forKey: .startsOn)
-        try container.encode(endsOn, forKey: .endsOn)
-        try container.encode(reason, forKey: .reason)
-        try container.encode(status, forKey: .status)
-        try container.encode(dateCreated, forKey: .dateCreated)
-        try container.encode(ticketNumber, forKey: .ticketNumber)
     }
 }

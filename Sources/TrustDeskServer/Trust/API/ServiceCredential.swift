@@ -12,8 +12,19 @@ struct ServiceCredentialMiddleware: Middleware {
         guard let expected = request.application.trustDeskConfiguration.serviceToken else { return request.eventLoop.makeFailedFuture(Self.refused) }
         let presented = request.headers.bearerAuthorization?.token ?? request.headers.basicAuthorization?.password
         guard let presented, constantTimeEquals(presented, expected) else { return request.eventLoop.makeFailedFuture(Self.refused) }
+        request.isServiceCaller = true
         return next.respond(to: request)
     }
 
     static let refused = DomainError(.authenticationFailed, "Authentication failed: this endpoint takes the service credential (Bearer token or HTTP Basic password).")
+}
+
+extension Request {
+    private struct ServiceCallerKey: StorageKey { typealias Value = Bool }
+
+    /// Whether the request presented the service credential (`ServiceCredentialMiddleware`).
+    var isServiceCaller: Bool {
+        get { storage[ServiceCallerKey.self] ?? false }
+        set { storage[ServiceCallerKey.self] = newValue }
+    }
 }

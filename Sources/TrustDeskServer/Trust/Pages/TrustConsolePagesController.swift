@@ -54,7 +54,7 @@ struct TrustConsolePagesController: RouteCollection {
         let scores = request.application.trustScores(now: request.now, database: request.db)
         let (profile, usage) = try await TrustPolicies(database: request.db, now: request.now, scores: scores).usage(account, outstanding: request.application.admissionDesk.outstanding(account.sid))
         let window = MessageLimitRule.averageWindow(endingBefore: request.now)
-        let days = try await scores.dailyVolumes(account.sid, from: window.start, to: window.end)
+        let days = try await scores.ledger.dailyVolumes(account.sid, from: window.start, to: window.end)
         let requests = try await TrustRequest.query(on: request.db).filter(\.$accountSID == account.sid)
             .sort(\.$createdAt, .descending).limit(20).all()
         let body = Body(
@@ -63,8 +63,8 @@ struct TrustConsolePagesController: RouteCollection {
             limit: usage.limit.map { DailyLimit.messages($0).description } ?? "unlimited", used: NumberDisplay.grouped(usage.used),
             remaining: usage.remaining.map { DailyLimit.messages($0).description } ?? "unlimited",
             overrideUntil: usage.overrideActive ? profile.overrideUntil.map(DateDisplay.local) : nil,
-            factors: (usage.explanation?.factors ?? []).map { FactorView(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value, points: $0.points, maximum: $0.maximum) },
-            totalPoints: usage.explanation?.totalPoints ?? 0,
+            factors: usage.explanation.factors.map { FactorView(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value, points: $0.points, maximum: $0.maximum) },
+            totalPoints: usage.explanation.totalPoints,
             chart: UsageChartView(id: "trust-chart", days: days, limit: usage.limit, average: profile.averageDailyVolume),
             requests: requests.map { row in
                 RequestRowView(kind: row.kind == "more_messages" ? "More messages" : "Score review",

@@ -61,29 +61,17 @@ struct TrustStaffPagesController: RouteCollection {
     }
 
     /// Accounts that used 80% or more of their computed limit in the current window.
-    func nearCap(_ database: any Database, now: Date) async throws -> [NearCapView] {
-        let rows = try await database.sql.raw("""
-            SELECT p.account_sid AS sid, p.score AS score, p.daily_limit AS daily_limit,
-                   CAST(SUM(b.granted) AS BIGINT) AS used
-            FROM trust_profiles p JOIN trust_quota_buckets b ON b.account_sid = p.account_sid
-            WHERE p.daily_limit IS NOT NULL AND b.bucket >= \(bind: QuotaRule.windowStart(for: QuotaRule.bucket(now)))
-            GROUP BY p.account_sid, p.score, p.daily_limit
-            HAVING SUM(b.granted) * 100 >= p.daily_limit * 80
-            ORDER BY p.account_sid LIMIT 200
-            """).all()
-        return try rows.map { row in
-            let limit = try row.decode(column: "daily_limit", as: Int.self)
-            let used = Int(try row.decode(column: "used", as: Int64.self))
-            return NearCapView(sid: try row.decode(column: "sid", as: String.self), score: try row.decode(column: "score", as: Int.self),
-                              limit: limit, used: used, percent: limit > 0 ? used * 100 / limit : 100)
-        }.sorted { $0.percent > $1.percent }
+    func nearCap(_ request: Request) async throws -> [NearCapView] {
+        try await request.trustContext.ledger.nearCap().map { account in
+            NearCapView(sid: account.sid, score: account.score, limit: account.limit, used: account.used, percent: account.percent)
+        }
     }
 
     func overview(request: Request) async throws -> Response {
         _ = try staff(request)
         let open = try await TrustRequest.query(on: request.db).filter(\.$status == "open").sort(\.$createdAt).limit(200).all()
         return try await request.page("trust/staff-overview", title: "Progressive Trust", OverviewBody(
-            nearCap: try await nearCap(request.db, now: request.now),
+            nearCap: try await nearCap(request),
             requests: open.map(Self.requestView)
         ))
     }
@@ -141,7 +129,7 @@ struct TrustStaffPagesController: RouteCollection {
         let requests = try await TrustRequest.query(on: request.db).filter(\.$accountSID == account.sid)
             .sort(\.$createdAt, .descending).limit(50).all()
         let window = MessageLimitRule.averageWindow(endingBefore: request.now)
-        let days = try await scores.dailyVolumes(account.sid, from: window.start, to: window.end)
+        let days = try await scores.ledger.dailyVolumes(account.sid, from: window.start, to: window.end)
         try await StaffAuditEvent(staff: user.sid, action: "view_trust_profile", account: account.sid, detail: "", at: request.now).create(on: request.db)
         var overrideText: String?
         if profile.overrideActive(at: request.now) {
@@ -153,12 +141,13 @@ struct TrustStaffPagesController: RouteCollection {
             limit: usage.limit.map(NumberDisplay.grouped) ?? "unlimited", used: NumberDisplay.grouped(usage.used),
             remaining: usage.remaining.map(NumberDisplay.grouped) ?? "unlimited", overrideText: overrideText,
             chart: UsageChartView(id: "trust-chart", days: days, limit: usage.limit, average: profile.averageDailyVolume),
-            factors: (usage.explanation?.factors ?? []).map { .init(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value, points: $0.points, maximum: $0.maximum) },
-            history: history.map { record in
-                let explanation = try? JSONDecoder().decode(ScoreExplanation.self, from: Data(record.explanation.utf8))
+            factors: usage.explanation.factors.map { .init(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value, points: $0.points, maximum: $0.maximum) },
+            history: try history.map { record in
+                let explanation = try StoredJSON.decode(ScoreExplanation.self, record.explanation, table: TrustScoreRecord.schema, column: "explanation",
+                                                        row: record.id?.uuidString.lowercased() ?? "")
                 return HistoryView(at: DateDisplay.local(record.createdAt), score: record.score, limit: record.dailyLimit.map(String.init) ?? "unlimited",
                                   source: record.source,
-                                  factors: (explanation?.factors ?? []).filter { $0.points > 0 }.map { "\($0.key) \($0.points)" }.joined(separator: ", "))
+                                  factors: explanation.factors.filter { $0.points > 0 }.map { "\($0.key) \($0.points)" }.joined(separator: ", "))
             },
             requests: requests.filter { $0.status == "open" }.map(Self.requestView),
             decided: requests.filter { $0.status != "open" }.map(Self.requestView)
@@ -221,7 +210,7 @@ struct TrustStaffPagesController: RouteCollection {
         guard errors.isEmpty else {
             let open = try await TrustRequest.query(on: request.db).filter(\.$status == "open").sort(\.$createdAt).limit(200).all()
             return try await request.page("trust/staff-overview", title: "Progressive Trust", OverviewBody(
-                nearCap: try await nearCap(request.db, now: request.now),
+                nearCap: try await nearCap(request),
                 requests: open.map { Self.requestView($0, sent: $0.id == id ? (form, errors) : nil) }
             ), errors: errors, scope: Self.rowScope(id))
         }

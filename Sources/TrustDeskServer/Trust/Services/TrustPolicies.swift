@@ -24,7 +24,7 @@ struct TrustPolicies {
         let used: Int
         var remaining: Int? { limit.map { max(0, $0 - used) } }
         let overrideActive: Bool
-        let explanation: ScoreExplanation?
+        let explanation: ScoreExplanation
     }
 
     /// `outstanding` is what this node holds in leases: granted but not yet used. Other nodes'
@@ -32,7 +32,7 @@ struct TrustPolicies {
     func usage(_ account: Account, outstanding: Int = 0) async throws -> (TrustProfile, Usage) {
         let profile = try await profile(account)
         let used = -outstanding + (try await QuotaLedgerStore(database: database, now: now, rule: scores.rule, publicURL: scores.publicURL).usedInWindow(account.sid))
-        let explanation = try? JSONDecoder().decode(ScoreExplanation.self, from: Data(profile.explanation.utf8))
+        let explanation = try StoredJSON.decode(ScoreExplanation.self, profile.explanation, table: TrustProfile.schema, column: "explanation", row: account.sid)
         let usage = Usage(score: profile.overrideActive(at: now) ? (profile.overrideScore ?? profile.score) : profile.score,
                           limit: profile.effectiveLimit(at: now), used: used,
                           overrideActive: profile.overrideActive(at: now), explanation: explanation)

@@ -14,34 +14,8 @@ struct TrustScores {
 
     static let outcomeWindow: TimeInterval = 30 * 86_400
 
-    /// Admitted SMS (net grants of the ledger) in `[from, to)`, whole hours.
-    func admittedVolume(_ account: String, from: Date, to: Date) async throws -> Int {
-        let row = try await database.sql.raw("""
-            SELECT CAST(COALESCE(SUM(granted), 0) AS BIGINT) AS total FROM trust_quota_buckets
-            WHERE account_sid = \(bind: account) AND bucket >= \(bind: QuotaRule.bucket(from)) AND bucket < \(bind: QuotaRule.bucket(to))
-            """).first()
-        return Int(try row?.decode(column: "total", as: Int64.self) ?? 0)
-    }
-
-    /// Daily admitted volume for the days `[from, to)`, oldest first (the 60-day chart).
-    func dailyVolumes(_ account: String, from: Date, to: Date) async throws -> [(day: Date, admitted: Int)] {
-        let rows = try await database.sql.raw("""
-            SELECT bucket, granted FROM trust_quota_buckets
-            WHERE account_sid = \(bind: account) AND bucket >= \(bind: QuotaRule.bucket(from)) AND bucket < \(bind: QuotaRule.bucket(to))
-            """).all()
-        var byDay: [Int64: Int] = [:]
-        for row in rows {
-            let bucket = try row.decode(column: "bucket", as: Int64.self)
-            byDay[bucket / 24, default: 0] += Int(try row.decode(column: "granted", as: Int64.self))
-        }
-        var result: [(Date, Int)] = []
-        var day = UTCDay.start(of: from)
-        while day < to {
-            result.append((day, byDay[Int64(day.timeIntervalSince1970 / 86_400)] ?? 0))
-            day = day.addingTimeInterval(86_400)
-        }
-        return result
-    }
+    /// The ledger of granted quota (`trust_quota_buckets`), which only `QuotaLedgerStore` reads.
+    var ledger: QuotaLedgerStore { QuotaLedgerStore(database: database, now: now, rule: rule, publicURL: publicURL) }
 
     func record(for account: Account) async throws -> SendingRecord {
         let since = now.addingTimeInterval(-Self.outcomeWindow)
@@ -58,7 +32,7 @@ struct TrustScores {
             delivered: counts["delivered"] ?? 0, undelivered: counts["undelivered"] ?? 0,
             carrierFiltered: counts["carrier_filtered"] ?? 0, optedOut: counts["opted_out"] ?? 0,
             complaints: counts["complaint"] ?? 0,
-            sent: try await admittedVolume(account.sid, from: since, to: now),
+            sent: try await ledger.admittedVolume(account.sid, from: since, to: now),
             accountCreatedAt: account.createdAt, vetting: history.vetting,
             enforcementActions: history.adverseDecisions, securityIncidents: history.securityIncidents
         )
@@ -85,7 +59,7 @@ struct TrustScores {
     func evaluate(_ account: Account, scoreOverride: Int?) async throws -> Evaluation {
         let explanation = ReputationScoring.score(try await record(for: account), now: now)
         let window = MessageLimitRule.averageWindow(endingBefore: now)
-        let admitted = try await admittedVolume(account.sid, from: window.start, to: window.end)
+        let admitted = try await ledger.admittedVolume(account.sid, from: window.start, to: window.end)
         let scoreValue = scoreOverride ?? explanation.score
         let score = ReputationScore(rawValue: scoreValue) ?? .worst
         return Evaluation(explanation: explanation, score: score.rawValue,
@@ -171,14 +145,7 @@ struct TrustScores {
     /// Owners and admins of the account, or of its parent for a subaccount (a parent's team
     /// reaches its subaccounts).
     func recipients(_ account: Account) async throws -> [String] {
-        let accounts = [account.sid] + (account.ownerAccountSID.map { [$0] } ?? [])
-        let memberships = try await Membership.query(on: database)
-            .filter(\.$accountSID ~~ accounts)
-            .filter(\.$roleRaw ~~ [TeammateRole.owner.rawValue, TeammateRole.admin.rawValue])
-            .all()
-        guard !memberships.isEmpty else { return [] }
-        let users = try await User.query(on: database).filter(\.$id ~~ memberships.map(\.userSID)).all()
-        return Array(Set(users.map(\.email))).sorted()
+        Array(Set(try await Team.owners(of: account, includingAdmins: true, on: database).map(\.email))).sorted()
     }
 
     /// The daily job (PT-7): every account not yet scored today, in SID order, a page at a time.
@@ -208,8 +175,7 @@ struct TrustScores {
             }
         }
         // Ledger rows older than the 60-day average and its window are no longer read.
-        let oldest = QuotaRule.bucket(today.addingTimeInterval(-Double(MessageLimitRule.averageDays + 2) * 86_400))
-        try await database.sql.raw("DELETE FROM trust_quota_buckets WHERE bucket < \(bind: oldest)").run()
+        try await ledger.prune(before: QuotaRule.bucket(today.addingTimeInterval(-Double(MessageLimitRule.averageDays + 2) * 86_400)))
         try await AdmittedMessage.query(on: database).filter(\.$admittedAt < now.addingTimeInterval(-35 * 86_400)).delete()
         return (refreshed, failed)
     }

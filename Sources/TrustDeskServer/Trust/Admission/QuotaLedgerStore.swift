@@ -38,11 +38,7 @@ struct QuotaLedgerStore {
                 throw DomainError.notFound("account")
             }
             let limit = profile.effectiveLimit(at: now)
-            let row = try await sql.raw("""
-                SELECT CAST(COALESCE(SUM(granted), 0) AS BIGINT) AS total FROM trust_quota_buckets
-                WHERE account_sid = \(bind: account.sid) AND bucket >= \(bind: QuotaRule.windowStart(for: bucket))
-                """).first()
-            let inWindow = Int(try row?.decode(column: "total", as: Int64.self) ?? 0)
+            let inWindow = try await Self.granted(account.sid, from: QuotaRule.windowStart(for: bucket), before: nil, on: sql)
             let amount = QuotaRule.grant(requested: requested, grantedInWindow: inWindow, limit: limit)
             guard amount > 0 else { return Grant(granted: 0, reserved: 0, limit: limit) }
             let reserved = QuotaRule.reservation(unreserved: amount, grant: amount)
@@ -178,9 +174,15 @@ struct QuotaLedgerStore {
 
     /// Messages granted in the rolling window ending now (the "used" a customer sees, PT-8/PT-9).
     func usedInWindow(_ account: String) async throws -> Int {
-        let row = try await database.sql.raw("""
+        try await Self.granted(account, from: QuotaRule.windowStart(for: QuotaRule.bucket(now)), before: nil, on: database.sql)
+    }
+
+    /// Units granted to `account` in the buckets `[from, before)` (no end: up to now).
+    private static func granted(_ account: String, from: Int64, before: Int64?, on sql: any SQLDatabase) async throws -> Int {
+        let end: SQLQueryString = before.map { "AND bucket < \(bind: $0)" } ?? ""
+        let row = try await sql.raw("""
             SELECT CAST(COALESCE(SUM(granted), 0) AS BIGINT) AS total FROM trust_quota_buckets
-            WHERE account_sid = \(bind: account) AND bucket >= \(bind: QuotaRule.windowStart(for: QuotaRule.bucket(now)))
+            WHERE account_sid = \(bind: account) AND bucket >= \(bind: from) \(end)
             """).first()
         return Int(try row?.decode(column: "total", as: Int64.self) ?? 0)
     }
@@ -196,5 +198,62 @@ struct QuotaLedgerStore {
             .where("granted", .greaterThan, 0)
             .all()
         return Set(try rows.map { try $0.decode(column: "account_sid", as: String.self) })
+    }
+
+    /// Admitted SMS (net grants of the ledger) in `[from, to)`, whole hours.
+    func admittedVolume(_ account: String, from: Date, to: Date) async throws -> Int {
+        try await Self.granted(account, from: QuotaRule.bucket(from), before: QuotaRule.bucket(to), on: database.sql)
+    }
+
+    /// Daily admitted volume for the days `[from, to)`, oldest first (the 60-day chart).
+    func dailyVolumes(_ account: String, from: Date, to: Date) async throws -> [(day: Date, admitted: Int)] {
+        let rows = try await database.sql.raw("""
+            SELECT bucket, granted FROM trust_quota_buckets
+            WHERE account_sid = \(bind: account) AND bucket >= \(bind: QuotaRule.bucket(from)) AND bucket < \(bind: QuotaRule.bucket(to))
+            """).all()
+        var byDay: [Int64: Int] = [:]
+        for row in rows {
+            let bucket = try row.decode(column: "bucket", as: Int64.self)
+            byDay[bucket / 24, default: 0] += Int(try row.decode(column: "granted", as: Int64.self))
+        }
+        var result: [(Date, Int)] = []
+        var day = UTCDay.start(of: from)
+        while day < to {
+            result.append((day, byDay[Int64(day.timeIntervalSince1970 / 86_400)] ?? 0))
+            day = day.addingTimeInterval(86_400)
+        }
+        return result
+    }
+
+    /// Ledger rows before `bucket` are no longer read (the daily job keeps the 60-day average's
+    /// window and a margin).
+    func prune(before bucket: Int64) async throws {
+        try await database.sql.raw("DELETE FROM trust_quota_buckets WHERE bucket < \(bind: bucket)").run()
+    }
+
+    struct NearCap: Sendable {
+        let sid: String
+        let score: Int
+        let limit: Int
+        let used: Int
+        var percent: Int { limit > 0 ? used * 100 / limit : 100 }
+    }
+
+    /// Accounts that used 80% or more of their computed limit in the current window, fullest
+    /// first (at most 200).
+    func nearCap() async throws -> [NearCap] {
+        let rows = try await database.sql.raw("""
+            SELECT p.account_sid AS sid, p.score AS score, p.daily_limit AS daily_limit,
+                   CAST(SUM(b.granted) AS BIGINT) AS used
+            FROM trust_profiles p JOIN trust_quota_buckets b ON b.account_sid = p.account_sid
+            WHERE p.daily_limit IS NOT NULL AND b.bucket >= \(bind: QuotaRule.windowStart(for: QuotaRule.bucket(now)))
+            GROUP BY p.account_sid, p.score, p.daily_limit
+            HAVING SUM(b.granted) * 100 >= p.daily_limit * 80
+            ORDER BY p.account_sid LIMIT 200
+            """).all()
+        return try rows.map { row in
+            NearCap(sid: try row.decode(column: "sid", as: String.self), score: try row.decode(column: "score", as: Int.self),
+                    limit: try row.decode(column: "daily_limit", as: Int.self), used: Int(try row.decode(column: "used", as: Int64.self)))
+        }.sorted { $0.percent > $1.percent }
     }
 }
