@@ -22,6 +22,7 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
     case noWorkingTimeAhead = 20021
     case subaccountLimitReached = 20022
     case subaccountRateLimited = 20023
+    case unknownTimeZone = 20030
     case notFound = 20404
     case methodNotAllowed = 20405
     case internalError = 20500
@@ -82,6 +83,7 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .noWorkingTimeAhead: 409
         case .subaccountLimitReached: 409
         case .subaccountRateLimited: 429
+        case .unknownTimeZone: 400
         case .escalationAlreadyOpen, .escalationNotAllowed, .escalationTransitionNotAllowed, .routeChangeTransitionNotAllowed: 409
         case .routeChangeTooBroad: 400
         case .chatNotAvailable: 403
@@ -145,6 +147,7 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .noWorkingTimeAhead: "No working time ahead"
         case .subaccountLimitReached: "Subaccount limit reached"
         case .subaccountRateLimited: "Too many new subaccounts"
+        case .unknownTimeZone: "Unknown time zone"
         case .escalationAlreadyOpen: "Escalation already open"
         case .escalationNotAllowed: "Escalation not allowed"
         case .routeChangeTooBroad: "Route change too broad"
@@ -206,6 +209,7 @@ extension ErrorCode {
         case .noWorkingTimeAhead: "The calendar that measures this ticket has no (or too little) working time for years ahead, so no due time can be given. A staff admin must correct the calendar's hours or holidays."
         case .subaccountLimitReached: "An account holds at most the configured number of subaccounts (20 unless the operator set TRUSTDESK_SUBACCOUNTS_MAX); closed subaccounts do not count. Ask support if you need more."
         case .subaccountRateLimited: "An account creates at most the configured number of subaccounts per 24 hours (5 unless the operator set TRUSTDESK_SUBACCOUNTS_PER_DAY). Wait for the time given in the message."
+        case .unknownTimeZone: "A time zone is an IANA name from the list the preferences page offers (Europe/Paris, America/New_York, UTC). Choose one from the list, or leave it empty to use your organisation's zone or UTC."
         case .escalationAlreadyOpen: "The ticket already has an open escalation; support management was alerted and will contact you. Wait for it to be resolved before escalating again."
         case .escalationNotAllowed: "Only unsolved tickets of Personalized support customers can be escalated. Reply on a solved ticket to reopen it first."
         case .routeChangeTooBroad: "A temporary route change can't cover a whole country code. Name the destination numbers, or an area code and exchange, or at least an area code."

@@ -100,5 +100,7 @@ enum TrustDeskMigrations {
         CreateSupportAlerts(),
         // 16. Sessions, continued: a refused form carried across a redirect (issue 10)
         AddFlashToUserSessions(),
+        // 17. Consoles: each person's time zone (issue 11)
+        AddTimeZoneToUsers(),
     ]
 }

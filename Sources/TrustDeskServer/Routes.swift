@@ -39,8 +39,9 @@ func routes(_ app: Application) throws {
     try open.register(collection: VoiceController())
     try open.register(collection: InboundMailController())
 
-    // Browser pages: session, then the route's policy (who may open it), then CSRF.
-    let pages = app.grouped(SessionLoader(), policy, CSRFMiddleware())
+    // Browser pages: session, then the route's policy (who may open it), then CSRF, then the
+    // viewer's time zone for the page's times.
+    let pages = app.grouped(SessionLoader(), policy, CSRFMiddleware(), ViewerTimeZoneMiddleware())
     try pages.register(collection: PublicPagesController())
     try pages.register(collection: ErrorReferenceController())
     try pages.register(collection: SecurityPagesController())
@@ -71,6 +72,8 @@ func routes(_ app: Application) throws {
     try pages.register(collection: ChatPagesController())
     try pages.register(collection: ReportPagesController())
     try pages.register(collection: SupportLinePagesController())
+    // Each person's own preferences: the time zone pages show their times in (issue 11).
+    try pages.register(collection: PreferencesPagesController())
 
     try RoutePolicies.attach(to: app.routes)
 }

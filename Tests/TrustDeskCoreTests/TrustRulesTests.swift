@@ -105,6 +105,22 @@ struct TrustRulesTests {
         #expect(ReputationScoring.score(worst, now: day).score == 5)
     }
 
+    @Test("PT-1: with no outcome yet, rates say so instead of a perfect 100.00%; counts read with separators")
+    func noOutcomesYet() {
+        let fresh = ReputationScoring.score(goodRecord(ageDays: 10, outcomes: 0), now: day)
+        let values = Dictionary(uniqueKeysWithValues: fresh.factors.map { ($0.key, $0.value) })
+        #expect(values["delivery_rate"] == "no outcomes yet")
+        #expect(values["carrier_filtered_rate"] == "no outcomes yet")
+        #expect(values["error_rate"] == "no outcomes yet")
+        #expect(values["opt_out_rate"] == "nothing sent yet")
+        #expect(values["complaint_rate"] == "nothing sent yet")
+        #expect(values["sending_history"] == "0 messages with an outcome")
+        let busy = ReputationScoring.score(goodRecord(ageDays: 400, outcomes: 9_500), now: day)
+        let busyValues = Dictionary(uniqueKeysWithValues: busy.factors.map { ($0.key, $0.value) })
+        #expect(busyValues["delivery_rate"] == "100.00%")
+        #expect(busyValues["sending_history"] == "9,500 messages with an outcome")
+    }
+
     @Test("PT-6: only SMS is limited")
     func onlySMS() {
         #expect(MessageChannel.allCases.filter(\.isLimited) == [.sms])

@@ -41,7 +41,9 @@ struct DemoTrustTests {
             _ = try await avery.signIn("avery", password: DemoWorld.password)
             let page = try await avery.get("/console/accounts/\(loaded.acmeSID)/messaging")
             #expect(page.status == .ok)
-            #expect(page.text.components(separatedBy: "<rect ").count == 61)
+            // Each of the 60 days is a titled slot in the chart, and the demo admitted SMS on every one.
+            #expect(page.text.components(separatedBy: "<g class=\"day\">").count == 61)
+            #expect(page.text.components(separatedBy: "<rect class=\"bar\"").count == 61)
             #expect(page.text.contains("href=\"/console/support/tickets/\(ticket.number)\""))
         }
     }

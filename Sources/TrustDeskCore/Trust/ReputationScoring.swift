@@ -103,15 +103,18 @@ public enum ReputationScoring {
         let errorBP = bp(record.undelivered, of: finished)
         let ageDays = max(0, Int(now.timeIntervalSince(record.accountCreatedAt) / 86_400))
 
+        // A rate over nothing is no measurement: "100.00% delivered" with no outcome would tell a
+        // customer something that never happened (PT-1: the explanation must be true).
+        func rate(_ basisPoints: Int, over base: Int, none: String) -> String { base > 0 ? percent(basisPoints) : none }
         var factors: [ScoreFactor] = []
-        factors.append(ScoreFactor(key: "delivery_rate", value: percent(deliveryBP), points: min(25, (10_000 - deliveryBP) / 200), maximum: 25))
-        factors.append(ScoreFactor(key: "carrier_filtered_rate", value: percent(filteredBP), points: min(25, filteredBP / 50), maximum: 25))
-        factors.append(ScoreFactor(key: "opt_out_rate", value: percent(optOutBP), points: min(20, optOutBP / 50), maximum: 20))
-        factors.append(ScoreFactor(key: "complaint_rate", value: percent(complaintBP), points: min(25, complaintBP / 10 * 2), maximum: 25))
-        factors.append(ScoreFactor(key: "error_rate", value: percent(errorBP), points: min(15, errorBP / 200), maximum: 15))
+        factors.append(ScoreFactor(key: "delivery_rate", value: rate(deliveryBP, over: finished, none: Self.noOutcomes), points: min(25, (10_000 - deliveryBP) / 200), maximum: 25))
+        factors.append(ScoreFactor(key: "carrier_filtered_rate", value: rate(filteredBP, over: finished, none: Self.noOutcomes), points: min(25, filteredBP / 50), maximum: 25))
+        factors.append(ScoreFactor(key: "opt_out_rate", value: rate(optOutBP, over: sent, none: Self.nothingSent), points: min(20, optOutBP / 50), maximum: 20))
+        factors.append(ScoreFactor(key: "complaint_rate", value: rate(complaintBP, over: sent, none: Self.nothingSent), points: min(25, complaintBP / 10 * 2), maximum: 25))
+        factors.append(ScoreFactor(key: "error_rate", value: rate(errorBP, over: finished, none: Self.noOutcomes), points: min(15, errorBP / 200), maximum: 15))
         let agePoints = ageDays < 30 ? 15 : ageDays < 90 ? 10 : ageDays < 180 ? 5 : 0
         factors.append(ScoreFactor(key: "account_age", value: "\(ageDays) days", points: agePoints, maximum: 15))
-        factors.append(ScoreFactor(key: "sending_history", value: "\(finished) messages with an outcome", points: finished < 1_000 ? 5 : 0, maximum: 5))
+        factors.append(ScoreFactor(key: "sending_history", value: "\(DailyLimit.messages(finished)) messages with an outcome", points: finished < 1_000 ? 5 : 0, maximum: 5))
         let vettingPoints = switch record.vetting {
         case .approved: 0
         case .reviewed: 5
@@ -127,6 +130,11 @@ public enum ReputationScoring {
         let score = 1 + thresholds.filter { total >= $0 }.count
         return ScoreExplanation(score: score, totalPoints: total, factors: factors)
     }
+
+    /// What a rate over delivery outcomes reads before the first outcome.
+    public static let noOutcomes = "no outcomes yet"
+    /// What a rate over sent messages reads before the first message.
+    public static let nothingSent = "nothing sent yet"
 
     static func percent(_ basisPoints: Int) -> String {
         let hundredths = basisPoints % 100

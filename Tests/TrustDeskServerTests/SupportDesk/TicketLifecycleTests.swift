@@ -188,7 +188,11 @@ struct TicketLifecycleTests {
         try await withTrustDesk { app in
             _ = try await SupportWorld.make(app)
             let customer = try await SupportWorld.customerBrowser(app, "avery")
-            let page = try await customer.get("/console/support/account?tz=Europe/Berlin")
+            try await customer.get("/preferences")
+            #expect(try await customer.post("/preferences/time-zone", ["time_zone": "Europe/Berlin"]).status == .ok)
+            // The zone comes from the viewer's preferences; the old `?tz=` parameter is ignored.
+            let page = try await customer.get("/console/support/account?tz=Asia/Tokyo")
+            #expect(!page.text.contains("Asia/Tokyo"))
             #expect(page.text.contains("Personalized") && page.text.contains("4821") && page.text.contains("tam-acme-rockets"))
             #expect(page.text.contains("Primary TAM: Taylor Reed"))
             #expect(page.text.contains("Mon 09:00-18:00 EST (America/New_York) = Mon 15:00-00:00 GMT+1 your time (Europe/Berlin)")

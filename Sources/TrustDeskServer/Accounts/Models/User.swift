@@ -20,6 +20,8 @@ final class User: Model, @unchecked Sendable {
     /// The last TOTP step accepted; no code at or before it is accepted again (ACC-8).
     @OptionalField(key: "totp_last_step") var totpLastStep: Int64?
     @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
+    /// The IANA zone pages show this person's times in (`TimeZoneSetting`); nil for UTC.
+    @OptionalField(key: "time_zone") var timeZone: String?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 
@@ -82,7 +84,19 @@ extension User {
         "totp_enabled_at": .notPersonal,
         "totp_last_step": .notPersonal,
         "last_sign_in_at": .deidentified(.usageData, as: .null),
+        "time_zone": .deidentified(.accountData, as: .null),
         "created_at": .notPersonal,
         "updated_at": .notPersonal,
     ])
+}
+
+/// A person's time zone for reading times on pages (issue 11); existing users read UTC, as before.
+struct AddTimeZoneToUsers: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(User.schema).field("time_zone", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(User.schema).deleteField("time_zone").update()
+    }
 }

@@ -42,6 +42,9 @@ struct ConsolePagesController: RouteCollection {
         let accounts: [AccountLinkView]
         let showSwitcher: Bool
         let standingNotice: String?
+        /// The account page shown ("overview", "credentials", "teammates", "messaging",
+        /// "standing"), so the navigation marks it.
+        let section: String
     }
 
     struct AccountLinkView: Encodable {
@@ -60,8 +63,16 @@ struct ConsolePagesController: RouteCollection {
             role: context.role.displayName, may: abilities.may, why: abilities.why,
             accounts: accounts.map { AccountLinkView(sid: $0.0.sid, friendlyName: $0.0.friendlyName, current: $0.0.sid == current) },
             showSwitcher: accounts.count > 1,
-            standingNotice: try await StandingBanner.text(for: context.account, on: request.db)
+            standingNotice: try await StandingBanner.text(for: context.account, on: request.db),
+            section: section(of: request.url.path, account: context.account.sid)
         )
+    }
+
+    /// The first path segment below the account's own address, or "overview" on that address.
+    static func section(of path: String, account sid: String) -> String {
+        let base = "/console/accounts/\(sid)/"
+        guard path.hasPrefix(base) else { return "overview" }
+        return path.dropFirst(base.count).split(separator: "/").first.map(String.init) ?? "overview"
     }
 
     // MARK: Accounts
@@ -126,7 +137,7 @@ struct ConsolePagesController: RouteCollection {
         let subs = try await request.accounts.subaccounts(of: parent, after: nil, limit: Paging.maximumPageSize)
         return OverviewBody(
             account: try await Self.nav(request, context),
-            dateCreated: DateDisplay.utc(context.account.createdAt),
+            dateCreated: DateDisplay.local(context.account.createdAt),
             subaccounts: subs.map { SubaccountView(sid: $0.sid, friendlyName: $0.friendlyName, status: $0.standing) },
             hasSubaccounts: !subs.isEmpty
         )
@@ -186,9 +197,9 @@ struct ConsolePagesController: RouteCollection {
         var body = CredentialsBody(
             account: try await Self.nav(request, context),
             primaryHint: context.account.primaryTokenHint,
-            primaryCreated: DateDisplay.utc(context.account.primaryTokenCreatedAt),
+            primaryCreated: DateDisplay.local(context.account.primaryTokenCreatedAt),
             secondaryHint: context.account.secondaryTokenHint,
-            keys: keys.map { KeyRowView(sid: $0.sid, friendlyName: $0.friendlyName, dateCreated: DateDisplay.utc($0.createdAt)) }
+            keys: keys.map { KeyRowView(sid: $0.sid, friendlyName: $0.friendlyName, dateCreated: DateDisplay.local($0.createdAt)) }
         )
         adjust(&body)
         return try await request.page("console/credentials", title: "Credentials", body, notice: notice, error: error, form: form, errors: errors)
@@ -310,7 +321,7 @@ struct ConsolePagesController: RouteCollection {
                                     isOwner: member.membership.role == .owner, isViewer: member.user.sid == context.user.sid,
                                     twoFactor: member.user.twoFactorEnabled, error: isRow ? errors?.first?.detail : nil)
             },
-            invitations: invitations.map { InvitationView(email: $0.email, role: TeammateRole(rawValue: $0.roleRaw)?.displayName ?? "", expires: DateDisplay.utc($0.expiresAt)) },
+            invitations: invitations.map { InvitationView(email: $0.email, role: TeammateRole(rawValue: $0.roleRaw)?.displayName ?? "", expires: DateDisplay.local($0.expiresAt)) },
             assignableRoles: TeammateRole.assignable.map { RoleOptionView(value: $0.rawValue, name: $0.displayName) },
             viewerIsOwner: context.role == .owner
         )

@@ -36,8 +36,8 @@ struct StaffAPIKeysPagesController: RouteCollection {
     private func body(_ request: Request, _ staff: User) async throws -> Body {
         let keys = try await request.staffCredentials.keys(of: staff)
         return Body(keys: keys.map {
-            KeyView(sid: $0.sid, friendlyName: $0.friendlyName, created: DateDisplay.utc($0.createdAt),
-                    lastUsed: $0.lastUsedAt.map(DateDisplay.utc), revoked: $0.revokedAt.map(DateDisplay.utc))
+            KeyView(sid: $0.sid, friendlyName: $0.friendlyName, created: DateDisplay.local($0.createdAt),
+                    lastUsed: $0.lastUsedAt.map(DateDisplay.local), revoked: $0.revokedAt.map(DateDisplay.local))
         }, role: staff.staffRole?.displayName ?? "")
     }
 

@@ -39,7 +39,7 @@ struct StaffPagesController: RouteCollection {
             let results = try await StaffDirectory(database: request.db, now: request.now).search(query, by: staff)
             return try await request.page("staff/accounts", title: "Find accounts", SearchBody(
                 query: String(query.prefix(254)), searched: !query.isEmpty,
-                results: results.map { ResultView(sid: $0.sid, friendlyName: $0.friendlyName, status: Standing(stored: $0.standing).displayName, ownerAccountSid: $0.ownerAccountSID, dateCreated: DateDisplay.utc($0.createdAt)) }
+                results: results.map { ResultView(sid: $0.sid, friendlyName: $0.friendlyName, status: Standing(stored: $0.standing).displayName, ownerAccountSid: $0.ownerAccountSID, dateCreated: DateDisplay.local($0.createdAt)) }
             ))
         } catch let error as DomainError {
             return try await request.page("staff/accounts", title: "Find accounts", SearchBody(query: String(query.prefix(254)), searched: false, results: []),
@@ -79,11 +79,11 @@ struct StaffPagesController: RouteCollection {
         let keys = try await APIKey.query(on: request.db).filter(\.$accountSID == account.sid).filter(\.$revokedAt == nil).count()
         let body = AccountBody(
             sid: account.sid, friendlyName: account.friendlyName, status: Standing(stored: account.standing).displayName,
-            ownerAccountSid: account.ownerAccountSID, dateCreated: DateDisplay.utc(account.createdAt),
+            ownerAccountSid: account.ownerAccountSID, dateCreated: DateDisplay.local(account.createdAt),
             users: members.map { UserView(sid: $0.user.sid, username: $0.user.username, fullName: $0.user.fullName, email: $0.user.email,
                                          role: $0.membership.role.displayName, twoFactor: $0.user.twoFactorEnabled,
-                                         lastSignIn: $0.user.lastSignInAt.map(DateDisplay.utc) ?? "never") },
-            subaccounts: subs.map { ResultView(sid: $0.sid, friendlyName: $0.friendlyName, status: Standing(stored: $0.standing).displayName, ownerAccountSid: $0.ownerAccountSID, dateCreated: DateDisplay.utc($0.createdAt)) },
+                                         lastSignIn: $0.user.lastSignInAt.map(DateDisplay.local) ?? "never") },
+            subaccounts: subs.map { ResultView(sid: $0.sid, friendlyName: $0.friendlyName, status: Standing(stored: $0.standing).displayName, ownerAccountSid: $0.ownerAccountSID, dateCreated: DateDisplay.local($0.createdAt)) },
             keyCount: keys
         )
         return try await request.page("staff/account", title: account.friendlyName, body)

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import TrustDeskCore
+import Vapor
 
 /// Corrections of a person's own account data (PRV-2): their name, an account's name, and
 /// their email address once the new one is confirmed. The privacy console asks this service;
@@ -21,6 +22,13 @@ struct Profiles {
         try await account.save(on: database)
     }
 
+    /// The zone pages show `user`'s times in; empty for UTC, an unknown name 20030.
+    func setTimeZone(of user: User, to name: String) async throws {
+        user.timeZone = try TimeZoneSetting.parse(name)
+        user.updatedAt = now
+        try await user.save(on: database)
+    }
+
     /// 20011 when another login already uses `email`.
     func checkEmailFree(_ email: String, for user: User) async throws {
         let taken = try await User.query(on: database).filter(\.$email == email).filter(\.$id != user.sid).count()
@@ -34,4 +42,8 @@ struct Profiles {
         user.updatedAt = now
         try await user.save(on: database)
     }
+}
+
+extension Request {
+    var profiles: Profiles { Profiles(database: db, now: now) }
 }

@@ -43,6 +43,8 @@ enum RoutePolicies {
         .get("/security", .signedIn), .post("/security/password", .signedIn),
         .post("/security/two-factor/start", .signedIn), .post("/security/two-factor/confirm", .signedIn),
         .post("/security/two-factor/disable", .signedIn),
+        // Each person's own preferences, customer or staff (issue 11: the time zone).
+        .get("/preferences", .signedIn), .post("/preferences/time-zone", .signedIn),
     ]
 
     // MARK: - Customer console

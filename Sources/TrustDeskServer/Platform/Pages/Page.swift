@@ -21,6 +21,12 @@ struct PageMeta: Encodable {
     let fieldErrors: [String: String]
     /// Every problem, in form order, for the summary at the top.
     let errors: [FormErrors.Item]
+    /// The main navigation for this viewer, the area of this page marked (`SiteNavigation`).
+    let nav: [NavLinkView]
+    /// The trail above a deep page, ending with the page itself; empty on an area's own page.
+    let breadcrumbs: [NavLinkView]
+    /// The address of the page shown, for sub-navigation that marks the current link.
+    let path: String
 }
 
 struct PageErrorView: Encodable {
@@ -51,11 +57,12 @@ extension Request {
     /// with the status that matches the error code; pass the submitted `form` and its `errors`
     /// to show every field again as typed, each error beside its field. On a page with several
     /// forms whose fields share names, `scope` names the one that was sent: its values and
-    /// errors are then keyed `<scope>_<field>` (`meta.form.status_reason`).
+    /// errors are then keyed `<scope>_<field>` (`meta.form.status_reason`). `breadcrumbs` names
+    /// the pages above a deep page when the area it sits in is not parent enough.
     func page<Body: Encodable>(
         _ template: String, title: String, _ body: Body,
         notice: String? = nil, error: DomainError? = nil, status: HTTPResponseStatus? = nil,
-        form: PageForm? = nil, errors: FormErrors? = nil, scope: String? = nil
+        form: PageForm? = nil, errors: FormErrors? = nil, scope: String? = nil, breadcrumbs: [Breadcrumb] = []
     ) async throws -> Response {
         var errors = errors ?? FormErrors()
         if let error { errors.add(error) }
@@ -67,10 +74,16 @@ extension Request {
                           (page.rawValue, session.user.staffRole.map(page.mayOpen) ?? false)
                       }))
         }
+        let path = url.path
+        // The menu asks the route policy table with who the viewer is on any page.
+        let principal = principal(for: .signedIn)
         let meta = PageMeta(
             title: title, csrfToken: csrfToken, viewer: viewer, notice: notice, error: Self.summary(errors),
             form: form?.redisplay(scope: scope) ?? [:], submitted: form.map { _ in scope ?? "form" },
-            fieldErrors: errors.byField, errors: Self.summaryItems(errors)
+            fieldErrors: errors.byField, errors: Self.summaryItems(errors),
+            nav: signedIn == nil ? [] : SiteNavigation.links(for: principal, path: path),
+            breadcrumbs: signedIn == nil ? [] : SiteNavigation.breadcrumbs(parents: breadcrumbs, title: title, viewer: principal, path: path),
+            path: path
         )
         let view = try await self.view.render(template, Page(meta: meta, body: body))
         let resolved = status ?? errors.first.flatMap { ErrorCode(rawValue: $0.code) }.map { HTTPResponseStatus(statusCode: $0.httpStatus) } ?? .ok

@@ -68,10 +68,10 @@ struct PrivacyStaffPagesController: RouteCollection {
         let requests = open.map { PrivacyRequestView($0, now: request.now) }
         let reports = try await request.underAgeReports.open().map {
             UnderAgeView(id: $0.id?.uuidString.lowercased() ?? "", reported: $0.reported, details: $0.details, known: $0.userSID != nil,
-                         ticketNumber: $0.ticketNumber, status: $0.status, received: DateDisplay.utc($0.createdAt), onLegalHold: $0.heldCases != nil)
+                         ticketNumber: $0.ticketNumber, status: $0.status, received: DateDisplay.local($0.createdAt), onLegalHold: $0.heldCases != nil)
         }
         let restricted = try await request.privacyPreferences.restricted().map {
-            RestrictedView(userSid: $0.id ?? "", since: $0.restrictedAt.map(DateDisplay.utc) ?? "")
+            RestrictedView(userSid: $0.id ?? "", since: $0.restrictedAt.map(DateDisplay.local) ?? "")
         }
         return try await request.page("privacy/staff-desk", title: "Privacy desk", DeskView(
             requests: requests, reports: reports, restricted: restricted, overdueCount: requests.filter(\.overdue).count), notice: notice, error: error)
@@ -236,7 +236,7 @@ struct PrivacyStaffPagesController: RouteCollection {
     private func holdsPage(_ request: Request, _ user: User, notice: String? = nil, form: PageForm? = nil, errors: FormErrors? = nil) async throws -> Response {
         let holds = try await request.legalHolds.all().map {
             HoldView(id: $0.id?.uuidString.lowercased() ?? "", accountSid: $0.accountSID, caseReference: $0.caseReference, reason: $0.reason,
-                     placedBy: $0.placedBy, placed: DateDisplay.utc($0.placedAt), releasedBy: $0.releasedBy, released: $0.releasedAt.map(DateDisplay.utc))
+                     placedBy: $0.placedBy, placed: DateDisplay.local($0.placedAt), releasedBy: $0.releasedBy, released: $0.releasedAt.map(DateDisplay.local))
         }
         return try await request.page("privacy/staff-holds", title: "Legal holds",
                                       HoldsView(holds: holds, canPlace: user.staffRole.map { LegalHoldPolicy.roles.contains($0) } ?? false),

@@ -24,9 +24,9 @@ struct PrivacyRequestView: Encodable {
         self.type = request.requestType.title
         self.status = request.status
         self.statusTitle = request.requestStatus.title
-        self.received = DateDisplay.utc(request.receivedAt)
-        self.due = DateDisplay.utc(request.dueAt)
-        self.extendedTo = request.extendedTo.map(DateDisplay.utc)
+        self.received = DateDisplay.local(request.receivedAt)
+        self.due = DateDisplay.local(request.dueAt)
+        self.extendedTo = request.extendedTo.map(DateDisplay.local)
         self.extensionReason = request.extensionReason
         self.overdue = PrivacyDeadline.isOverdue(dueAt: request.dueAt, extendedTo: request.extendedTo, status: request.requestStatus, now: now)
         self.onLegalHold = request.legalHoldCases != nil
@@ -48,7 +48,7 @@ struct LedgerEntryView: Encodable {
 
     init(_ entry: PrivacyLedgerEntry) throws(CorruptStoredValue) {
         self.action = entry.action
-        self.at = DateDisplay.utc(entry.at)
+        self.at = DateDisplay.local(entry.at)
         self.rows = entry.rowsTotal
         self.tables = try entry.entries.map { "\($0.table) (\($0.rows) rows: \($0.fields.joined(separator: ", ")))" }.joined(separator: "; ")
         self.archiveSHA256 = entry.archiveSHA256

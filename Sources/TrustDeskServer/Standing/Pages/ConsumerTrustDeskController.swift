@@ -74,7 +74,7 @@ struct ConsumerTrustDeskController: RouteCollection {
             cases: page.map { ticket in
                 CaseView(number: ticket.number, subject: ticket.subject,
                          topic: ticket.topic.flatMap { ConsumerTrustTopic(rawValue: $0)?.title } ?? "Other",
-                         status: ticket.ticketStatus.title, accountSid: ticket.accountSID, opened: DateDisplay.utc(ticket.createdAt),
+                         status: ticket.ticketStatus.title, accountSid: ticket.accountSID, opened: DateDisplay.local(ticket.createdAt),
                          assignee: ticket.assigneeSID.flatMap { names[$0] })
             },
             nextPage: rows.count > Self.pageSize ? page.last.map { "/staff/consumer-trust?" + (topic.map { "topic=\($0.rawValue)&" } ?? "") + "after=\($0.number)" } : nil,

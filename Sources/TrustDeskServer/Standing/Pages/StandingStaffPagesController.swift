@@ -86,7 +86,7 @@ struct StandingStaffPagesController: RouteCollection {
         return Body(sid: account.sid, friendlyName: account.friendlyName, standing: standing.rawValue, standingTitle: standing.displayName,
                     ownerAccountSid: account.ownerAccountSID, role: role.displayName, actions: actions, hasActions: !actions.isEmpty,
                     canTakeOver: reasons.contains(.accountTakeover), canReportExposed: reasons.contains(.exposedCredentials),
-                    dedicatedIPs: ips.map { IPView(id: $0.id?.uuidString ?? "", address: $0.address, assigned: DateDisplay.utc($0.assignedAt)) },
+                    dedicatedIPs: ips.map { IPView(id: $0.id?.uuidString ?? "", address: $0.address, assigned: DateDisplay.local($0.assignedAt)) },
                     canManageIPs: DedicatedIPPolicy.managers.contains(role),
                     records: try await RecordView.forStaff(records, on: request.db, now: request.now), rules: RulesView())
     }

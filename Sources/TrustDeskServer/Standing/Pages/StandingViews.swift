@@ -20,7 +20,7 @@ struct RecordView: Encodable {
     let caseReference: String?
 
     init(_ record: EnforcementRecord, decidedBy: String, showJustification: Bool) {
-        at = DateDisplay.utc(record.decidedAt)
+        at = DateDisplay.local(record.decidedAt)
         from = Standing(stored: record.fromStanding).displayName
         to = Standing(stored: record.toStanding).displayName
         toCode = record.toStanding
@@ -81,7 +81,7 @@ struct ReviewView: Encodable {
         accountSid = review.accountSID
         status = review.status
         message = review.message
-        requested = DateDisplay.utc(review.createdAt)
+        requested = DateDisplay.local(review.createdAt)
         ticketNumber = review.ticketNumber
     }
 }
@@ -123,7 +123,7 @@ struct VettingView: Encodable {
         country = assessment.country ?? "not given"
         phone = assessment.phone ?? "not given"
         network = assessment.network ?? "unknown"
-        assessed = DateDisplay.utc(assessment.assessedAt)
+        assessed = DateDisplay.local(assessment.assessedAt)
     }
 
     /// The newest assessment of the account, shown on its vetting tickets.

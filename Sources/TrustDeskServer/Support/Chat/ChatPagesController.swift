@@ -56,7 +56,7 @@ struct ChatPagesController: RouteCollection {
         let query = forStaff ? "" : "?account=\(channel.organisation.sid)"
         return ChatView(
             channel: channel.name, organisationName: channel.organisation.friendlyName, organisationSid: channel.organisation.sid, banner: ChatPolicy.banner,
-            lines: page.reversed().map { LineView(author: $0.authorName, type: $0.messageType, content: $0.content, at: DateDisplay.utc($0.createdAt)) },
+            lines: page.reversed().map { LineView(author: $0.authorName, type: $0.messageType, content: $0.content, at: DateDisplay.local($0.createdAt)) },
             older: rows.count > 50 ? page.last?.id.map { "\(path)\(query.isEmpty ? "?" : query + "&")before=\($0)" } : nil,
             topics: ConsumerTrustTopic.allCases.map { ChoiceView(value: $0.rawValue, title: $0.title, selected: $0.rawValue == chosen) },
             suggestion: suggestion.map { "This looks like a Consumer Trust matter (\($0.title)): the Consumer Trust team handles those through a ticket." },
@@ -115,7 +115,7 @@ struct ChatPagesController: RouteCollection {
         let channels = try await request.supportChat().channels()
         return try await request.page("support/staff-chat-list", title: "Chat channels", ChannelListView(banner: ChatPolicy.banner, channels: channels.map {
             ChannelListView.Row(channel: $0.name, organisationSid: $0.organisationSID,
-                                last: $0.lastMessage.map { "\(DateDisplay.utc($0.createdAt)) · \($0.authorName): \($0.content.prefix(80))" } ?? "no messages yet",
+                                last: $0.lastMessage.map { "\(DateDisplay.local($0.createdAt)) · \($0.authorName): \($0.content.prefix(80))" } ?? "no messages yet",
                                 lastType: $0.lastMessage?.messageType ?? "")
         }))
     }

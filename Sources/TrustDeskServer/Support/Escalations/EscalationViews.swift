@@ -28,8 +28,8 @@ struct EscalationCustomerView: Encodable {
             number: ticket.number, canEscalate: ticket.ticketStatus.isUnsolved && !open,
             reasons: EscalationReason.allCases.map { ChoiceView(value: $0.rawValue, title: $0.title, selected: $0.rawValue == chosen) },
             status: latest?.status, statusTitle: latest?.escalationStatus.title, reason: latest?.escalationReason.label,
-            raised: latest.map { DateDisplay.utc($0.createdAt) }, acknowledged: latest?.acknowledgedAt.map(DateDisplay.utc),
-            resolved: latest?.resolvedAt.map(DateDisplay.utc), resolution: latest?.resolution)
+            raised: latest.map { DateDisplay.local($0.createdAt) }, acknowledged: latest?.acknowledgedAt.map(DateDisplay.local),
+            resolved: latest?.resolvedAt.map(DateDisplay.local), resolution: latest?.resolution)
     }
 }
 
@@ -59,10 +59,10 @@ struct EscalationStaffView: Encodable {
         let status = latest.escalationStatus
         return EscalationStaffView(
             id: id.uuidString.lowercased(), number: ticket.number, status: latest.status, statusTitle: status.title,
-            reason: latest.escalationReason.label, note: latest.note, raisedBy: latest.raisedByName, raised: DateDisplay.utc(latest.createdAt),
+            reason: latest.escalationReason.label, note: latest.note, raisedBy: latest.raisedByName, raised: DateDisplay.local(latest.createdAt),
             alerted: latest.alerted.split(separator: " ").map { name(String($0)) },
-            acknowledged: latest.acknowledgedAt.map { "\(DateDisplay.utc($0)) by \(name(latest.acknowledgedBySID))" },
-            resolved: latest.resolvedAt.map { "\(DateDisplay.utc($0)) by \(name(latest.resolvedBySID))" }, resolution: latest.resolution,
+            acknowledged: latest.acknowledgedAt.map { "\(DateDisplay.local($0)) by \(name(latest.acknowledgedBySID))" },
+            resolved: latest.resolvedAt.map { "\(DateDisplay.local($0)) by \(name(latest.resolvedBySID))" }, resolution: latest.resolution,
             canAcknowledge: status == .open, canResolve: status.isOpen)
     }
 }

@@ -315,8 +315,8 @@ struct SupportConsolePagesController: RouteCollection {
 
     func accountInformation(request: Request) async throws -> Response {
         let viewer = try await viewer(request)
-        let zoneName: String = request.query["tz"] ?? "UTC"
-        let viewerZone = TimeZone(identifier: zoneName) ?? TimeZone(secondsFromGMT: 0) ?? .current
+        // The viewer's own zone from their preferences (issue 11), as on every page.
+        let viewerZone = DateDisplay.viewerZone
         let directory = SupportDirectory(database: request.db, now: request.now)
         let pins = SupportPINs(database: request.db, now: request.now, box: request.application.secretBox)
         var organisations: [OrganisationView] = []

@@ -105,7 +105,7 @@ struct SupportStaffPagesController: RouteCollection {
             queues: Queue.allCases.map { QueueLinkView(value: $0.rawValue, title: $0.title, current: $0 == queue) },
             tickets: page.map { TicketRowView($0, assignee: $0.assigneeSID.flatMap { names[$0] }, due: dues[$0.number]) },
             nextBefore: queue != .breaching && rows.count > pageSize ? page.last?.number : nil,
-            alerts: alerts.map { "\(DateDisplay.utc($0.createdAt)): \($0.message)" },
+            alerts: alerts.map { "\(DateDisplay.local($0.createdAt)): \($0.message)" },
             group: profile?.groupName, available: profile?.available))
     }
 

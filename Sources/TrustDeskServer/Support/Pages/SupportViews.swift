@@ -21,9 +21,9 @@ struct TicketRowView: Encodable {
         self.statusTitle = ticket.ticketStatus.title
         self.priority = ticket.ticketPriority.title
         self.product = ticket.supportProduct.title
-        self.updated = DateDisplay.utc(ticket.updatedAt)
+        self.updated = DateDisplay.local(ticket.updatedAt)
         self.assignee = assignee
-        self.due = due.map(DateDisplay.utc)
+        self.due = due.map(DateDisplay.local)
     }
 }
 
@@ -42,7 +42,7 @@ struct CommentView: Encodable {
         self.fromSupport = comment.authorIsStaff
         self.isPublic = comment.isPublic
         self.body = comment.body
-        self.at = DateDisplay.utc(comment.createdAt)
+        self.at = DateDisplay.local(comment.createdAt)
         self.attachments = attachments
         self.hasAttachments = !attachments.isEmpty
     }
@@ -80,7 +80,7 @@ struct EventView: Encodable {
         self.action = event.action
         self.detail = event.detail
         self.isPublic = event.isPublic
-        self.at = DateDisplay.utc(event.at)
+        self.at = DateDisplay.local(event.at)
     }
 }
 
@@ -96,7 +96,7 @@ struct TargetView: Encodable {
         let clock = SLATarget.calendar(for: value.target, assigneeCalendar: calendar)
         self.metric = value.metric.title
         self.status = value.status.rawValue
-        self.due = value.dueAt.map(DateDisplay.utc)
+        self.due = value.dueAt.map(DateDisplay.local)
         switch value.status {
         case .active:
             let since = value.runningSince ?? record.startedAt
@@ -109,9 +109,9 @@ struct TargetView: Encodable {
         case .paused:
             self.explanation = "paused while the ticket waits (pending or on hold): \(BusinessCalendar.durationText(value.remainingSeconds)) of \(value.target.minutes) min left"
         case .achieved:
-            self.explanation = "achieved \(value.endedAt.map(DateDisplay.utc) ?? "")"
+            self.explanation = "achieved \(value.endedAt.map(DateDisplay.local) ?? "")"
         case .breached:
-            self.explanation = "breached: was due \(value.endedAt.map(DateDisplay.utc) ?? "")"
+            self.explanation = "breached: was due \(value.endedAt.map(DateDisplay.local) ?? "")"
         }
     }
 }

@@ -23,7 +23,7 @@ struct RouteChangeRowView: Encodable {
         self.reason = change.reason
         self.status = change.status
         self.statusTitle = change.changeStatus.title
-        self.until = DateDisplay.utc(change.until)
+        self.until = DateDisplay.local(change.until)
         self.requestedBy = change.requestedByName
         self.decision = change.decisionNote.flatMap { $0.isEmpty ? nil : $0 }
         self.canDecide = change.changeStatus == .requested

@@ -135,7 +135,7 @@ struct SupportLinePagesController: RouteCollection {
         let shown = rows.prefix(50)
         return try await request.page("support/staff-calls", title: "Support calls", CallsView(
             calls: shown.map { call in
-                CallView(callSid: call.id ?? "", started: DateDisplay.utc(call.startedAt), from: call.fromNumber ?? "unknown", to: call.toNumber.map(E164.display) ?? "",
+                CallView(callSid: call.id ?? "", started: DateDisplay.local(call.startedAt), from: call.fromNumber ?? "unknown", to: call.toNumber.map(E164.display) ?? "",
                          organisation: call.organisationSID, pinAttempts: call.pinAttempts, outcome: call.outcome ?? "",
                          status: call.callStatus ?? "in progress", duration: call.durationSeconds.map { "\($0 / 60) min \($0 % 60) s" } ?? "")
             },

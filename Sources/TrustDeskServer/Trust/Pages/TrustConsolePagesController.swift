@@ -20,28 +20,18 @@ struct TrustConsolePagesController: RouteCollection {
         let maximum: Int
     }
 
-    struct BarView: Encodable {
-        let day: String
-        let admitted: Int
-        let x: Int
-        let y: Int
-        let height: Int
-    }
-
     struct Body: Encodable {
         let account: ConsolePagesController.AccountNavView
         let sid: String
         let friendlyName: String
         let score: Int
         let limit: String
-        let used: Int
+        let used: String
         let remaining: String
         let overrideUntil: String?
         let factors: [FactorView]
         let totalPoints: Int
-        let bars: [BarView]
-        let chartMax: Int
-        let averageDaily: Int
+        let chart: UsageChartView
         let requests: [RequestRowView]
         let statusCallback: String?
     }
@@ -65,25 +55,21 @@ struct TrustConsolePagesController: RouteCollection {
         let (profile, usage) = try await TrustPolicies(database: request.db, now: request.now, scores: scores).usage(account, outstanding: request.application.admissionDesk.outstanding(account.sid))
         let window = MessageLimitRule.averageWindow(endingBefore: request.now)
         let days = try await scores.ledger.dailyVolumes(account.sid, from: window.start, to: window.end)
-        let peak = max(1, days.map(\.admitted).max() ?? 1)
-        let bars = days.enumerated().map { index, day in
-            let height = day.admitted * 100 / peak
-            return BarView(day: UTCDay.key(day.day), admitted: day.admitted, x: index * 10, y: 100 - height, height: height)
-        }
         let requests = try await TrustRequest.query(on: request.db).filter(\.$accountSID == account.sid)
             .sort(\.$createdAt, .descending).limit(20).all()
         let body = Body(
             account: try await ConsolePagesController.nav(request, context),
             sid: account.sid, friendlyName: account.friendlyName, score: usage.score,
-            limit: usage.limit.map { DailyLimit.messages($0).description } ?? "unlimited", used: usage.used,
+            limit: usage.limit.map { DailyLimit.messages($0).description } ?? "unlimited", used: NumberDisplay.grouped(usage.used),
             remaining: usage.remaining.map { DailyLimit.messages($0).description } ?? "unlimited",
-            overrideUntil: usage.overrideActive ? profile.overrideUntil.map(DateDisplay.utc) : nil,
+            overrideUntil: usage.overrideActive ? profile.overrideUntil.map(DateDisplay.local) : nil,
             factors: usage.explanation.factors.map { FactorView(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value, points: $0.points, maximum: $0.maximum) },
-            totalPoints: usage.explanation.totalPoints, bars: bars, chartMax: peak, averageDaily: profile.averageDailyVolume,
+            totalPoints: usage.explanation.totalPoints,
+            chart: UsageChartView(id: "trust-chart", days: days, limit: usage.limit, average: profile.averageDailyVolume),
             requests: requests.map { row in
                 RequestRowView(kind: row.kind == "more_messages" ? "More messages" : "Score review",
                               detail: row.kind == "more_messages" ? "\(row.amount ?? 0) a day, \(row.startsOn.map(UTCDay.key) ?? "") to \(row.endsOn.map(UTCDay.key) ?? "")" : "",
-                              status: row.status, created: DateDisplay.utc(row.createdAt), ticketNumber: row.ticketNumber)
+                              status: row.status, created: DateDisplay.local(row.createdAt), ticketNumber: row.ticketNumber)
             },
             statusCallback: profile.callbackURL
         )

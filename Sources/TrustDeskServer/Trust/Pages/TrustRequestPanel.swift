@@ -47,7 +47,7 @@ struct TrustRequestPanel: Encodable {
         if row.requestStatus != .open {
             let decider = try await row.decidedBy.asyncMap { try await User.find($0, on: request.db) }.flatMap { $0 }
             let granted = row.grantedLimit.map { ": daily limit \(DailyLimit.messages($0).description)" } ?? row.grantedScore.map { ": score \($0)" } ?? ""
-            decision = "\(row.status.capitalized)\(granted) by \(decider?.fullName ?? row.decidedBy ?? "staff") on \(row.decidedAt.map(DateDisplay.utc) ?? ""). Note: \(row.decisionNote ?? "")"
+            decision = "\(row.status.capitalized)\(granted) by \(decider?.fullName ?? row.decidedBy ?? "staff") on \(row.decidedAt.map(DateDisplay.local) ?? ""). Note: \(row.decisionNote ?? "")"
         }
         let currentScore = profile.map { $0.overrideActive(at: request.now) ? ($0.overrideScore ?? $0.score) : $0.score }
         return TrustRequestPanel(
@@ -55,7 +55,7 @@ struct TrustRequestPanel: Encodable {
             kind: row.kind, kindTitle: row.topic.title, isMoreMessages: row.topic == .moreMessages,
             amount: row.amount.map { DailyLimit.messages($0).description },
             startsOn: row.startsOn.map(UTCDay.key), endsOn: row.endsOn.map(UTCDay.key),
-            reason: row.reason, status: row.status, isOpen: row.requestStatus == .open, created: DateDisplay.utc(row.createdAt),
+            reason: row.reason, status: row.status, isOpen: row.requestStatus == .open, created: DateDisplay.local(row.createdAt),
             currentScore: currentScore,
             currentLimit: profile.map { $0.effectiveLimit(at: request.now).map { DailyLimit.messages($0).description } ?? "unlimited" },
             decision: decision, canDecide: TrustRequestPolicy.canDecide(role) && row.requestStatus == .open,

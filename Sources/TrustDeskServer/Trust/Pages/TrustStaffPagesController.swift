@@ -86,7 +86,7 @@ struct TrustStaffPagesController: RouteCollection {
         return RequestView(id: row.id?.uuidString.lowercased() ?? "", accountSid: row.accountSID,
                           kind: row.kind, amount: row.amount,
                           dates: row.startsOn.map { "\(UTCDay.key($0)) to \(row.endsOn.map(UTCDay.key) ?? "")" } ?? "",
-                          reason: row.reason, created: DateDisplay.utc(row.createdAt), ticketNumber: row.ticketNumber, status: row.status,
+                          reason: row.reason, created: DateDisplay.local(row.createdAt), ticketNumber: row.ticketNumber, status: row.status,
                           form: form, errors: sent?.1.byField ?? [:])
     }
 
@@ -104,9 +104,10 @@ struct TrustStaffPagesController: RouteCollection {
         let standing: String
         let score: Int
         let limit: String
-        let used: Int
+        let used: String
         let remaining: String
         let overrideText: String?
+        let chart: UsageChartView
         let factors: [TrustConsolePagesController.FactorView]
         let history: [HistoryView]
         let requests: [RequestView]
@@ -127,21 +128,24 @@ struct TrustStaffPagesController: RouteCollection {
             .sort(\.$createdAt, .descending).limit(60).all()
         let requests = try await TrustRequest.query(on: request.db).filter(\.$accountSID == account.sid)
             .sort(\.$createdAt, .descending).limit(50).all()
+        let window = MessageLimitRule.averageWindow(endingBefore: request.now)
+        let days = try await scores.ledger.dailyVolumes(account.sid, from: window.start, to: window.end)
         try await StaffAuditEvent(staff: user.sid, action: "view_trust_profile", account: account.sid, detail: "", at: request.now).create(on: request.db)
         var overrideText: String?
         if profile.overrideActive(at: request.now) {
             let what = profile.overrideLimit.map { "limit \($0)" } ?? profile.overrideScore.map { "score \($0)" } ?? ""
-            overrideText = "\(what) until \(profile.overrideUntil.map(DateDisplay.utc) ?? "")"
+            overrideText = "\(what) until \(profile.overrideUntil.map(DateDisplay.local) ?? "")"
         }
         let body = AccountBody(
             sid: account.sid, friendlyName: account.friendlyName, standing: Standing(stored: account.standing).displayName, score: usage.score,
-            limit: usage.limit.map(String.init) ?? "unlimited", used: usage.used, remaining: usage.remaining.map(String.init) ?? "unlimited",
-            overrideText: overrideText,
+            limit: usage.limit.map(NumberDisplay.grouped) ?? "unlimited", used: NumberDisplay.grouped(usage.used),
+            remaining: usage.remaining.map(NumberDisplay.grouped) ?? "unlimited", overrideText: overrideText,
+            chart: UsageChartView(id: "trust-chart", days: days, limit: usage.limit, average: profile.averageDailyVolume),
             factors: usage.explanation.factors.map { .init(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value, points: $0.points, maximum: $0.maximum) },
             history: try history.map { record in
                 let explanation = try StoredJSON.decode(ScoreExplanation.self, record.explanation, table: TrustScoreRecord.schema, column: "explanation",
                                                         row: record.id?.uuidString.lowercased() ?? "")
-                return HistoryView(at: DateDisplay.utc(record.createdAt), score: record.score, limit: record.dailyLimit.map(String.init) ?? "unlimited",
+                return HistoryView(at: DateDisplay.local(record.createdAt), score: record.score, limit: record.dailyLimit.map(String.init) ?? "unlimited",
                                   source: record.source,
                                   factors: explanation.factors.filter { $0.points > 0 }.map { "\($0.key) \($0.points)" }.joined(separator: ", "))
             },
