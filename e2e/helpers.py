@@ -453,6 +453,16 @@ def create_key_in_console(customer: Customer, friendly_name: str = "e2e console 
     return key_sid, secret
 
 
+def create_staff_api_key(base_url: str, friendly_name: str) -> tuple[str, str]:
+    """A personal staff API key of the demo staff admin, made on /staff/api-keys: (sid, secret)."""
+    web = WebClient(base_url)
+    r = web.sign_in("staff.morgan", DEMO_PASSWORD, totp_secret=DEMO_STAFF_TOTP_SECRET)
+    assert r.status_code == 200, r.text[:1000]
+    r = web.submit(web.page("/staff/api-keys"), "staff-key-form", friendly_name=friendly_name)
+    page = Page(r.text, r.url)
+    return page.text_of("new-key-sid").strip(), page.text_of("new-key-secret").strip()
+
+
 def parse_demo_credentials(log_text: str) -> tuple[str, str]:
     """Acme's account SID and auth token from the `--demo` start output."""
     clean = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", log_text)

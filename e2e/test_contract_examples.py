@@ -24,7 +24,7 @@ import secrets
 import pytest
 
 import helpers
-from helpers import DEMO_PASSWORD, DEMO_STAFF_TOTP_SECRET, OPENAPI_PATH, Page, WebClient, openapi_spec
+from helpers import OPENAPI_PATH, openapi_spec
 
 ERRORS_MD = OPENAPI_PATH.parent / "docs" / "errors.md"
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -177,12 +177,7 @@ def owner(base_url, data_dir):
 @pytest.fixture(scope="module")
 def staff_key(base_url):
     """A personal staff API key of the demo staff admin, made on /staff/api-keys."""
-    web = WebClient(base_url)
-    r = web.sign_in("staff.morgan", DEMO_PASSWORD, totp_secret=DEMO_STAFF_TOTP_SECRET)
-    assert r.status_code == 200, r.text[:1000]
-    r = web.submit(web.page("/staff/api-keys"), "staff-key-form", friendly_name="contract examples")
-    page = Page(r.text, r.url)
-    return page.text_of("new-key-sid").strip(), page.text_of("new-key-secret").strip()
+    return helpers.create_staff_api_key(base_url, "contract examples")
 
 
 def _service_headers():

@@ -6,6 +6,10 @@ extension RoutesBuilder {
     /// router's 404, so a client learns the resource exists but not that way; the `Allow`
     /// header lists the methods it takes (RFC 9110, 15.5.6).
     func methodNotAllowed(_ path: PathComponent..., except allowed: [HTTPMethod]) {
+        methodNotAllowed(path, except: allowed)
+    }
+
+    func methodNotAllowed(_ path: [PathComponent], except allowed: [HTTPMethod]) {
         for method in [HTTPMethod.GET, .POST, .PUT, .PATCH, .DELETE] where !allowed.contains(method) {
             on(method, path) { _ -> Response in
                 throw MethodNotAllowed(allowed: allowed)

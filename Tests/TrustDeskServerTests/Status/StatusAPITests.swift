@@ -97,8 +97,14 @@ struct StatusAPITests {
             #expect(preflight.status == .noContent)
             #expect(preflight.headers.first(name: .accessControlAllowOrigin) == "*")
             #expect(preflight.headers.first(name: .accessControlAllowHeaders)?.contains("If-None-Match") == true)
-            let wrongMethod = try await app.testing().sendRequest(.POST, "/api/v2/summary.json")
-            #expect(wrongMethod.errorCode != nil && wrongMethod.headers.contentType == .json)
+            // Schemathesis found the 405 without its Allow header (RFC 9110, 15.5.6).
+            for endpoint in Self.endpoints {
+                for method in [HTTPMethod.POST, .PUT, .PATCH, .DELETE] {
+                    let wrongMethod = try await app.testing().sendRequest(method, "/api/v2/\(endpoint)")
+                    #expect(wrongMethod.status == .methodNotAllowed && wrongMethod.errorCode == 20405, "\(method) \(endpoint)")
+                    #expect(wrongMethod.headers.first(name: "Allow") == "GET" && wrongMethod.headers.contentType == .json, "\(method) \(endpoint)")
+                }
+            }
         }
     }
 

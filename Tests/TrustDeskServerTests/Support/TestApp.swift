@@ -100,6 +100,7 @@ private func runTrustDesk(
     do {
         try await configure(app, configuration: configuration)
         try await prepare(app, options: LaunchOptions(migrate: true))
+        app.freezeResponder()
         try await body(app)
     } catch {
         failure = error
@@ -118,6 +119,16 @@ private func runTrustDesk(
 
 extension Application {
     var now: Date { clock.now() }
+
+    /// Builds the router and middleware chain once. VaporTesting's in-memory requests ask
+    /// `responder.current`, whose default builds a new `DefaultResponder` (a trie of every
+    /// route) per request: over a third of the authorization matrix's time went there. A
+    /// served app builds it once at start; tests now do the same, after `configure` has
+    /// registered every route and middleware.
+    func freezeResponder() {
+        let built = responder.default
+        responder.use { _ in built }
+    }
 }
 
 extension TestingHTTPResponse {

@@ -16,11 +16,7 @@ struct StatusAPIController: RouteCollection {
         ]
         for (path, endpoint) in documents {
             v2.get(path) { try await serve(endpoint, $0) }
-            for method in [HTTPMethod.POST, .PUT, .PATCH, .DELETE] {
-                v2.on(method, path) { _ -> Response in
-                    throw DomainError(.methodNotAllowed, "This resource allows GET only.")
-                }
-            }
+            v2.methodNotAllowed(path, except: [.GET])
         }
         // Browsers ask before sending If-None-Match from another origin.
         v2.on(.OPTIONS, "**", use: preflight)
