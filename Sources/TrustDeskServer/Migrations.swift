@@ -98,5 +98,7 @@ enum TrustDeskMigrations {
         //     CreateTicketSLATargets made on databases migrated before (adopted there)
         CreateTicketAttachments(),
         CreateSupportAlerts(),
+        // 16. Accounts, continued: when each API key was last used (issue 11, security pages)
+        AddLastUsedAtToAPIKeys(),
     ]
 }

@@ -68,8 +68,7 @@ struct StaffCredentials {
               constantTimeEquals(Secrets.hash(password), key.secretHash),
               let user = try await User.find(key.staffUserSID, on: database), user.isStaff, user.twoFactorEnabled
         else { throw DomainError.badCredentials }
-        // Recorded at most hourly, so a busy script doesn't write on every call.
-        if (key.lastUsedAt ?? .distantPast) < now.addingTimeInterval(-3600) {
+        if KeyUse.isWorthRecording(since: key.lastUsedAt, now: now) {
             key.lastUsedAt = now
             try await key.save(on: database)
         }
