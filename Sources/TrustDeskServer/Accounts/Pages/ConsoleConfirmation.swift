@@ -2,13 +2,14 @@ import Foundation
 import TrustDeskCore
 import Vapor
 
-/// The second state of a console form that can't be undone (revoke a key, remove a teammate,
-/// transfer ownership): the first POST changes nothing and answers with this page, which says
+/// The second state of a form that can't be undone (revoke a key or a staff key, remove a
+/// teammate, transfer ownership): the first POST changes nothing and answers with this page, which says
 /// in plain words what will happen; its form posts again with `confirm` set to the SID it is
 /// about, and only that does it. Working without JavaScript, and a stale or crafted post for
 /// another object does nothing.
 struct ConfirmActionView: Encodable {
-    let account: ConsolePagesController.AccountNavView
+    /// The console's account header; nil on a staff page.
+    let account: ConsolePagesController.AccountNavView?
     /// "Revoke the API key Billing sync?"
     let heading: String
     /// What is about to change, in one sentence, before the list of consequences.
@@ -45,6 +46,23 @@ enum ConsoleConfirmation {
             action: "/console/accounts/\(account.sid)/keys/\(key.sid)/revoke", confirmValue: key.sid,
             submitTitle: "Revoke \(key.friendlyName)",
             backURL: "/console/accounts/\(account.sid)/credentials", backTitle: "Keep the key"
+        )
+    }
+
+    static func revokeStaffKey(_ key: StaffAPIKey) -> ConfirmActionView {
+        let lastUsed = key.lastUsedAt.map { "It was last used \(DateDisplay.utc($0))." } ?? "It has not been used to sign a request."
+        return ConfirmActionView(
+            account: nil,
+            heading: "Revoke your staff API key \(key.friendlyName)?",
+            summary: "The key \(key.friendlyName) (\(key.sid)), created \(DateDisplay.utc(key.createdAt)), stops working. \(lastUsed) Nothing has changed yet.",
+            effects: [
+                "Every call to the staff API signed with this key is refused from now on (401, error 20003), including scripts running right now.",
+                "A revoked key can't be restored. Create a new key and put it into each script that used this one.",
+                "The revocation is recorded in the staff audit log.",
+            ],
+            action: "/staff/api-keys/\(key.sid)/revoke", confirmValue: key.sid,
+            submitTitle: "Revoke \(key.friendlyName)",
+            backURL: "/staff/api-keys", backTitle: "Keep the key"
         )
     }
 
