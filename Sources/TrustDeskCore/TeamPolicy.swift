@@ -37,6 +37,12 @@ public enum TeamPolicy {
         return (.admin, .owner)
     }
 
+    /// The role an invitation offers until the inviter chooses another: the assignable role
+    /// with the fewest permissions, so a slip of the mouse never hands out more than asked for.
+    public static var defaultInvitationRole: TeammateRole {
+        TeammateRole.assignable.min { $0.permissions.count < $1.permissions.count } ?? .support
+    }
+
     /// True when a team satisfies the one-owner rule.
     public static func hasExactlyOneOwner(_ roles: [TeammateRole]) -> Bool {
         roles.count(where: { $0 == .owner }) == 1

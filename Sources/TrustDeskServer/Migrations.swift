@@ -102,5 +102,7 @@ enum TrustDeskMigrations {
         AddFlashToUserSessions(),
         // 17. Consoles: each person's time zone (issue 11)
         AddTimeZoneToUsers(),
+        // 18. Accounts, continued: when each API key was last used (issue 11, security pages)
+        AddLastUsedAtToAPIKeys(),
     ]
 }

@@ -151,6 +151,25 @@ struct StandingGuardRailsTests {
         }
     }
 
+    @Test("STD-10: an owner closing from the console types the account's name exactly; a SID, a wrong case or nothing is refused beside the field",
+          arguments: [
+              ("Acme Rockets", true), ("  Acme Rockets\n", true), ("acme rockets", false), ("Acme", false), ("", false),
+              ("AC0123456789abcdef0123456789abcdef", false),
+          ])
+    func ownerClosingNeedsTheName(typed: String, accepted: Bool) {
+        let needs = StandingGuardRails.Requirements.ownerClosing
+        #expect(needs.confirmation && needs.minimumJustification == nil && !needs.evidence)
+        do {
+            try StandingGuardRails.confirmation(typed, accountName: "Acme Rockets", for: needs)
+            #expect(accepted)
+        } catch {
+            #expect(!accepted)
+            #expect(error.code == .confirmationMismatch)
+            #expect(error.field == "confirm")
+            #expect(error.message.contains("closing the account") && error.message.contains("Acme Rockets"))
+        }
+    }
+
     @Test("STD-9: the confirmation comes last: preview accepts an unconfirmed ban and lists its effects, check does not")
     func previewThenConfirm() throws {
         var change = StandingChange(from: .suspended, to: .banned, reason: .ban, decider: safety, justification: "Phishing after two warnings.",

@@ -33,6 +33,17 @@ struct TeamPolicyTests {
         #expect(throws: Never.self) { try TeamPolicy.checkRoleChange(actor: .admin, target: .developer, to: .billing) }
     }
 
+    @Test("ACC-4: an invitation starts at the least-privileged role a teammate can have")
+    func invitationDefaultsToLeastPrivilege() {
+        let role = TeamPolicy.defaultInvitationRole
+        #expect(role == .support)
+        #expect(TeammateRole.assignable.contains(role))
+        for other in TeammateRole.assignable where other != role {
+            #expect(role.permissions.isStrictSubset(of: other.permissions), "\(other.rawValue) grants more than \(role.rawValue)")
+        }
+        #expect(throws: Never.self) { try TeamPolicy.checkInvite(actor: .admin, role: role) }
+    }
+
     @Test("ACC-4: a transfer by the owner keeps exactly one owner")
     func transferKeepsOneOwner() throws {
         var team: [String: TeammateRole] = ["ana": .owner, "bo": .admin, "cy": .developer]

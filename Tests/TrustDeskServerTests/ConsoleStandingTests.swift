@@ -67,7 +67,7 @@ struct ConsoleStandingTests {
             },
             // Last: when it is allowed it closes the account.
             Probe(action: .closeAccount, page: "/console/accounts/\(sid)/standing", formID: "close-form",
-                  post: "/console/accounts/\(sid)/standing/close", fields: ["confirm": sid]) { app in
+                  post: "/console/accounts/\(sid)/standing/close", fields: ["confirm": "Restricted Inc"]) { app in
                 try await Account.find(sid, on: app.db)?.standing == Standing.closed.rawValue ? 1 : 0
             },
         ]

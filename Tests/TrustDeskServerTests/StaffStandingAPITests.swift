@@ -41,7 +41,12 @@ struct StaffStandingAPITests {
 
             let path = "/v1/Staff/Accounts/\(acme.account.sid)/Standing"
             #expect(try await app.testing().sendRequest(.GET, path, headers: TestData.basic(sid, secret)).status == .ok)
-            _ = try await browser.post("/staff/api-keys/\(sid)/revoke")
+            // Revoke… asks first and revokes nothing; its confirmation does.
+            let step = try await browser.post("/staff/api-keys/\(sid)/revoke")
+            #expect(step.text.contains("Revoke your staff API key Review script?") && step.text.contains("Nothing has changed yet."))
+            #expect(try await app.testing().sendRequest(.GET, path, headers: TestData.basic(sid, secret)).status == .ok)
+            #expect(try await audits(app, staff, "revoke_staff_api_key").isEmpty)
+            _ = try await browser.post("/staff/api-keys/\(sid)/revoke", ["confirm": sid])
             let revoked = try await app.testing().sendRequest(.GET, path, headers: TestData.basic(sid, secret))
             #expect(revoked.status == .unauthorized && revoked.errorCode == 20003)
             #expect(try await audits(app, staff, "revoke_staff_api_key").count == 1)

@@ -583,7 +583,7 @@ struct SignupVettingTests {
 
 @Suite("STD-10: closing by the owner")
 struct StandingCloseTests {
-    @Test("STD-10: only the owner closes an account, by typing its SID; a closed account refuses the API with 20305")
+    @Test("STD-10: only the owner closes an account, by typing its name; a closed account refuses the API with 20305")
     func ownerCloses() async throws {
         try await withTrustDesk { app in
             let acme = try await TestData.customer(app, "yve")
@@ -591,14 +591,14 @@ struct StandingCloseTests {
             let admin = try await StandingTestKit.customerBrowser(app, "zed")
             let adminPage = try await admin.get("/console/accounts/\(acme.account.sid)/standing")
             #expect(!adminPage.text.contains("id=\"close-form\""))
-            #expect(try await admin.post("/console/accounts/\(acme.account.sid)/standing/close", ["confirm": acme.account.sid]).errorCode == 20006)
+            #expect(try await admin.post("/console/accounts/\(acme.account.sid)/standing/close", ["confirm": acme.account.friendlyName]).errorCode == 20006)
 
             let owner = try await StandingTestKit.customerBrowser(app, "yve")
             #expect(try await owner.get("/console/accounts/\(acme.account.sid)/standing").text.contains("id=\"close-form\""))
-            #expect(try await owner.post("/console/accounts/\(acme.account.sid)/standing/close", ["confirm": "nope"]).errorCode == 20001)
+            #expect(try await owner.post("/console/accounts/\(acme.account.sid)/standing/close", ["confirm": "nope"]).errorCode == 20311)
             #expect(try await StandingTestKit.reload(app, acme.account).standing == "active")
             _ = try await owner.get("/console/accounts/\(acme.account.sid)/standing")
-            let closed = try await owner.post("/console/accounts/\(acme.account.sid)/standing/close", ["confirm": acme.account.sid])
+            let closed = try await owner.post("/console/accounts/\(acme.account.sid)/standing/close", ["confirm": acme.account.friendlyName])
             #expect(closed.errorCode == nil)
             #expect(try await StandingTestKit.reload(app, acme.account).standing == "closed")
             #expect(try await StandingTestKit.records(app, acme.account).last?.decidedBy == acme.user.sid)

@@ -74,7 +74,7 @@ struct TeammateTests {
             let ownerBrowser = Browser(app)
             _ = try await ownerBrowser.signIn("pia")
             try await ownerBrowser.get("/console/accounts/\(owner.account.sid)/teammates")
-            let transferred = try await ownerBrowser.post("/console/accounts/\(owner.account.sid)/teammates/\(admin.sid)/transfer")
+            let transferred = try await ownerBrowser.post("/console/accounts/\(owner.account.sid)/teammates/\(admin.sid)/transfer", ["confirm": admin.sid])
             #expect(transferred.status == .ok)
             let roles = try await Membership.query(on: app.db).filter(\.$accountSID == owner.account.sid).all().map(\.role)
             #expect(TeamPolicy.hasExactlyOneOwner(roles))
@@ -97,7 +97,7 @@ struct TeammateTests {
             #expect(try await team.role(of: member.sid, on: owner.account) == .developer)
             #expect(try await browser.post("/console/accounts/\(owner.account.sid)/teammates/\(member.sid)/role", ["role": "owner"]).errorCode == 20017)
             #expect(try await browser.post("/console/accounts/\(owner.account.sid)/teammates/\(member.sid)/role", ["role": "emperor"]).errorCode == 20001)
-            #expect(try await browser.post("/console/accounts/\(owner.account.sid)/teammates/\(member.sid)/remove").status == .ok)
+            #expect(try await browser.post("/console/accounts/\(owner.account.sid)/teammates/\(member.sid)/remove", ["confirm": member.sid]).status == .ok)
 
             let removed = Browser(app)
             _ = try await removed.signIn("uma")

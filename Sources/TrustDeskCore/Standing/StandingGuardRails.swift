@@ -47,6 +47,10 @@ public enum StandingGuardRails {
         /// What every staff change needs, before it is known which change it is.
         public static let anyStaffChange = Requirements(minimumJustification: justificationLength.lowerBound, evidence: false,
                                                         confirmation: false, caseReference: false, decision: "a standing change")
+        /// An owner closing their account from the console (STD-10): nothing to justify to
+        /// themselves, but the account's name typed, as for a ban, since closing is permanent.
+        public static let ownerClosing = Requirements(minimumJustification: nil, evidence: false,
+                                                      confirmation: true, caseReference: false, decision: "closing the account")
         /// A review decision (STD-3): a justification, sent to the customer with the decision.
         public static let review = Requirements(minimumJustification: justificationLength.lowerBound, evidence: false,
                                                 confirmation: false, caseReference: false, decision: "a review decision")

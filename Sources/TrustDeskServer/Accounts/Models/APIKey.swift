@@ -13,6 +13,8 @@ final class APIKey: Model, @unchecked Sendable {
     @Field(key: "secret_hash") var secretHash: String
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "revoked_at") var revokedAt: Date?
+    /// When a request last authenticated with the key, to the hour (`KeyUse`).
+    @OptionalField(key: "last_used_at") var lastUsedAt: Date?
 
     init() {}
 
@@ -45,6 +47,17 @@ struct CreateAPIKeys: AsyncMigration {
     }
 }
 
+/// When each key last signed a request, so the console can show keys nobody uses any more.
+struct AddLastUsedAtToAPIKeys: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(APIKey.schema).field("last_used_at", .datetime).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(APIKey.schema).deleteField("last_used_at").update()
+    }
+}
+
 extension APIKey {
     /// PRV-1: every column, classified (docs/privacy.md says how to add one).
     static let inventory = TableInventory(schema, key: "sid", links: [.account("account_sid")], columns: [
@@ -54,5 +67,6 @@ extension APIKey {
         "secret_hash": .secret(.text("!")),
         "created_at": .notPersonal,
         "revoked_at": .notPersonal,
+        "last_used_at": .notPersonal,
     ])
 }

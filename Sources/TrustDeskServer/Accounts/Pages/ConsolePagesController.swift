@@ -182,6 +182,8 @@ struct ConsolePagesController: RouteCollection {
         let sid: String
         let friendlyName: String
         let dateCreated: String
+        /// To the hour (`KeyUse`); nil until the key signs its first request.
+        let lastUsed: String?
     }
 
     struct NewKeyView: Encodable {
@@ -199,7 +201,8 @@ struct ConsolePagesController: RouteCollection {
             primaryHint: context.account.primaryTokenHint,
             primaryCreated: DateDisplay.local(context.account.primaryTokenCreatedAt),
             secondaryHint: context.account.secondaryTokenHint,
-            keys: keys.map { KeyRowView(sid: $0.sid, friendlyName: $0.friendlyName, dateCreated: DateDisplay.local($0.createdAt)) }
+            keys: keys.map { KeyRowView(sid: $0.sid, friendlyName: $0.friendlyName, dateCreated: DateDisplay.local($0.createdAt),
+                                        lastUsed: $0.lastUsedAt.map(DateDisplay.local)) }
         )
         adjust(&body)
         return try await request.page("console/credentials", title: "Credentials", body, notice: notice, error: error, form: form, errors: errors)
@@ -226,11 +229,18 @@ struct ConsolePagesController: RouteCollection {
         }
     }
 
+    /// Answers with the confirmation step first (`ConsoleConfirmation`); only its form revokes.
     func revokeKey(request: Request) async throws -> Response {
         let context = try await request.consoleAccount(for: .manageCredentials)
         let keySID = try request.sidParameter("keySid", .apiKey)
-        try await request.credentials.revokeKey(keySID.rawValue, of: context.account.sid)
-        return try await credentialsPage(request, context, notice: "API key \(keySID) revoked. Requests that use it now fail.")
+        let credentials = request.credentials
+        let key = try await credentials.key(keySID.rawValue, of: context.account.sid)
+        guard ConsoleConfirmation.isConfirmed(request.pageForm(), for: key.sid) else {
+            return try await request.page("console/confirm", title: "Revoke \(key.friendlyName)?",
+                                          ConsoleConfirmation.revokeKey(key, account: try await Self.nav(request, context)))
+        }
+        try await credentials.revokeKey(key.sid, of: context.account.sid)
+        return try await credentialsPage(request, context, notice: "API key \(key.friendlyName) (\(key.sid)) revoked. Requests that use it now fail.")
     }
 
     func createSecondaryToken(request: Request) async throws -> Response {
@@ -268,6 +278,8 @@ struct ConsolePagesController: RouteCollection {
         let teammates: [TeammateView]
         let invitations: [InvitationView]
         let assignableRoles: [RoleOptionView]
+        /// The invitation's role: as chosen before a refusal, else the least-privileged one.
+        let inviteRole: String
         let viewerIsOwner: Bool
     }
 
@@ -323,6 +335,7 @@ struct ConsolePagesController: RouteCollection {
             },
             invitations: invitations.map { InvitationView(email: $0.email, role: TeammateRole(rawValue: $0.roleRaw)?.displayName ?? "", expires: DateDisplay.local($0.expiresAt)) },
             assignableRoles: TeammateRole.assignable.map { RoleOptionView(value: $0.rawValue, name: $0.displayName) },
+            inviteRole: (scope == "invite" ? form?["role"] : nil) ?? TeamPolicy.defaultInvitationRole.rawValue,
             viewerIsOwner: context.role == .owner
         )
         return try await request.page("console/teammates", title: "Teammates", body, notice: notice,
@@ -342,14 +355,17 @@ struct ConsolePagesController: RouteCollection {
     }
 
     /// Runs a team change and shows the team page with its outcome or its errors, beside the
-    /// invitation form or the teammate's row.
+    /// invitation form or the teammate's row; or, when the change returns one, its
+    /// confirmation step, having changed nothing.
     private func teamAction(_ request: Request, notice: String, scope: String? = nil, row: String? = nil,
-                            _ action: (ConsoleAccount, Account, PageForm, inout FormErrors) async throws -> Void) async throws -> Response {
+                            _ action: (ConsoleAccount, Account, PageForm, inout FormErrors) async throws -> ConfirmActionView?) async throws -> Response {
         let context = try await request.consoleAccount(for: .manageTeammates)
         let form = request.pageForm()
         var errors = FormErrors()
         do {
-            try await action(context, try await teamAccount(request, context), form, &errors)
+            if let confirmation = try await action(context, try await teamAccount(request, context), form, &errors) {
+                return try await request.page("console/confirm", title: confirmation.heading, confirmation)
+            }
         } catch let error as DomainError {
             errors.add(error)
         }
@@ -364,9 +380,10 @@ struct ConsolePagesController: RouteCollection {
             let role = errors.check { () throws(DomainError) in try parseRole(form.text("role")) }
             guard let role else {
                 errors.check { () throws(DomainError) in _ = try Validate.email(form.text("email")) }
-                return
+                return nil
             }
             try await request.team.invite(email: form.text("email"), role: role, to: account, by: context.user, actorRole: context.role)
+            return nil
         }
     }
 
@@ -374,22 +391,35 @@ struct ConsolePagesController: RouteCollection {
         let target = try request.sidParameter("userSid", .user)
         return try await teamAction(request, notice: "Role changed.", row: target.rawValue) { context, account, form, errors in
             let role = errors.check { () throws(DomainError) in try parseRole(form.text("role")) }
-            guard let role else { return }
+            guard let role else { return nil }
             try await request.team.changeRole(of: target.rawValue, to: role, on: account, actorRole: context.role)
+            return nil
         }
     }
 
+    /// A refusal (the owner, someone not on the team) shows at once beside the row; otherwise
+    /// the confirmation step comes first and only its form removes.
     func removeTeammate(request: Request) async throws -> Response {
         let target = try request.sidParameter("userSid", .user)
-        return try await teamAction(request, notice: "Teammate removed.", row: target.rawValue) { context, account, _, _ in
+        return try await teamAction(request, notice: "Teammate removed.", row: target.rawValue) { context, account, form, _ in
+            let teammate = try await request.team.removal(of: target.rawValue, from: account, actorRole: context.role)
+            guard ConsoleConfirmation.isConfirmed(form, for: target.rawValue) else {
+                return ConsoleConfirmation.removeTeammate(teammate, team: account, account: try await Self.nav(request, context))
+            }
             try await request.team.remove(target.rawValue, from: account, actorRole: context.role)
+            return nil
         }
     }
 
     func transferOwnership(request: Request) async throws -> Response {
         let target = try request.sidParameter("userSid", .user)
-        return try await teamAction(request, notice: "Ownership transferred. You are now an admin.", row: target.rawValue) { context, account, _, _ in
+        return try await teamAction(request, notice: "Ownership transferred. You are now an admin.", row: target.rawValue) { context, account, form, _ in
+            let teammate = try await request.team.transfer(of: account, from: context.user, to: target.rawValue, actorRole: context.role)
+            guard ConsoleConfirmation.isConfirmed(form, for: target.rawValue) else {
+                return ConsoleConfirmation.transferOwnership(to: teammate, team: account, account: try await Self.nav(request, context))
+            }
             try await request.team.transferOwnership(of: account, from: context.user, to: target.rawValue, actorRole: context.role)
+            return nil
         }
     }
 }

@@ -67,11 +67,16 @@ struct StaffAPIKeysPagesController: RouteCollection {
                                       notice: "Key \(key.sid) created. Copy the secret now: it is shown only once.")
     }
 
+    /// Answers with the confirmation step first (`ConsoleConfirmation`); only its form revokes.
     func revoke(request: Request) async throws -> Response {
         let staff = try staff(request)
         let sid = try request.sidParameter("keySid", .staffAPIKey)
         let now = request.now
         do {
+            let key = try await StaffCredentials(database: request.db, now: now).key(sid.rawValue, of: staff)
+            guard ConsoleConfirmation.isConfirmed(request.pageForm(), for: key.sid) else {
+                return try await request.page("console/confirm", title: "Revoke \(key.friendlyName)?", ConsoleConfirmation.revokeStaffKey(key))
+            }
             try await request.db.transaction { db in
                 try await StaffCredentials(database: db, now: now).revoke(sid.rawValue, of: staff)
             }

@@ -32,6 +32,10 @@ struct Credentials {
             guard let key = try await APIKey.find(sid.rawValue, on: database), key.revokedAt == nil,
                   constantTimeEquals(Secrets.hash(password), key.secretHash)
             else { throw DomainError.badCredentials }
+            if KeyUse.isWorthRecording(since: key.lastUsedAt, now: now) {
+                key.lastUsedAt = now
+                try await key.save(on: database)
+            }
             return APICredential(accountSID: key.accountSID, keySID: key.sid)
         }
         throw DomainError.badCredentials

@@ -32,10 +32,16 @@ struct StaffCredentials {
         try await StaffAPIKey.query(on: database).filter(\.$staffUserSID == staff.sid).sort(\.$createdAt, .descending).limit(100).all()
     }
 
-    func revoke(_ keySID: String, of staff: User) async throws {
+    /// A live key of `staff`; another person's key is not found, as a revoked one is.
+    func key(_ keySID: String, of staff: User) async throws -> StaffAPIKey {
         guard let key = try await StaffAPIKey.find(keySID, on: database), key.staffUserSID == staff.sid, key.revokedAt == nil else {
             throw DomainError.notFound("staff API key")
         }
+        return key
+    }
+
+    func revoke(_ keySID: String, of staff: User) async throws {
+        let key = try await key(keySID, of: staff)
         key.revokedAt = now
         try await key.save(on: database)
         try await StaffAuditEvent(staff: staff.sid, action: "revoke_staff_api_key", account: nil, detail: key.sid, at: now).create(on: database)
@@ -68,8 +74,7 @@ struct StaffCredentials {
               constantTimeEquals(Secrets.hash(password), key.secretHash),
               let user = try await User.find(key.staffUserSID, on: database), user.isStaff, user.twoFactorEnabled
         else { throw DomainError.badCredentials }
-        // Recorded at most hourly, so a busy script doesn't write on every call.
-        if (key.lastUsedAt ?? .distantPast) < now.addingTimeInterval(-3600) {
+        if KeyUse.isWorthRecording(since: key.lastUsedAt, now: now) {
             key.lastUsedAt = now
             try await key.save(on: database)
         }

@@ -160,6 +160,27 @@ struct Team {
         }
     }
 
+    /// The teammate `targetSID` would be removed by `actorRole`, or the refusal, changing
+    /// nothing: the confirmation step names them before `remove` runs.
+    func removal(of targetSID: String, from account: Account, actorRole: TeammateRole) async throws -> Teammate {
+        let teammate = try await teammate(targetSID, on: account)
+        try TeamPolicy.checkRemoval(actor: actorRole, target: teammate.membership.role)
+        return teammate
+    }
+
+    /// The teammate ownership would move to, or the refusal, changing nothing.
+    func transfer(of account: Account, from actor: User, to targetSID: String, actorRole: TeammateRole) async throws -> Teammate {
+        let teammate = try await teammate(targetSID, on: account)
+        _ = try TeamPolicy.transferOwnership(actor: actorRole, target: teammate.membership.role, isSelf: targetSID == actor.sid)
+        return teammate
+    }
+
+    private func teammate(_ userSID: String, on account: Account) async throws -> Teammate {
+        let membership = try await membership(of: userSID, on: account)
+        guard let user = try await User.find(userSID, on: database) else { throw DomainError.notFound("teammate") }
+        return Teammate(user: user, membership: membership)
+    }
+
     private func membership(of userSID: String, on account: Account) async throws -> Membership {
         guard let membership = try await Membership.query(on: database)
             .filter(\.$accountSID == account.sid).filter(\.$userSID == userSID).first()

@@ -64,23 +64,39 @@ struct StandingConsolePagesController: RouteCollection {
         try await render(request, try await request.consoleAccount(for: .viewStanding))
     }
 
-    /// STD-10: the owner closes the account; typing its SID confirms it.
+    /// STD-10: the owner closes the account. The first post changes nothing and answers with
+    /// what closing does; that step's form, with the account's name typed exactly, closes it. A
+    /// wrong name changes nothing and says why beside the field, keeping what was typed.
     func close(request: Request) async throws -> Response {
         let context = try await request.consoleAccount(for: .closeAccount)
         let form = request.pageForm()
         let account = context.account
-        let configuration = request.application.trustDeskConfiguration
-        let now = request.now
+        let decision = StandingDecision(to: .closed, reason: .ownerRequest, decider: .owner(sid: context.user.sid),
+                                        evidence: "Closed from the console by its owner.", expectedFrom: Standing(stored: account.standing))
         var errors = FormErrors()
-        guard form.text("confirm").trimmingCharacters(in: .whitespaces) == account.sid else {
-            errors.add(DomainError(.invalidParameter, "confirm: type the account SID \(account.sid) to close it."))
+        let impact: StandingImpact
+        do {
+            impact = try await request.standing.preview(decision, of: account)
+        } catch let error as DomainError {
+            errors.add(error)
             return try await render(request, context, form: form, errors: errors)
+        }
+        let confirmName = impact.change.accountName
+        if let typed = form["confirm"] {
+            errors.check("confirm") { () throws(DomainError) in
+                try StandingGuardRails.confirmation(typed, accountName: confirmName, for: .ownerClosing)
+            }
+        }
+        guard form["confirm"] != nil, errors.isEmpty else {
+            let subaccounts = try await request.accounts.subaccounts(of: account.sid, after: nil, limit: Paging.maximumPageSize)
+            let view = CloseConfirmView(impact, subaccounts: subaccounts, account: try await ConsolePagesController.nav(request, context),
+                                        policy: request.application.trustDeskConfiguration.retentionPolicy)
+            return try await request.page("standing/close", title: "Close \(account.friendlyName)?", view, form: form, errors: errors)
         }
         try await errors.attempt {
             try await request.db.transaction { db in
-                guard let fresh = try await Account.find(account.sid, on: db) else { throw DomainError.notFound("account") }
-                try await StandingService(database: db, now: now, configuration: configuration)
-                    .apply(StandingDecision(to: .closed, reason: .ownerRequest, decider: .owner(sid: context.user.sid), evidence: "Closed from the console by its owner."), to: fresh)
+                let standing = request.standing(on: db)
+                try await standing.apply(decision, to: try await standing.lockedAccount(account.sid))
             }
         }
         guard errors.isEmpty else { return try await render(request, context, form: form, errors: errors) }
