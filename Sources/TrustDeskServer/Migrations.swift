@@ -98,5 +98,7 @@ enum TrustDeskMigrations {
         //     CreateTicketSLATargets made on databases migrated before (adopted there)
         CreateTicketAttachments(),
         CreateSupportAlerts(),
+        // 16. Support desk reports at 1,000,000 tickets (issue 12): one organisation's live backlog
+        AddOrganisationBacklogIndexToTickets(),
     ]
 }
