@@ -104,5 +104,7 @@ enum TrustDeskMigrations {
         AddTimeZoneToUsers(),
         // 18. Accounts, continued: when each API key was last used (issue 11, security pages)
         AddLastUsedAtToAPIKeys(),
+        // 19. Support desk reports at 1,000,000 tickets (issue 12): one organisation's live backlog
+        AddOrganisationBacklogIndexToTickets(),
     ]
 }

@@ -30,8 +30,22 @@ struct SecretBox: Sendable {
     /// same value always gives the same hash under this server key, and a copy of the database
     /// alone can't be searched by hashing every possible PIN. Each `purpose` has its own key.
     func lookupHash(_ value: String, purpose: String) -> String {
-        let purposeKey = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data("lookup:\(purpose)".utf8), using: key))
-        return Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: purposeKey))
+        lookupKey(purpose: purpose).hash(value)
+    }
+
+    /// The key `lookupHash` uses for `purpose`, derived once for callers that hash many values
+    /// (the support line hashes a PIN and a caller on every call).
+    func lookupKey(purpose: String) -> LookupKey {
+        LookupKey(key: SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data("lookup:\(purpose)".utf8), using: key)))
+    }
+
+    struct LookupKey: Sendable {
+        fileprivate let key: SymmetricKey
+
+        /// The same hash as `SecretBox.lookupHash(value, purpose:)` for this key's purpose.
+        func hash(_ value: String) -> String {
+            Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: key))
+        }
     }
 
     enum SecretBoxError: Error { case malformed }

@@ -71,7 +71,7 @@ struct VoiceSnapshotTests {
         try await withTrustDesk { app in
             let world = try await SupportWorld.make(app)
             app.clock.set(Self.mondayMorning)
-            let stale = try await VoiceSnapshotLoader(database: app.db, now: app.now).load()
+            let stale = try await VoiceSnapshotLoader(database: app.db, now: app.now, box: app.secretBox).load()
             let started = AsyncStream<Void>.makeStream()
             let release = AsyncStream<Void>.makeStream()
             let slowReload = Task {
@@ -92,6 +92,44 @@ struct VoiceSnapshotTests {
             release.continuation.yield()
             _ = try await slowReload.value
             #expect(VoiceTests.dialed(try await Self.call(app, pin: SupportWorld.pin, 2)) == ["+442079460102"])
+        }
+    }
+
+    @Test("SUP-10: calls answered from one snapshot are routed for their own minute: 17:59:59 rings the TAM, 18:00:00 the PSEs")
+    func plansFollowTheMinute() async throws {
+        try await withTrustDesk { app in
+            _ = try await SupportWorld.make(app)
+            // Monday 2026-03-02 17:59:55 New York: the snapshot loaded now is still current at 18:00.
+            app.clock.set(.utc("2026-03-02T22:59:55Z"))
+            #expect(VoiceTests.dialed(try await Self.call(app, pin: SupportWorld.pin, 1)) == ["+12125550101"])
+            app.clock.set(.utc("2026-03-02T22:59:59Z"))
+            #expect(VoiceTests.dialed(try await Self.call(app, pin: SupportWorld.pin, 2)) == ["+12125550101"])
+            app.clock.set(.utc("2026-03-02T23:00:00Z"))
+            #expect(Set(VoiceTests.dialed(try await Self.call(app, pin: SupportWorld.pin, 3))) == ["+12125550111", "+12125550112"])
+        }
+    }
+
+    @Test("SUP-10: a node that took no call for a minute stops reloading and drops its snapshot; its next call reads the current state")
+    func idleNodeStopsReloading() async throws {
+        try await withTrustDesk { app in
+            let world = try await SupportWorld.make(app)
+            app.clock.set(Self.mondayMorning)
+            #expect(!app.voiceDesk.keepsFresh(now: app.now), "a node that never took a call does not reload")
+            #expect(VoiceTests.dialed(try await Self.call(app, pin: SupportWorld.pin, 1)) == ["+12125550101"])
+            app.clock.advance(by: VoiceDesk.idleAfter - 1)
+            #expect(app.voiceDesk.keepsFresh(now: app.now))
+            try await app.voiceDesk.reload(app)
+            app.clock.advance(by: 1)
+            #expect(!app.voiceDesk.keepsFresh(now: app.now))
+
+            // Changed on another node while this one is idle: no reload ran, and the snapshot of
+            // two seconds ago would still ring Taylor.
+            world.taylorCalendar.holidays = "2026-03-02"
+            world.taylorCalendar.updatedAt = app.now
+            try await world.taylorCalendar.save(on: app.db)
+            app.clock.advance(by: 1)
+            #expect(VoiceTests.dialed(try await Self.call(app, pin: SupportWorld.pin, 2)) == ["+442079460102"])
+            #expect(app.voiceDesk.keepsFresh(now: app.now))
         }
     }
 }

@@ -229,6 +229,9 @@ struct VoiceTests {
             #expect(profile.phonePIN.isEmpty)
             let sealed = try #require(profile.phonePINSealed)
             #expect(!sealed.contains(SupportWorld.pin) && profile.phonePINLookup?.count == 64)
+            // The snapshot's key, derived once per load, finds the same hash as a fresh derivation.
+            #expect(app.secretBox.lookupKey(purpose: SupportPINs.purpose).hash(SupportWorld.pin) == profile.phonePINLookup)
+            #expect(app.secretBox.lookupKey(purpose: VoiceController.callerPurpose).hash(SupportWorld.pin) != profile.phonePINLookup)
             let pins = SupportPINs(database: app.db, now: app.now, box: app.secretBox)
             #expect(try pins.pin(of: profile) == SupportWorld.pin)
             try await SupportProfile(accountSID: world.harbor.account.sid, plan: "personalized", now: app.now).create(on: app.db)

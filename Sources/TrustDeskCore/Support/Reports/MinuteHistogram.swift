@@ -2,33 +2,66 @@
 /// kept as, so a report's percentiles over any days are exact (to the minute) without reading
 /// every ticket (SUP-16).
 public struct MinuteHistogram: Sendable, Equatable {
-    public private(set) var counts: [Int: Int]
+    /// Counts by minute for the first `denseMinutes` minutes, indexed by minute: nearly every
+    /// response falls there, and an array adds, merges and walks in order without hashing (a
+    /// 90-day report merges hundreds of stored days). Empty, or ending in a non-zero count.
+    private var dense: [Int] = []
+    /// Counts of the rare longer waits, by minute; never zero.
+    private var sparse: [Int: Int] = [:]
+    public private(set) var total = 0
 
-    public init(counts: [Int: Int] = [:]) {
-        self.counts = counts.filter { $0.value > 0 }
+    /// One day of minutes: the array of a day's histogram stays small however long the tail.
+    static let denseMinutes = 1_440
+
+    public init() {}
+
+    public init(counts: [Int: Int]) {
+        for (minutes, count) in counts { add(minutes, count: count) }
     }
 
-    public var total: Int { counts.values.reduce(0, +) }
-    public var isEmpty: Bool { counts.isEmpty }
-    public var maximum: Int? { counts.keys.max() }
+    public var isEmpty: Bool { total == 0 }
+    public var maximum: Int? { sparse.keys.max() ?? (dense.isEmpty ? nil : dense.count - 1) }
 
+    /// Counts `minutes` (negative counts as 0) `count` more times; a count of zero or less adds nothing.
     public mutating func add(_ minutes: Int, count: Int = 1) {
-        counts[max(0, minutes), default: 0] += count
+        guard count > 0 else { return }
+        let minutes = max(0, minutes)
+        total += count
+        guard minutes < Self.denseMinutes else {
+            sparse[minutes, default: 0] += count
+            return
+        }
+        if minutes >= dense.count { dense.append(contentsOf: repeatElement(0, count: minutes + 1 - dense.count)) }
+        dense[minutes] += count
     }
 
     public mutating func merge(_ other: MinuteHistogram) {
-        for (minutes, count) in other.counts { counts[minutes, default: 0] += count }
+        if other.dense.count > dense.count { dense.append(contentsOf: repeatElement(0, count: other.dense.count - dense.count)) }
+        for (minutes, count) in other.dense.enumerated() { dense[minutes] += count }
+        for (minutes, count) in other.sparse { sparse[minutes, default: 0] += count }
+        total += other.total
+    }
+
+    /// Every minute counted, ascending, with its count.
+    private var ascending: [(minutes: Int, count: Int)] {
+        var pairs: [(minutes: Int, count: Int)] = []
+        for (minutes, count) in dense.enumerated() where count > 0 { pairs.append((minutes, count)) }
+        for minutes in sparse.keys.sorted() { pairs.append((minutes, sparse[minutes] ?? 0)) }
+        return pairs
     }
 
     /// The nearest-rank percentile: the smallest value with at least `percent`% of all values at
     /// or below it (p50 of 1, 2, 3, 4 is 2; p90 is 4). Nil when empty.
     public func percentile(_ percent: Int) -> Int? {
-        let total = total
         guard total > 0 else { return nil }
         let rank = max(1, (percent * total + 99) / 100)
         var seen = 0
-        for minutes in counts.keys.sorted() {
-            seen += counts[minutes] ?? 0
+        for (minutes, count) in dense.enumerated() {
+            seen += count
+            if seen >= rank { return minutes }
+        }
+        for minutes in sparse.keys.sorted() {
+            seen += sparse[minutes] ?? 0
             if seen >= rank { return minutes }
         }
         return maximum
@@ -36,24 +69,46 @@ public struct MinuteHistogram: Sendable, Equatable {
 
     /// Stored as `minutes:count` pairs, ascending: `3:1,17:2`.
     public var encoded: String {
-        counts.keys.sorted().map { "\($0):\(counts[$0] ?? 0)" }.joined(separator: ",")
+        ascending.map { "\($0.minutes):\($0.count)" }.joined(separator: ",")
     }
 
     public struct Corrupt: Error, CustomStringConvertible {
         public let description: String
     }
 
-    /// Reads `encoded`; anything else is corrupt data and fails loudly.
+    /// Reads `encoded` in one pass over its bytes (reports read thousands of stored pairs);
+    /// anything else is corrupt data and fails loudly. Empty entries between commas are skipped.
     public init(encoded text: String) throws {
-        var counts: [Int: Int] = [:]
-        for pair in text.split(separator: ",") {
-            let parts = pair.split(separator: ":")
-            guard parts.count == 2, let minutes = Int(parts[0]), let count = Int(parts[1]), minutes >= 0, count >= 0 else {
-                throw Corrupt(description: "minute histogram entry \"\(pair.prefix(40))\" is not minutes:count")
+        self.init()
+        let bytes = Array(text.utf8)
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.count
+            if end > start {
+                guard let pair = Self.pair(bytes[start..<end]) else {
+                    throw Corrupt(description: "minute histogram entry \"\(String(decoding: bytes[start..<end].prefix(40), as: UTF8.self))\" is not minutes:count")
+                }
+                add(pair.minutes, count: pair.count)
             }
-            counts[minutes, default: 0] += count
+            start = end + 1
         }
-        self.init(counts: counts)
+    }
+
+    /// `minutes:count`, both non-negative decimal numbers of at most 18 digits.
+    private static func pair(_ entry: ArraySlice<UInt8>) -> (minutes: Int, count: Int)? {
+        guard let colon = entry.firstIndex(of: UInt8(ascii: ":")),
+              let minutes = number(entry[entry.startIndex..<colon]), let count = number(entry[(colon + 1)...]) else { return nil }
+        return (minutes, count)
+    }
+
+    private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var value = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
     }
 }
 

@@ -16,6 +16,8 @@ struct ReportsBenchCommand: AsyncCommand {
         var tickets: Int?
         @Option(name: "samples", help: "Timed reports per measurement (default 100).")
         var samples: Int?
+        @Flag(name: "reuse", help: "Time the reports on a database this command already seeded (after a change, or to alternate binaries).")
+        var reuse: Bool
     }
 
     var help: String { "Seeds a support history and times the 90-day reports against a naive GROUP BY." }
@@ -25,42 +27,34 @@ struct ReportsBenchCommand: AsyncCommand {
         let count = signature.tickets ?? 1_000_000
         try await DatabaseSetup.createSchemaIfNeeded(app)
         try await app.autoMigrate()
-        guard try await Ticket.query(on: app.db).count() == 0 else {
-            context.console.error("bench-support-reports needs an empty database: point TRUSTDESK_DATA_DIR or DATABASE_URL at a fresh one.")
+        let seeded = try await Ticket.query(on: app.db).count()
+        guard seeded == 0 || signature.reuse else {
+            context.console.error("bench-support-reports needs an empty database: point TRUSTDESK_DATA_DIR or DATABASE_URL at a fresh one (or pass --reuse).")
             return
         }
         let now = app.clock.now()
         let sql = try app.db.sql
         let bench = SupportBench(app: app, console: context.console, samples: signature.samples ?? 100)
-        let setup = try await bench.prepare(now: now)
         let dialect = (app.db as? any SQLDatabase)?.dialect.name ?? "sql"
-        context.console.print("bench-support-reports on \(dialect): \(count) tickets over \(count * 30 / 86_400) days")
         var rows: [(String, String)] = []
-        var started = ContinuousClock.now
-        try await bench.seedTickets(count, setup: setup, now: now, sql: sql)
-        try await seedEndedTargets(count, now: now, sql: sql)
-        try await seedEscalations(count, setup: setup, now: now, sql: sql)
-        rows.append(("seed: tickets, ended targets, escalations", String(format: "%.1f s", SupportBench.seconds(since: started))))
-        started = ContinuousClock.now
-        let hours = Set((0..<95).flatMap { back -> [Date] in
-            SupportReport.zones.compactMap(TimeZone.init(identifier:)).map { zone in
-                BacklogSnapshots.snapshot(for: LocalDate(dayNumber: ReportPeriod.localDate(of: now, in: zone).dayNumber - back - 1), in: zone)
+        let organisation: String
+        if seeded > 0 {
+            guard let first = try await Ticket.find(1, on: app.db) else {
+                context.console.error("--reuse needs a database this command seeded (ticket 1 is missing).")
+                return
             }
-        })
-        let snapshotRows = try await BacklogSnapshotter(database: app.db, now: now).take(at: hours.sorted())
-        rows.append(("seed: backlog snapshots (\(hours.count) day ends, \(snapshotRows) rows)", String(format: "%.1f s", SupportBench.seconds(since: started))))
-        started = ContinuousClock.now
-        try await ReportRebuild(database: app.db, now: now).run()
-        let dayRows = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(CreateSupportReportDays.table).first(decodingColumn: "n", as: Int.self) ?? 0
-        rows.append(("rebuild of the daily figures (\(dayRows) rows)", String(format: "%.1f s", SupportBench.seconds(since: started))))
-
+            organisation = first.organisationSID
+            context.console.print("bench-support-reports on \(dialect): reusing \(seeded) seeded tickets")
+        } else {
+            organisation = try await seed(count, bench: bench, now: now, sql: sql, rows: &rows)
+            context.console.print("bench-support-reports on \(dialect): \(count) tickets over \(count * 30 / 86_400) days")
+        }
         let reports = SupportReports(database: app.db, now: now)
         let utc = try ReportPeriod.parse(from: "", to: "", zone: "UTC", allowedZones: SupportReport.zones, now: now)
         let ninety = ReportPeriod(first: LocalDate(dayNumber: utc.last.dayNumber - 89), last: utc.last, timeZone: utc.timeZone, zoneName: utc.zoneName)
         let newYork = TimeZone(identifier: "America/New_York") ?? utc.timeZone
         let ninetyNY = ReportPeriod(first: LocalDate(dayNumber: ReportPeriod.localDate(of: now, in: newYork).dayNumber - 89),
                                     last: ReportPeriod.localDate(of: now, in: newYork), timeZone: newYork)
-        let organisation = setup.organisations[0].sid
         struct Naive: Decodable {
             let priority: Int
             let plan: String
@@ -80,6 +74,11 @@ struct ReportsBenchCommand: AsyncCommand {
                 _ = try await reports.build(report, period: ninety, filter: ReportFilter(), scope: ReportLedger.allScope)
             }))
         }
+        for report in SupportReport.allCases {
+            rows.append(("\(report.rawValue), 90 days (UTC, one organisation)", try await bench.time { _ in
+                _ = try await reports.build(report, period: ninety, filter: ReportFilter(), scope: organisation)
+            }))
+        }
         rows.append(("the reports page: all four, 90 days (UTC, whole desk)", try await bench.time { _ in
             for report in SupportReport.allCases { _ = try await reports.build(report, period: ninety, filter: ReportFilter(), scope: ReportLedger.allScope) }
         }))
@@ -93,6 +92,31 @@ struct ReportsBenchCommand: AsyncCommand {
         context.console.print("| measurement | result |")
         context.console.print("| --- | --- |")
         for (name, value) in rows { context.console.print("| \(name) | \(value) |") }
+    }
+
+    /// Seeds the history and its report figures; returns the organisation the one-organisation
+    /// measurement reads.
+    private func seed(_ count: Int, bench: SupportBench, now: Date, sql: any SQLDatabase, rows: inout [(String, String)]) async throws -> String {
+        let app = bench.app
+        let setup = try await bench.prepare(now: now)
+        var started = ContinuousClock.now
+        try await bench.seedTickets(count, setup: setup, now: now, sql: sql)
+        try await seedEndedTargets(count, now: now, sql: sql)
+        try await seedEscalations(count, setup: setup, now: now, sql: sql)
+        rows.append(("seed: tickets, ended targets, escalations", String(format: "%.1f s", SupportBench.seconds(since: started))))
+        started = ContinuousClock.now
+        let hours = Set((0..<95).flatMap { back -> [Date] in
+            SupportReport.zones.compactMap(TimeZone.init(identifier:)).map { zone in
+                BacklogSnapshots.snapshot(for: LocalDate(dayNumber: ReportPeriod.localDate(of: now, in: zone).dayNumber - back - 1), in: zone)
+            }
+        })
+        let snapshotRows = try await BacklogSnapshotter(database: app.db, now: now).take(at: hours.sorted())
+        rows.append(("seed: backlog snapshots (\(hours.count) day ends, \(snapshotRows) rows)", String(format: "%.1f s", SupportBench.seconds(since: started))))
+        started = ContinuousClock.now
+        try await ReportRebuild(database: app.db, now: now).run()
+        let dayRows = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(CreateSupportReportDays.table).first(decodingColumn: "n", as: Int.self) ?? 0
+        rows.append(("rebuild of the daily figures (\(dayRows) rows)", String(format: "%.1f s", SupportBench.seconds(since: started))))
+        return setup.organisations[0].sid
     }
 
     /// One first-response target per solved or closed ticket, ended when `seedTickets` says it

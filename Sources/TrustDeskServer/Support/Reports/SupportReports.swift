@@ -179,15 +179,25 @@ struct SupportReports {
 
     // MARK: Escalations
 
+    /// What the escalations report reads of an escalation: four columns, not the whole row as a
+    /// model (a 90-day report reads hundreds of them).
+    struct EscalationRow: Decodable {
+        let reason: String
+        let created_at: Date
+        let acknowledged_at: Date?
+        let resolved_at: Date?
+    }
+
     private func escalations(_ period: ReportPeriod, _ filter: ReportFilter, _ scope: String) async throws -> ReportResult {
-        var query = TicketEscalation.query(on: database).filter(\.$createdAt >= period.start).filter(\.$createdAt < period.end)
-        if scope != ReportLedger.allScope { query = query.filter(\.$organisationSID == scope) }
-        if let plan = filter.plan { query = query.filter(\.$plan == plan.id) }
-        if let priority = filter.priority { query = query.filter(\.$priority == priority.rawValue) }
-        if let group = filter.group { query = query.filter(\.$groupName == group) }
-        let rows = try await query.sort(\.$createdAt).limit(100_000).all()
-        func acknowledgeMinutes(_ row: TicketEscalation) -> Int? {
-            row.acknowledgedAt.map { max(0, Int(($0.timeIntervalSince(row.createdAt) / 60).rounded(.down))) }
+        var query = try database.sql.select().columns("reason", "created_at", "acknowledged_at", "resolved_at").from(TicketEscalation.schema)
+            .where("created_at", .greaterThanOrEqual, period.start).where("created_at", .lessThan, period.end)
+        if scope != ReportLedger.allScope { query = query.where("organisation_sid", .equal, scope) }
+        if let plan = filter.plan { query = query.where("plan", .equal, plan.id) }
+        if let priority = filter.priority { query = query.where("priority", .equal, priority.rawValue) }
+        if let group = filter.group { query = query.where("group_name", .equal, group) }
+        let rows = try await query.orderBy("created_at").limit(100_000).all(decoding: EscalationRow.self)
+        func acknowledgeMinutes(_ row: EscalationRow) -> Int? {
+            row.acknowledged_at.map { max(0, Int(($0.timeIntervalSince(row.created_at) / 60).rounded(.down))) }
         }
         let table = ReportTable(
             columns: ["reason", "escalations", "acknowledged", "acknowledge_p50_minutes", "acknowledge_p90_minutes", "acknowledge_max_minutes", "resolved"],
@@ -197,12 +207,12 @@ struct SupportReports {
                 for row in matching { if let value = acknowledgeMinutes(row) { minutes.add(value) } }
                 return [.text(reason.rawValue), .integer(matching.count), .integer(minutes.total),
                         minutes.percentile(50).map(ReportValue.integer) ?? .missing, minutes.percentile(90).map(ReportValue.integer) ?? .missing,
-                        minutes.maximum.map(ReportValue.integer) ?? .missing, .integer(matching.filter { $0.resolvedAt != nil }.count)]
+                        minutes.maximum.map(ReportValue.integer) ?? .missing, .integer(matching.filter { $0.resolved_at != nil }.count)]
             })
         let days = period.days
         var perDay: [String: (count: Int, minutes: MinuteHistogram)] = [:]
         for row in rows {
-            let day = ReportPeriod.localDate(of: row.createdAt, in: period.timeZone).description
+            let day = ReportPeriod.localDate(of: row.created_at, in: period.timeZone).description
             perDay[day, default: (0, MinuteHistogram())].count += 1
             if let value = acknowledgeMinutes(row) { perDay[day, default: (0, MinuteHistogram())].minutes.add(value) }
         }

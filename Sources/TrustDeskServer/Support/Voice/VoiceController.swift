@@ -72,8 +72,9 @@ struct VoiceController: RouteCollection {
         do { callSID = try SID(parsing: parameters["CallSid"] ?? "", expecting: .call) } catch { throw DomainError(sid: error) }
         let now = request.now
         let database = request.db
+        let box = request.application.secretBox
         let snapshot = try await request.application.voiceDesk.snapshot(now: now) {
-            try await VoiceSnapshotLoader(database: database, now: now).load()
+            try await VoiceSnapshotLoader(database: database, now: now, box: box).load()
         }
         return Webhook(parameters: parameters, callSID: callSID.rawValue, snapshot: snapshot, now: now)
     }
@@ -122,10 +123,9 @@ struct VoiceController: RouteCollection {
         let hook = try await webhook(request)
         let attempt = min(PhonePIN.attemptsPerCall, max(1, Self.queryValue(request, "attempt").flatMap { Int($0) } ?? 1))
         let desk = request.application.voiceDesk
-        let box = request.application.secretBox
         // SEC-2: a caller who guessed too often is not asked again; people in the general queue
         // can still help them.
-        let callerKey = VoiceSnapshotLoader.failurePrefix + box.lookupHash(hook.parameters["From"] ?? "anonymous", purpose: Self.callerPurpose)
+        let callerKey = hook.snapshot.throttleKey(caller: hook.parameters["From"] ?? "anonymous")
         if case .blocked = ThrottlePolicy.phonePINPerCaller.decide(failures: desk.failures(callerKey, in: hook.snapshot), now: hook.now) {
             request.logger.warning("support line caller throttled after wrong PINs", metadata: ["call_sid": "\(hook.callSID)"])
             log(request, hook) {
@@ -135,8 +135,7 @@ struct VoiceController: RouteCollection {
             }
             return twiml(Self.generalQueue)
         }
-        let pins = SupportPINs(database: request.db, now: hook.now, box: box)
-        guard let entered = PhonePIN.entered(hook.parameters["Digits"]), let organisation = hook.snapshot.organisationsByPIN[pins.lookup(entered)] else {
+        guard let entered = PhonePIN.entered(hook.parameters["Digits"]), let organisation = hook.snapshot.organisation(pin: entered) else {
             try await Throttle(database: request.db, now: hook.now).recordFailure(callerKey)
             desk.noteFailure(callerKey, at: hook.now)
             switch PhonePIN.afterWrong(attempt: attempt) {

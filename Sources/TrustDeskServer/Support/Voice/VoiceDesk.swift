@@ -9,9 +9,11 @@ import Vapor
 /// the support numbers, and recent wrong PINs per caller. A call's webhooks then touch no
 /// database except to record a wrong PIN. `VoiceMaintenanceLoop` reloads the snapshot every
 /// second off the answer path, so a change on another node (a PIN, a TAM's calendar, a phone,
-/// a wrong PIN) shows within about a second; a change on this node drops it at once. A request
-/// loads it itself only when there is none, or when it is older than `maximumAge` (the loop has
-/// stalled). Call log updates are journaled and written in batches every second.
+/// a wrong PIN) shows within about a second; a change on this node drops it at once. A node
+/// that took no call for `idleAfter` stops reloading and drops its snapshot, so its next call
+/// loads a current one. A request loads it itself only when there is none, or when it is older
+/// than `maximumAge` (the loop has stalled). Call log updates are journaled and written in
+/// batches every second.
 final class VoiceDesk: Sendable {
     struct Person: Sendable {
         let sid: String
@@ -40,12 +42,38 @@ final class VoiceDesk: Sendable {
         let lines: Set<String>
         /// Throttle key -> wrong PINs in the window when loaded.
         let failures: [String: [Date]]
+        /// The keys of `SupportPINs.lookup` and of the caller throttle, derived once per load
+        /// rather than on every call.
+        let pinKey: SecretBox.LookupKey
+        let callerKey: SecretBox.LookupKey
+        private let pool: [PhoneCandidate]
+        private let plans = VoicePlanCache()
+
+        init(loadedAt: Date, organisationsByPIN: [String: Organisation], organisations: [String: Organisation], people: [String: Person],
+             lines: Set<String>, failures: [String: [Date]], pinKey: SecretBox.LookupKey, callerKey: SecretBox.LookupKey) {
+            self.loadedAt = loadedAt
+            self.organisationsByPIN = organisationsByPIN
+            self.organisations = organisations
+            self.people = people
+            self.lines = lines
+            self.failures = failures
+            self.pinKey = pinKey
+            self.callerKey = callerKey
+            self.pool = people.values.filter { $0.group == SupportGroup.pse }.compactMap(\.candidate)
+        }
+
+        /// The organisation whose PIN this is, if any.
+        func organisation(pin: String) -> Organisation? { organisationsByPIN[pinKey.hash(pin)] }
+
+        /// The wrong-PIN throttle key of a caller (SEC-2).
+        func throttleKey(caller: String) -> String { VoiceSnapshotLoader.failurePrefix + callerKey.hash(caller) }
 
         /// SUP-10's plan for an organisation's call at `now`.
         func plan(for organisation: Organisation, at now: Date) -> VoiceRouting.Plan {
-            let pool = people.values.filter { $0.group == SupportGroup.pse }.compactMap(\.candidate)
-            return VoiceRouting.plan(primary: organisation.primaryTAM.flatMap { people[$0]?.candidate },
-                                     secondary: organisation.secondaryTAM.flatMap { people[$0]?.candidate }, pool: pool, at: now)
+            plans.plan(for: organisation.sid, at: now) {
+                VoiceRouting.plan(primary: organisation.primaryTAM.flatMap { people[$0]?.candidate },
+                                  secondary: organisation.secondaryTAM.flatMap { people[$0]?.candidate }, pool: pool, at: now)
+            }
         }
     }
 
@@ -53,6 +81,9 @@ final class VoiceDesk: Sendable {
     static let reloadEvery: TimeInterval = 1
     /// A snapshot older than this is not trusted: the request that finds it reloads it.
     static let maximumAge: TimeInterval = 10
+    /// A node that took no call for this long stops reloading every second: most nodes of a
+    /// deployment never answer the support line, and would read the snapshot 86,400 times a day.
+    static let idleAfter: TimeInterval = 60
 
     private struct State {
         var snapshot: Snapshot?
@@ -63,6 +94,8 @@ final class VoiceDesk: Sendable {
         /// Wrong PINs this node recorded since its snapshot loaded.
         var localFailures: [String: [Date]] = [:]
         var journal: [String: CallLogUpdate] = [:]
+        /// When this node last answered a webhook.
+        var lastCallAt: Date?
     }
 
     private let state = Mutex(State())
@@ -71,6 +104,7 @@ final class VoiceDesk: Sendable {
     /// or it is older than `maximumAge`.
     func snapshot(now: Date, load: @escaping @Sendable () async throws -> Snapshot) async throws -> Snapshot {
         let (cached, loading) = state.withLock { state -> (Snapshot?, (Task<Snapshot, any Error>, Int)?) in
+            state.lastCallAt = now
             if let snapshot = state.snapshot, abs(now.timeIntervalSince(snapshot.loadedAt)) < Self.maximumAge { return (snapshot, nil) }
             return (nil, Self.startLoading(&state, load))
         }
@@ -111,6 +145,17 @@ final class VoiceDesk: Sendable {
         } catch {
             state.withLock { if $0.loading == task { $0.loading = nil } }
             throw error
+        }
+    }
+
+    /// Whether the maintenance loop should reload now: yes on a node that answered a webhook
+    /// in the last `idleAfter`. An idle node drops its snapshot instead, so that its next call
+    /// reads the current state rather than one up to `maximumAge` old.
+    func keepsFresh(now: Date) -> Bool {
+        state.withLock { state in
+            if let last = state.lastCallAt, now.timeIntervalSince(last) < Self.idleAfter { return true }
+            state.snapshot = nil
+            return false
         }
     }
 
@@ -180,12 +225,12 @@ extension Application {
 extension VoiceDesk {
     /// The maintenance loop's reload: everything the snapshot holds, read now.
     func reload(_ application: Application) async throws {
-        try await reload { try await VoiceSnapshotLoader(database: application.db, now: application.clock.now()).load() }
+        try await reload { try await VoiceSnapshotLoader(database: application.db, now: application.clock.now(), box: application.secretBox).load() }
     }
 }
 
-/// Every second: flushes this node's call log journal and reloads the voice snapshot (both off
-/// the answer path); flushes once more when the node stops.
+/// Every second: flushes this node's call log journal and, on a node that is taking calls,
+/// reloads the voice snapshot (both off the answer path); flushes once more when the node stops.
 final class VoiceMaintenanceLoop: NodeBackgroundWork, Sendable {
     private let loop = BackgroundLoop()
 
@@ -197,6 +242,7 @@ final class VoiceMaintenanceLoop: NodeBackgroundWork, Sendable {
             } catch {
                 logger.error("call log flush failed", metadata: ["error": "\(String(reflecting: error))"])
             }
+            guard application.voiceDesk.keepsFresh(now: application.clock.now()) else { return }
             do {
                 try await application.voiceDesk.reload(application)
             } catch {

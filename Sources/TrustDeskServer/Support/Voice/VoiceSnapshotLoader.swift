@@ -7,6 +7,7 @@ import TrustDeskCore
 struct VoiceSnapshotLoader {
     let database: any Database
     let now: Date
+    let box: SecretBox
 
     static let failurePrefix = "voice_pin:"
 
@@ -35,6 +36,7 @@ struct VoiceSnapshotLoader {
         }
         let lines = Set(try await SupportLine.query(on: database).all().map(\.number))
         let failures = try await Throttle(database: database, now: now).recentFailures(prefix: Self.failurePrefix, .phonePINPerCaller)
-        return VoiceDesk.Snapshot(loadedAt: now, organisationsByPIN: byPIN, organisations: organisations, people: people, lines: lines, failures: failures)
+        return VoiceDesk.Snapshot(loadedAt: now, organisationsByPIN: byPIN, organisations: organisations, people: people, lines: lines, failures: failures,
+                                  pinKey: box.lookupKey(purpose: SupportPINs.purpose), callerKey: box.lookupKey(purpose: VoiceController.callerPurpose))
     }
 }

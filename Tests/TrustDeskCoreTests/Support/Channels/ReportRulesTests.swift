@@ -39,6 +39,36 @@ struct ReportRulesTests {
         #expect(throws: MinuteHistogram.Corrupt.self) { try MinuteHistogram(encoded: "1:1,x") }
     }
 
+    @Test("SUP-16: stored days with waits past a day read back, merge and rank exactly like the raw values")
+    func longWaitsMatchRawValues() async {
+        await propertyCheck(count: 100, input: Gen.int(in: 0...5_000).array(of: 1...80), Gen.int(in: 1...5)) { values, days in
+            var merged = MinuteHistogram()
+            for day in 0..<days {
+                var daily = MinuteHistogram()
+                for (index, value) in values.enumerated() where index % days == day { daily.add(value) }
+                merged.merge(try MinuteHistogram(encoded: daily.encoded))
+            }
+            let raw = Dictionary(grouping: values, by: { $0 })
+            #expect(merged.encoded == raw.keys.sorted().map { "\($0):\(raw[$0]?.count ?? 0)" }.joined(separator: ","))
+            let sorted = values.sorted()
+            for percent in [1, 50, 90, 99, 100] {
+                // Nearest rank: the ceiling of percent% of the count, at least the first value.
+                let rank = max(1, (percent * sorted.count + 99) / 100)
+                #expect(merged.percentile(percent) == sorted[rank - 1])
+            }
+            #expect(merged.maximum == sorted.last && merged.total == values.count)
+        }
+    }
+
+    @Test("SUP-16: a stored histogram that is not minutes:count pairs is refused, naming the entry")
+    func corruptHistograms() throws {
+        for text in ["1:1,x", "1:2:3", ":4", "5:", "-1:2", "3:+1", "1:1,99999999999999999999:1"] {
+            #expect(throws: MinuteHistogram.Corrupt.self, "\(text)") { try MinuteHistogram(encoded: text) }
+        }
+        #expect(try MinuteHistogram(encoded: "").isEmpty && MinuteHistogram(encoded: "4:0").isEmpty)
+        #expect(try MinuteHistogram(encoded: "2:1,,2000:3,").encoded == "2:1,2000:3")
+    }
+
     @Test("SUP-16: merged daily histograms give the percentiles of all the raw values")
     func percentilesMatchRawValues() async {
         await propertyCheck(count: 100, input: Gen.int(in: 0...600).array(of: 1...60), Gen.int(in: 1...5)) { values, days in
