@@ -30,25 +30,9 @@ if [[ ! -x "$VENV/bin/locust" ]]; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q "locust==2.47.0" "pyotp==2.9.0"
 fi
-if [[ -z "${TRUSTDESK_BIN:-}" ]]; then
-  swift build -c release --product trustdesk >/dev/null
-  TRUSTDESK_BIN="$(swift build -c release --show-bin-path)/trustdesk"
-fi
-ci_tmp_init
-OUT="${OUT:-$CI_TMP}"
-mkdir -p "$OUT"
-trap 'server_stop_all; [[ -z "${CI_KEEP_TMP:-}" ]] && rm -rf "$CI_TMP"' EXIT
-
-TOKEN="load-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-extra=()
-engine=sqlite
-if [[ -n "$PG_URL" ]]; then
-  engine=postgres
-  schema="journeys_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-  extra=(DATABASE_URL="$PG_URL" TRUSTDESK_DATABASE_SCHEMA="$schema" TRUSTDESK_SECRET_KEY="load-secret-key-0123456789abcdef0123")
-fi
-port="$(free_port 18720)"
-server_start "journeys-$engine" "$port" TRUSTDESK_SERVICE_TOKEN="$TOKEN" LOG_LEVEL=warning "${extra[@]}"
+source bench/load/server.sh
+load_setup journeys
+load_server_start journeys 18720
 # Acme's account SID and auth token, as the demo prints them (e2e/helpers.py reads them the same way).
 read -r SID AUTH < <(python3 - "$SERVER_LOG" <<'PY'
 import re, sys

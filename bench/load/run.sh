@@ -27,27 +27,11 @@ while (($#)); do
   esac
 done
 
-if [[ -z "${TRUSTDESK_BIN:-}" ]]; then
-  swift build -c release --product trustdesk >/dev/null
-  TRUSTDESK_BIN="$(swift build -c release --show-bin-path)/trustdesk"
-fi
 PYTHON="${PYTHON:-$ROOT/e2e/.venv/bin/python}"
 [[ -x "$PYTHON" ]] || PYTHON=python3
-ci_tmp_init
-OUT="${OUT:-$CI_TMP}"
-mkdir -p "$OUT"
-trap 'server_stop_all; [[ -z "${CI_KEEP_TMP:-}" ]] && rm -rf "$CI_TMP"' EXIT
-
-TOKEN="load-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-extra=()
-engine=sqlite
-if [[ -n "$PG_URL" ]]; then
-  engine=postgres
-  schema="load_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-  extra=(DATABASE_URL="$PG_URL" TRUSTDESK_DATABASE_SCHEMA="$schema" TRUSTDESK_SECRET_KEY="load-secret-key-0123456789abcdef0123")
-fi
-port="$(free_port 18700)"
-server_start "load-$engine" "$port" TRUSTDESK_SERVICE_TOKEN="$TOKEN" LOG_LEVEL=warning "${extra[@]}"
+source bench/load/server.sh
+load_setup load
+load_server_start load 18700
 read -r SID AUTH < <("$PYTHON" -c "import sys; sys.path.insert(0, 'e2e'); import helpers; print(*helpers.parse_demo_credentials(open('$SERVER_LOG').read()))")
 
 baseline_json="null"
