@@ -11,10 +11,8 @@ struct TicketRowView: Encodable {
     let priority: String
     let product: String
     let updated: String
-    let assignee: String?
-    let due: String?
 
-    init(_ ticket: Ticket, assignee: String? = nil, due: Date? = nil) {
+    init(_ ticket: Ticket) {
         self.number = ticket.number
         self.subject = ticket.subject
         self.status = ticket.status
@@ -22,8 +20,6 @@ struct TicketRowView: Encodable {
         self.priority = ticket.ticketPriority.title
         self.product = ticket.supportProduct.title
         self.updated = DateDisplay.local(ticket.updatedAt)
-        self.assignee = assignee
-        self.due = due.map(DateDisplay.local)
     }
 }
 
