@@ -202,4 +202,40 @@ struct QueuePagesTests {
             #expect(!Self.rows(try await admin.get("/staff/support?queue=breaching").text).contains(first.number))
         }
     }
+
+    @Test("Customer tickets: requester and the usual columns; filters and search match a brute-force filter of the organisation's tickets; a bad filter is 20001 beside it")
+    func customerList() async throws {
+        try await withTrustDesk { app in
+            let world = try await SupportWorld.make(app)
+            app.clock.set(SupportWorld.mondayNight)
+            _ = try await Self.open(app, world.acme, count: 6, subject: "Acme delivery delayed")
+            _ = try await Self.open(app, world.harbor, count: 3, subject: "Harbor webhook retries")
+            let customer = try await SupportWorld.customerBrowser(app, world.acme.user.username)
+            let mine = try await Ticket.query(on: app.db).filter(\.$organisationSID == world.acme.account.sid).sort(\.$id, .descending).all()
+            let page = try await customer.get("/console/support")
+            #expect(page.status == .ok)
+            #expect(Self.rows(page.text) == mine.map(\.number), "only the organisation's own tickets, newest first")
+            #expect(page.text.contains("<th scope=\"col\">Requester</th>"))
+            #expect(page.text.contains(world.acme.user.fullName))
+            let cases: [(String, (Ticket) -> Bool)] = [
+                ("product=voice", { $0.product == "voice" }),
+                ("priority=1", { $0.priority == 1 }),
+                ("q=delivery+DELAYED+3", { $0.subject.lowercased().contains("delivery delayed 3") }),
+                ("q=%23\(mine[2].number)", { $0.number == mine[2].number }),
+            ]
+            for (query, keep) in cases {
+                let filtered = try await customer.get("/console/support?\(query)")
+                #expect(filtered.status == .ok, "\(query)")
+                #expect(Self.rows(filtered.text) == mine.filter(keep).map(\.number), "\(query)")
+            }
+            let harbor = try await Ticket.query(on: app.db).filter(\.$organisationSID == world.harbor.account.sid).first()
+            #expect(Self.rows(try await customer.get("/console/support?q=%23\(try #require(harbor).number)").text).isEmpty,
+                    "another organisation's ticket number finds nothing")
+            let bad = try await customer.get("/console/support?status=urgent&product=voice")
+            #expect(bad.status == .badRequest)
+            #expect(bad.text.contains("id=\"status-error\""))
+            #expect(bad.text.contains("20001"))
+            #expect(Self.rows(bad.text) == mine.filter { $0.product == "voice" }.map(\.number), "the product filter still applies")
+        }
+    }
 }

@@ -11,9 +11,14 @@ struct TicketRowView: Encodable {
     let priority: String
     let product: String
     let updated: String
+    let requester: String
+    /// The account's name, where the viewer is on more than one.
+    let account: String?
 
-    init(_ ticket: Ticket) {
+    init(_ ticket: Ticket, account: String? = nil) {
         self.number = ticket.number
+        self.requester = ticket.requesterName
+        self.account = account
         self.subject = ticket.subject
         self.status = ticket.status
         self.statusTitle = ticket.ticketStatus.title

@@ -20,23 +20,6 @@ struct QueuePagesController: RouteCollection {
         let current: Bool
     }
 
-    struct OptionView: Encodable {
-        let value: String
-        let title: String
-        let selected: Bool
-
-        /// "Any" first, then `choices`, the one sent selected; a value that is not a choice is
-        /// kept as sent (and selected) so the page shows what was asked beside its error.
-        static func list(_ choices: [(value: String, title: String)], chosen: String, any: String? = "Any") -> [OptionView] {
-            var options = any.map { [OptionView(value: "", title: $0, selected: chosen.isEmpty)] } ?? []
-            options += choices.map { OptionView(value: $0.value, title: $0.title, selected: $0.value == chosen) }
-            if !chosen.isEmpty, !choices.contains(where: { $0.value == chosen }) {
-                options.append(OptionView(value: chosen, title: "\(chosen.prefix(40)) (not a choice)", selected: true))
-            }
-            return options
-        }
-    }
-
     struct AlertView: Encodable {
         let id: String
         let ticketNumber: Int
@@ -107,7 +90,7 @@ struct QueuePagesController: RouteCollection {
                              due: ticket.nextDueAt.map { DueCountdown(due: $0, now: request.now) }, dueAt: ticket.nextDueAt)
             },
             next: TicketQueues.next(after: rows, order: query.order)?.token,
-            query: Self.encode(shown), filtered: query.isFiltered, dueOrder: query.order == .due,
+            query: QueryString.encode(shown), filtered: query.isFiltered, dueOrder: query.order == .due,
             alerts: alerts.map { AlertView(id: $0.id?.uuidString.lowercased() ?? "", ticketNumber: $0.ticketNumber, at: DateDisplay.local($0.createdAt), message: $0.message) },
             group: profile?.groupName, available: profile?.available,
             statuses: OptionView.list(TicketStatus.allCases.map { ($0.rawValue, $0.title) }, chosen: form.text("status")),
@@ -125,15 +108,6 @@ struct QueuePagesController: RouteCollection {
         guard let id = request.parameters.get("alertID").flatMap(UUID.init(uuidString:)) else { throw DomainError.notFound("alert") }
         try await request.ticketQueues.dismissAlert(id, for: staff.sid)
         return request.redirect("/staff/support")
-    }
-
-    /// `key=value&...` with each part percent-encoded, keys sorted so a view has one address.
-    static func encode(_ fields: [String: String]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return fields.sorted { $0.key < $1.key }.map { key, value in
-            "\(key.addingPercentEncoding(withAllowedCharacters: allowed) ?? key)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
-        }.joined(separator: "&")
     }
 }
 

@@ -99,22 +99,7 @@ struct TicketQueues {
         case .person(let sid)?: builder = builder.filter(\.$assigneeSID == sid)
         case nil: break
         }
-        switch query.search {
-        case .number(let number)?: builder = builder.filter(\.$id == number)
-        // `sids` is the intake's SIDs, space-separated; a SID is 34 characters, so a match is whole.
-        case .sid(let sid)?: builder = builder.filter(\.$sids ~~ sid)
-        case .email(let email)?: builder = builder.filter(.sql(lowered("requester_email", .equal, email)))
-        case .words(let words)?:
-            for word in words { builder = builder.filter(.sql(lowered("subject", .like, "%\(word)%"))) }
-        case nil: break
-        }
-        return builder
-    }
-
-    /// `lower(column) <op> value`: the same case-insensitive match on SQLite and PostgreSQL (an
-    /// email is compared whole, as `_` is a LIKE wildcard and a common email character).
-    private static func lowered(_ column: String, _ op: SQLBinaryOperator, _ value: String) -> any SQLExpression {
-        SQLBinaryExpression(left: SQLFunction("lower", args: SQLColumn(column, table: Ticket.schema)), op: op, right: SQLBind(value))
+        return builder.matching(query.search)
     }
 
     /// How many tickets each queue holds, for the queue links: each count reads its queue's index.

@@ -70,6 +70,7 @@ struct Tickets {
         var status: TicketStatus?
         var priority: TicketPriority?
         var product: SupportProduct?
+        var search: TicketSearch?
     }
 
     /// Newest first, `before` the last number of the previous page (keyset).
@@ -84,7 +85,7 @@ struct Tickets {
         if let priority = filter.priority { query = query.filter(\.$priority == priority.rawValue) }
         if let product = filter.product { query = query.filter(\.$product == product.rawValue) }
         if let before { query = query.filter(\.$id < before) }
-        return try await query.sort(\.$id, .descending).limit(limit).all()
+        return try await query.matching(filter.search).sort(\.$id, .descending).limit(limit).all()
     }
 
     func comments(of number: Int, includeInternal: Bool) async throws -> [TicketComment] {
