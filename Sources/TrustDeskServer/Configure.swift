@@ -126,6 +126,7 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     // Replaces Fluent's, which asks for a confirmation on a terminal and crashes without one.
     app.asyncCommands.use(DatabaseMigrateCommand(), as: "migrate")
     app.asyncCommands.use(SupportBenchCommand(), as: "bench-support")
+    app.asyncCommands.use(SupportBenchSeedCommand(), as: "bench-seed-tickets")
     app.asyncCommands.use(ReportsBenchCommand(), as: "bench-support-reports")
     app.asyncCommands.use(ReportsRebuildCommand(), as: "support-reports-rebuild")
     app.asyncCommands.use(TrustSetLimitCommand(), as: "trust-set-limit")

@@ -106,5 +106,9 @@ enum TrustDeskMigrations {
         AddLastUsedAtToAPIKeys(),
         // 19. Support desk reports at 1,000,000 tickets (issue 12): one organisation's live backlog
         AddOrganisationBacklogIndexToTickets(),
+        // 20. Consoles: the queues' due column and order, one column per ticket (issue 11)
+        AddNextDueAtToTickets(),
+        // 21. Consoles: the queue pages' orders, one index range per queue and order (issue 11)
+        AddQueueIndexesToTickets(),
     ]
 }

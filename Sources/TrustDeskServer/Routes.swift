@@ -74,6 +74,8 @@ func routes(_ app: Application) throws {
     try pages.register(collection: SupportLinePagesController())
     // Each person's own preferences: the time zone pages show their times in (issue 11).
     try pages.register(collection: PreferencesPagesController())
+    // The staff queues: filters, search, order, counts and alerts (issue 11).
+    try pages.register(collection: QueuePagesController())
 
     try RoutePolicies.attach(to: app.routes)
 }

@@ -19,3 +19,35 @@ struct DueCountdownTests {
         #expect(DueCountdown(due: now, now: now).breached)
     }
 }
+
+@Suite("Ticket due times: what the queues show and sort by")
+struct TicketDueTests {
+    let now = Date(timeIntervalSince1970: 1_795_000_000)
+    let target = ResponseTarget(minutes: 120, aroundTheClock: false)
+
+    func running(dueIn seconds: TimeInterval) -> SLATarget {
+        SLATarget(metric: .firstResponse, target: target, status: .active, usedSeconds: 0, runningSince: now, dueAt: now.addingTimeInterval(seconds), endedAt: nil)
+    }
+
+    var paused: SLATarget {
+        SLATarget(metric: .nextResponse, target: target, status: .paused, usedSeconds: 600, runningSince: nil, dueAt: nil, endedAt: nil)
+    }
+
+    @Test("SUP-8: a ticket is due when its earliest running target is; paused targets are not counted")
+    func earliestRunning() {
+        let due = TicketDue.next(after: .measured, open: [running(dueIn: 3600), running(dueIn: 600), paused], previous: nil, now: now)
+        #expect(due == now.addingTimeInterval(600))
+        #expect(TicketDue.next(after: .measured, open: [paused], previous: nil, now: now) == nil)
+        #expect(TicketDue.next(after: .measured, open: [], previous: now.addingTimeInterval(900), now: now) == nil,
+                "a due time still ahead is not a breach: with nothing running, nothing is due")
+    }
+
+    @Test("SUP-8: a breach stays due until staff answer it, ahead of any target started since")
+    func breachStaysOwed() {
+        let breachedAt = now.addingTimeInterval(-1800)
+        #expect(TicketDue.next(after: .measured, open: [], previous: breachedAt, now: now) == breachedAt)
+        #expect(TicketDue.next(after: .measured, open: [running(dueIn: 600)], previous: breachedAt, now: now) == breachedAt)
+        #expect(TicketDue.next(after: .answered, open: [], previous: breachedAt, now: now) == nil, "a public reply, a solve or a pause answers it")
+        #expect(TicketDue.next(after: .answered, open: [running(dueIn: 600)], previous: breachedAt, now: now) == now.addingTimeInterval(600))
+    }
+}

@@ -59,6 +59,13 @@ struct Accounts {
         return try await query.sort(\.$id).limit(limit).all()
     }
 
+    /// Accounts' names by SID, for lists that show whose something is (the support queues).
+    func friendlyNames(_ sids: [String]) async throws -> [String: String] {
+        guard !sids.isEmpty else { return [:] }
+        let accounts = try await Account.query(on: database).filter(\.$id ~~ sids).all()
+        return Dictionary(accounts.map { ($0.sid, $0.friendlyName) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// The account `sid` if the credential of `actingAccountSID` may act on it: its own
     /// account or one of its subaccounts. Anything else is "not found", never "forbidden",
     /// so another tenant's SIDs reveal nothing (SEC-3).

@@ -116,6 +116,7 @@ enum RoutePolicies {
 
     private static let supportPages: [Entry] = [
         .get("/staff/support", .staff(.supportQueues)), .post("/staff/support/availability", .staff(.supportQueues)),
+        .post("/staff/support/alerts/:alertID/dismiss", .staff(.supportQueues)),
         .get("/staff/support/calendars", .staff(.supportQueues)),
         .post("/staff/support/calendars/:id", .staff(.supportSetup)),
         .get(ticket, .staff(.supportQueues)), .post("\(ticket)/comment", .staff(.supportQueues)),

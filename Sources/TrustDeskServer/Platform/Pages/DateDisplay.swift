@@ -18,6 +18,10 @@ enum DateDisplay {
     /// `date` in UTC: "2026-03-02 13:05 UTC".
     static func utc(_ date: Date) -> String { format(date, in: TimeZoneSetting.utcZone) }
 
+    /// `date` as the API writes it (ISO 8601, UTC, to the second), for the `data-` attributes
+    /// scripts and checks compare with the API.
+    static func iso(_ date: Date) -> String { date.formatted(.iso8601) }
+
     static func format(_ date: Date, in zone: TimeZone) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")

@@ -49,6 +49,9 @@ final class Ticket: Model, @unchecked Sendable {
     @OptionalField(key: "open_escalation_id") var openEscalationID: UUID?
     /// The first public staff reply: what the first-response report measures (SUP-16).
     @OptionalField(key: "first_response_at") var firstResponseAt: Date?
+    /// When the ticket next owes staff a response (`TicketDue`, SUP-8): what the queues show in
+    /// their due column and sort by (issue 11).
+    @OptionalField(key: "next_due_at") var nextDueAt: Date?
 
     init() {}
 

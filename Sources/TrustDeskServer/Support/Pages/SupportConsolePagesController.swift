@@ -53,21 +53,58 @@ struct SupportConsolePagesController: RouteCollection {
     struct ListBody: Encodable {
         let tickets: [TicketRowView]
         let nextBefore: Int?
+        /// The query string of the list shown, without the page: "Older tickets" adds `before`.
+        let query: String
+        let filtered: Bool
         let hasOrganisation: Bool
+        /// On more than one account: each row says whose ticket it is.
+        let showsAccount: Bool
+        let statuses: [OptionView]
+        let priorities: [OptionView]
+        let products: [OptionView]
     }
 
+    /// The organisation's tickets, newest first, with the columns a requester scans for (who
+    /// asked, status, priority, product, last update) and a GET form that filters by status,
+    /// priority and product and searches by number, SID, email or subject words (issue 11). A
+    /// value that is not a choice is 20001 beside its control; the other filters still apply.
     func list(request: Request) async throws -> Response {
         let viewer = try await viewer(request)
-        let before: Int? = request.query["before"]
+        let form = PageForm(fields: (try? request.query.decode([String: String].self)) ?? [:])
+        var errors = FormErrors()
+        var filter = Tickets.ListFilter()
+        filter.status = errors.check("status") { () throws(DomainError) in try TicketQueueQuery.status(form.text("status")) } ?? nil
+        filter.priority = errors.check("priority") { () throws(DomainError) in try TicketQueueQuery.priority(form.text("priority")) } ?? nil
+        filter.product = errors.check("product") { () throws(DomainError) in try TicketQueueQuery.product(form.text("product")) } ?? nil
+        filter.search = errors.check("q") { () throws(DomainError) in try TicketSearch.parse(form.text("q")) } ?? nil
+        let before = errors.check("before") { () throws(DomainError) in try Self.page(form.text("before")) } ?? nil
         let tickets = request.tickets()
         var rows: [Ticket] = []
         for organisation in viewer.organisations {
-            rows += try await tickets.list(organisationSID: organisation.sid, before: before, limit: 51)
+            rows += try await tickets.list(organisationSID: organisation.sid, filter: filter, before: before, limit: 51)
         }
         rows.sort { $0.number > $1.number }
         let page = Array(rows.prefix(50))
+        let names = Dictionary(viewer.organisations.map { ($0.sid, $0.friendlyName) }, uniquingKeysWith: { first, _ in first })
+        let shown = form.fields.filter { !$0.value.isEmpty && $0.key != "before" && errors.byField[$0.key] == nil }
+        let filtered = filter.status != nil || filter.priority != nil || filter.product != nil || filter.search != nil
         return try await request.page("support/customer-list", title: "Support tickets", ListBody(
-            tickets: page.map { TicketRowView($0) }, nextBefore: rows.count > 50 ? page.last?.number : nil, hasOrganisation: !viewer.organisations.isEmpty))
+            tickets: page.map { TicketRowView($0, account: names[$0.organisationSID]) }, nextBefore: rows.count > 50 ? page.last?.number : nil,
+            query: QueryString.encode(shown), filtered: filtered,
+            hasOrganisation: !viewer.organisations.isEmpty, showsAccount: viewer.organisations.count > 1,
+            statuses: OptionView.list(TicketStatus.allCases.map { ($0.rawValue, $0.title) }, chosen: form.text("status")),
+            priorities: OptionView.list(TicketPriority.allCases.map { (String($0.rawValue), $0.title) }, chosen: form.text("priority")),
+            products: OptionView.list(SupportProduct.allCases.map { ($0.rawValue, $0.title) }, chosen: form.text("product"))),
+            form: form, errors: errors)
+    }
+
+    /// The "Older tickets" keyset: the last number of the page before.
+    private static func page(_ text: String) throws(DomainError) -> Int? {
+        guard !text.isEmpty else { return nil }
+        guard text.count <= 12, let number = Int(text), number > 1 else {
+            throw DomainError(.invalidParameter, "before: \"\(text.prefix(20))\" is not a page of this list; start again from the first page.")
+        }
+        return number
     }
 
     // MARK: New ticket

@@ -3,13 +3,12 @@ import Foundation
 import TrustDeskCore
 import Vapor
 
-/// The staff side of the support desk: queues, the ticket page with SLA due times and their
+/// The staff side of the support desk: the ticket page with SLA due times and their
 /// explanations, assignment, status and priority changes with reasons, internal notes,
 /// availability, and calendars (SUP-3..SUP-8). Every ticket view is recorded (SEC-3).
 struct SupportStaffPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let support = routes.grouped("staff", "support")
-        support.get(use: queue)
         support.post("availability", use: availability)
         support.get("calendars", use: calendars)
         support.post("calendars", ":id", use: updateCalendar)
@@ -27,87 +26,7 @@ struct SupportStaffPagesController: RouteCollection {
         return user
     }
 
-    // MARK: Queues
-
-    enum Queue: String, CaseIterable {
-        case mine, group, unassigned, breaching, escalated
-
-        var title: String {
-            switch self {
-            case .mine: "Assigned to me"
-            case .group: "My group"
-            case .unassigned: "Unassigned"
-            case .breaching: "Breaching within 2 hours"
-            case .escalated: "Escalated (SUP-9)"
-            }
-        }
-    }
-
-    struct QueueLinkView: Encodable {
-        let value: String
-        let title: String
-        let current: Bool
-    }
-
-    struct QueueBody: Encodable {
-        let queue: String
-        let queueTitle: String
-        let queues: [QueueLinkView]
-        let tickets: [TicketRowView]
-        let nextBefore: Int?
-        let alerts: [String]
-        let group: String?
-        let available: Bool?
-    }
-
-    func queue(request: Request) async throws -> Response {
-        let staff = try staff(request)
-        let queue = Queue(rawValue: request.query["queue"] ?? "mine") ?? .mine
-        let before: Int? = request.query["before"]
-        let directory = SupportDirectory(database: request.db, now: request.now)
-        let profile = try await directory.staffProfile(staff.sid)
-        let pageSize = 50
-        var rows: [Ticket] = []
-        var dues: [Int: Date] = [:]
-        switch queue {
-        case .mine:
-            var query = Ticket.query(on: request.db).filter(\.$assigneeSID == staff.sid).filter(\.$unsolved == true)
-            if let before { query = query.filter(\.$id < before) }
-            rows = try await query.sort(\.$id, .descending).limit(pageSize + 1).all()
-        case .group:
-            var query = Ticket.query(on: request.db).filter(\.$groupName == (profile?.groupName ?? SupportGroup.general)).filter(\.$unsolved == true)
-            if let before { query = query.filter(\.$id < before) }
-            rows = try await query.sort(\.$id, .descending).limit(pageSize + 1).all()
-        case .unassigned:
-            var query = Ticket.query(on: request.db).filter(\.$assigneeSID == nil).filter(\.$unsolved == true)
-            if let before { query = query.filter(\.$id < before) }
-            rows = try await query.sort(\.$id, .descending).limit(pageSize + 1).all()
-        case .escalated:
-            // Tickets with an open escalation, through the (open_escalation_id, number) index.
-            var query = Ticket.query(on: request.db).filter(\.$openEscalationID != nil)
-            if let before { query = query.filter(\.$id < before) }
-            rows = try await query.sort(\.$id, .descending).limit(pageSize + 1).all()
-        case .breaching:
-            // Driven by the due-time index: running targets due in the next 2 hours.
-            let soon = try await TicketSLARecord.query(on: request.db)
-                .filter(\.$status == SLAStatus.active.rawValue).filter(\.$dueAt <= request.now.addingTimeInterval(7200))
-                .sort(\.$dueAt).limit(pageSize).all()
-            for record in soon where dues[record.ticketNumber] == nil { dues[record.ticketNumber] = record.dueAt }
-            let tickets = try await Ticket.query(on: request.db).filter(\.$id ~~ Array(dues.keys)).all()
-            rows = tickets.sorted { (dues[$0.number] ?? .distantFuture) < (dues[$1.number] ?? .distantFuture) }
-        }
-        let page = Array(rows.prefix(pageSize))
-        let assigneeSIDs = Set(page.compactMap(\.assigneeSID))
-        let names = Dictionary(uniqueKeysWithValues: try await User.query(on: request.db).filter(\.$id ~~ Array(assigneeSIDs)).all().map { ($0.sid, $0.fullName) })
-        let alerts = try await SupportAlert.query(on: request.db).filter(\.$userSID == staff.sid).sort(\.$createdAt, .descending).limit(10).all()
-        return try await request.page("support/staff-queue", title: "Support queues", QueueBody(
-            queue: queue.rawValue, queueTitle: queue.title,
-            queues: Queue.allCases.map { QueueLinkView(value: $0.rawValue, title: $0.title, current: $0 == queue) },
-            tickets: page.map { TicketRowView($0, assignee: $0.assigneeSID.flatMap { names[$0] }, due: dues[$0.number]) },
-            nextBefore: queue != .breaching && rows.count > pageSize ? page.last?.number : nil,
-            alerts: alerts.map { "\(DateDisplay.local($0.createdAt)): \($0.message)" },
-            group: profile?.groupName, available: profile?.available))
-    }
+    // MARK: Availability
 
     func availability(request: Request) async throws -> Response {
         let staff = try staff(request)
@@ -117,6 +36,13 @@ struct SupportStaffPagesController: RouteCollection {
     }
 
     // MARK: Ticket
+
+    /// One choice of a ticket's status or priority control; `current` is the one shown selected.
+    struct ChoiceView: Encodable {
+        let value: String
+        let title: String
+        let current: Bool
+    }
 
     struct StaffTicketBody: Encodable {
         let number: Int
@@ -140,8 +66,8 @@ struct SupportStaffPagesController: RouteCollection {
         let targets: [TargetView]
         let comments: [CommentView]
         let history: [EventView]
-        let statuses: [QueueLinkView]
-        let priorities: [QueueLinkView]
+        let statuses: [ChoiceView]
+        let priorities: [ChoiceView]
         /// The account's standing beside the ticket (SUP-15, STD-3).
         let standing: StandingTicketPanel?
         /// The Progressive Trust request the ticket carries, with its decision forms (PT-10).
@@ -190,10 +116,10 @@ struct SupportStaffPagesController: RouteCollection {
                                                             on: request.db, ticketPath: "/staff/support/tickets/\(ticket.number)"),
             history: try await tickets.history(of: ticket.number, includeInternal: true).map(EventView.init),
             statuses: status.staffMoves.sorted { $0.rawValue < $1.rawValue }.map {
-                QueueLinkView(value: $0.rawValue, title: $0.title, current: forms.shown("status", "status", else: "") == $0.rawValue)
+                ChoiceView(value: $0.rawValue, title: $0.title, current: forms.shown("status", "status", else: "") == $0.rawValue)
             },
             priorities: TicketPriority.allCases.map {
-                QueueLinkView(value: String($0.rawValue), title: $0.title,
+                ChoiceView(value: String($0.rawValue), title: $0.title,
                              current: forms.shown("priority", "priority", else: String(ticket.priority)) == String($0.rawValue))
             },
             standing: try await StandingTicketPanel.build(request, ticket: ticket, justification: forms.shown("review", "justification", else: "")),

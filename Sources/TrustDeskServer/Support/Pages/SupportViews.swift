@@ -11,19 +11,20 @@ struct TicketRowView: Encodable {
     let priority: String
     let product: String
     let updated: String
-    let assignee: String?
-    let due: String?
+    let requester: String
+    /// The account's name, where the viewer is on more than one.
+    let account: String?
 
-    init(_ ticket: Ticket, assignee: String? = nil, due: Date? = nil) {
+    init(_ ticket: Ticket, account: String? = nil) {
         self.number = ticket.number
+        self.requester = ticket.requesterName
+        self.account = account
         self.subject = ticket.subject
         self.status = ticket.status
         self.statusTitle = ticket.ticketStatus.title
         self.priority = ticket.ticketPriority.title
         self.product = ticket.supportProduct.title
         self.updated = DateDisplay.local(ticket.updatedAt)
-        self.assignee = assignee
-        self.due = due.map(DateDisplay.local)
     }
 }
 

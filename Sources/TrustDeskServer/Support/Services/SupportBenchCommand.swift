@@ -49,6 +49,8 @@ struct SupportBench {
         let organisations: [Account]
         let owner: User
         let engineers: [User]
+        /// The groups tickets are spread over, in turn.
+        var groups: [String] = [SupportGroup.pse]
     }
 
     func run(tickets: Int, comments: Int) async throws {
@@ -159,17 +161,19 @@ struct SupportBench {
             var insert = sql.insert(into: Ticket.schema).columns(
                 "subject", "description", "product", "priority", "status", "unsolved", "organisation_sid", "account_sid", "requester_sid",
                 "requester_name", "requester_email", "assignee_sid", "group_name", "plan", "has_sla", "tags", "sids", "intake_details",
-                "intake_warnings", "created_at", "updated_at", "first_response_at")
+                "intake_warnings", "created_at", "updated_at", "first_response_at", "next_due_at")
             for offset in 0..<min(Self.batch, count - index) {
                 let n = index + offset
                 let status = statuses[n % statuses.count]
                 let organisation = setup.organisations[n % setup.organisations.count].sid
                 let created = Self.created(n, count: count, now: now)
                 let answered = Self.answerMinutes(n).map { created.addingTimeInterval(Double($0) * 60) }
+                let group = setup.groups[n % setup.groups.count]
                 insert = insert.values([
                     "Seeded ticket \(n)", "Seeded description of ticket \(n).", SupportProduct.allCases[n % 7].rawValue, 1 + n % 3, status.rawValue,
                     status.isUnsolved, organisation, organisation, setup.owner.sid, "Bench Owner", "bench.owner@example.com",
-                    setup.engineers[n % setup.engineers.count].sid, SupportGroup.pse, "personalized", true, "", "", "{}", "", created, created, answered,
+                    setup.engineers[n % setup.engineers.count].sid, group, "personalized", true, "", "", "{}", "", created, created, answered,
+                    Self.due(n, now: now),
                 ] as [any Encodable & Sendable])
             }
             try await insert.run()
@@ -177,14 +181,14 @@ struct SupportBench {
         }
     }
 
-    func seedComments(_ count: Int, tickets: Int, setup: Setup, now: Date, sql: any SQLDatabase) async throws {
+    func seedComments(_ count: Int, tickets: Int, firstNumber: Int = 1, setup: Setup, now: Date, sql: any SQLDatabase) async throws {
         var index = 0
         while index < count {
             var insert = sql.insert(into: TicketComment.schema).columns("id", "ticket_number", "author_sid", "author_name", "author_is_staff", "is_public", "body", "created_at")
             for offset in 0..<min(Self.batch, count - index) {
                 let n = index + offset
                 insert = insert.values([
-                    UUID(), 1 + n % max(tickets, 1), setup.owner.sid, "Bench Owner", n.isMultiple(of: 2), !n.isMultiple(of: 5),
+                    UUID(), firstNumber + n % max(tickets, 1), setup.owner.sid, "Bench Owner", n.isMultiple(of: 2), !n.isMultiple(of: 5),
                     "Seeded comment \(n): the calls still drop after a minute.", now.addingTimeInterval(-Double(count - n)),
                 ] as [any Encodable & Sendable])
             }
@@ -195,7 +199,7 @@ struct SupportBench {
 
     /// One first-response target per unsolved ticket; due times one minute apart, the first
     /// 2,000 already due.
-    func seedTargets(_ count: Int, now: Date, sql: any SQLDatabase) async throws {
+    func seedTargets(_ count: Int, firstNumber: Int = 1, now: Date, sql: any SQLDatabase) async throws {
         var index = 0
         while index < count {
             var insert = sql.insert(into: TicketSLARecord.schema).columns(
@@ -204,10 +208,9 @@ struct SupportBench {
             for offset in 0..<min(Self.batch, count - index) {
                 let n = index + offset
                 // Statuses cycle through 8 values; the first four are unsolved.
-                guard n % 8 < 4 else { continue }
-                let due = now.addingTimeInterval(Double(n - 2000 * 2) * 60)
+                guard let due = Self.due(n, now: now) else { continue }
                 insert = insert.values([
-                    UUID(), n + 1, SLAMetric.firstResponse.rawValue, SLAStatus.active.rawValue, 120, false, 0.0,
+                    UUID(), firstNumber + n, SLAMetric.firstResponse.rawValue, SLAStatus.active.rawValue, 120, false, 0.0,
                     due.addingTimeInterval(-7200), due, due.addingTimeInterval(-7200),
                 ] as [any Encodable & Sendable])
                 rows += 1
@@ -215,6 +218,12 @@ struct SupportBench {
             if rows > 0 { try await insert.run() }
             index += Self.batch
         }
+    }
+
+    /// The due time of seeded ticket `n`'s running target, also its queue due time
+    /// (`next_due_at`): statuses cycle through 8 values and the first four are unsolved.
+    static func due(_ n: Int, now: Date) -> Date? {
+        n % 8 < 4 ? now.addingTimeInterval(Double(n - 2000 * 2) * 60) : nil
     }
 
     /// Runs `operation` `samples` times and reports p50, p95 and mean in milliseconds.

@@ -61,6 +61,13 @@ struct SupportDirectory {
         return "\(first). \(parts.dropFirst().joined(separator: " "))"
     }
 
+    /// Everyone on the support desk, by name: the queue page's assignee filter.
+    func deskStaff() async throws -> [(sid: String, name: String)] {
+        let sids = try await StaffSupportProfile.query(on: database).all().compactMap(\.id)
+        guard !sids.isEmpty else { return [] }
+        return try await User.query(on: database).filter(\.$id ~~ sids).sort(\.$fullName).all().map { ($0.sid, $0.fullName) }
+    }
+
     /// A routing candidate (a TAM).
     func candidate(_ userSID: String?) async throws -> RoutingCandidate? {
         guard let userSID, let profile = try await staffProfile(userSID) else { return nil }

@@ -70,6 +70,7 @@ struct Tickets {
         var status: TicketStatus?
         var priority: TicketPriority?
         var product: SupportProduct?
+        var search: TicketSearch?
     }
 
     /// Newest first, `before` the last number of the previous page (keyset).
@@ -84,7 +85,7 @@ struct Tickets {
         if let priority = filter.priority { query = query.filter(\.$priority == priority.rawValue) }
         if let product = filter.product { query = query.filter(\.$product == product.rawValue) }
         if let before { query = query.filter(\.$id < before) }
-        return try await query.sort(\.$id, .descending).limit(limit).all()
+        return try await query.matching(filter.search).sort(\.$id, .descending).limit(limit).all()
     }
 
     func comments(of number: Int, includeInternal: Bool) async throws -> [TicketComment] {
@@ -181,6 +182,12 @@ struct Tickets {
         ticket.followUpOf = request.followUpOf
         ticket.createdAt = now
         ticket.updatedAt = now
+        // Measured before the row is written, so the queues' due time lands in the same INSERT.
+        var firstTarget: SLATarget?
+        if decision.hasSLA, let target = plan.target(for: priority) {
+            firstTarget = try await measure(.firstResponse, target: target, on: ticket)
+        }
+        ticket.nextDueAt = TicketDue.next(after: .measured, open: firstTarget.map { [$0] } ?? [], previous: nil, now: now)
         try await ticket.create(on: database)
 
         try await event(ticket, requester, "created", "Opened by \(requester.name): \(priority.title), \(request.intake.product.title).", isPublic: true)
@@ -191,8 +198,8 @@ struct Tickets {
         if !intake.warnings.isEmpty {
             try await event(ticket, .system, "intake_warnings", intake.warnings.joined(separator: " "), isPublic: true)
         }
-        if decision.hasSLA, let target = plan.target(for: priority) {
-            try await startTarget(.firstResponse, target: target, on: ticket)
+        if let firstTarget {
+            try await storeTarget(firstTarget, on: ticket)
         }
         if let assignee = decision.assigneeID {
             try await SupportAlert(user: assignee, ticket: ticket.number, message: "New \(priority.title) ticket #\(ticket.number) assigned to you.", now: now).create(on: database)
@@ -244,11 +251,13 @@ struct Tickets {
         } else if isPublic {
             try await event(ticket, actor, "public_reply", "Public reply from \(actor.name).", isPublic: true)
             try await recordFirstResponse(ticket)
-            for record in try await targets(of: ticket.number) where record.value.status.isOpen {
+            let open = try await openTargets(of: ticket.number)
+            for record in open {
                 var value = record.value
                 value.respond(at: now)
                 try await save(record, value, ticket)
             }
+            try await updateDue(ticket, after: .answered, open: open)
             let next = status.afterStaffReply()
             if next != status { try await move(ticket, to: next, by: actor, reason: "first reply") }
             try await SupportMail(database: database, now: now, settings: settings).toRequester(ticket, subject: "[#\(ticket.number)] New reply: \(ticket.subject)",
@@ -291,13 +300,15 @@ struct Tickets {
         let plan = try SupportPlan.named(ticket.plan)
         guard let target = plan.target(for: priority) else { return }
         let (calendar, _) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
-        for record in try await targets(of: ticket.number) where record.value.status.isOpen {
+        let open = try await openTargets(of: ticket.number)
+        for record in open {
             var value = record.value
             try value.retarget(target, at: now,
                            from: SLATarget.calendar(for: value.target, assigneeCalendar: calendar),
                            to: SLATarget.calendar(for: target, assigneeCalendar: calendar))
             try await save(record, value, ticket)
         }
+        try await updateDue(ticket, after: .measured, open: open)
     }
 
     /// Assigns the ticket; running targets move to the new assignee's calendar.
@@ -310,13 +321,15 @@ struct Tickets {
         ticket.updatedAt = now
         try await ticket.save(on: database)
         let (newCalendar, _) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
-        for record in try await targets(of: ticket.number) where record.value.status.isOpen {
+        let open = try await openTargets(of: ticket.number)
+        for record in open {
             var value = record.value
             try value.retarget(value.target, at: now,
                            from: SLATarget.calendar(for: value.target, assigneeCalendar: oldCalendar),
                            to: SLATarget.calendar(for: value.target, assigneeCalendar: newCalendar))
             try await save(record, value, ticket)
         }
+        try await updateDue(ticket, after: .measured, open: open)
         try await event(ticket, actor, "assigned", assignee.map { "Assigned to \($0.fullName) (\(ticket.groupName))." } ?? "Unassigned.", isPublic: false)
         if let assignee, assignee.sid != actor.sid {
             try await SupportAlert(user: assignee.sid, ticket: ticket.number, message: "Ticket #\(ticket.number) was assigned to you by \(actor.name).", now: now).create(on: database)
@@ -436,7 +449,8 @@ struct Tickets {
         }
 
         let (calendar, _) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
-        for record in try await targets(of: ticket.number) where record.value.status.isOpen {
+        let open = try await openTargets(of: ticket.number)
+        for record in open {
             var value = record.value
             let clock = SLATarget.calendar(for: value.target, assigneeCalendar: calendar)
             if !next.isUnsolved {
@@ -448,6 +462,8 @@ struct Tickets {
             }
             try await save(record, value, ticket)
         }
+        // Solved, closed, pending or on hold: the ticket waits on nobody at the desk.
+        try await updateDue(ticket, after: !next.isUnsolved || next.pausesSLA ? .answered : .measured, open: open)
         if next != .open || previous == .pending || previous == .solved {
             try await SupportMail(database: database, now: now, settings: settings).toRequester(ticket, subject: "[#\(ticket.number)] Status: \(next.title)",
                                                                              body: "Your ticket #\(ticket.number) \"\(ticket.subject)\" is now \(next.title.lowercased()) (\(reason)).")
@@ -461,17 +477,40 @@ struct Tickets {
         guard !existing.contains(where: { $0.value.status.isOpen }),
               let target = try SupportPlan.named(ticket.plan).target(for: ticket.ticketPriority)
         else { return }
-        try await startTarget(existing.isEmpty ? .firstResponse : .nextResponse, target: target, on: ticket)
+        let value = try await measure(existing.isEmpty ? .firstResponse : .nextResponse, target: target, on: ticket)
+        try await storeTarget(value, on: ticket)
+        try await updateDue(ticket, after: .measured, values: [value])
     }
 
-    private func startTarget(_ metric: SLAMetric, target: ResponseTarget, on ticket: Ticket) async throws {
+    /// A target starting now on the ticket's working calendar (SUP-8), not yet stored.
+    private func measure(_ metric: SLAMetric, target: ResponseTarget, on ticket: Ticket) async throws -> SLATarget {
         let (calendar, _) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
-        let value = try SLATarget.start(metric, target: target, at: now, on: SLATarget.calendar(for: target, assigneeCalendar: calendar),
-                                    paused: ticket.ticketStatus.pausesSLA)
+        return try SLATarget.start(metric, target: target, at: now, on: SLATarget.calendar(for: target, assigneeCalendar: calendar),
+                                   paused: ticket.ticketStatus.pausesSLA)
+    }
+
+    private func storeTarget(_ value: SLATarget, on ticket: Ticket) async throws {
         try await TicketSLARecord(ticket: ticket.number, value: value, now: now).create(on: database)
         if let due = value.dueAt {
-            try await event(ticket, .system, "sla_started", "\(metric.title) due \(DateDisplay.utc(due)).", isPublic: false)
+            try await event(ticket, .system, "sla_started", "\(value.metric.title) due \(DateDisplay.utc(due)).", isPublic: false)
         }
+    }
+
+    private func openTargets(of number: Int) async throws -> [TicketSLARecord] {
+        try await targets(of: number).filter { $0.value.status.isOpen }
+    }
+
+    /// Keeps the ticket's queue due time (`TicketDue`) in step with its open targets, written
+    /// only when it moved.
+    private func updateDue(_ ticket: Ticket, after change: TicketDue.Change, open records: [TicketSLARecord]) async throws {
+        try await updateDue(ticket, after: change, values: records.map(\.value))
+    }
+
+    private func updateDue(_ ticket: Ticket, after change: TicketDue.Change, values: [SLATarget]) async throws {
+        let due = TicketDue.next(after: change, open: values, previous: ticket.nextDueAt, now: now)
+        guard due != ticket.nextDueAt else { return }
+        ticket.nextDueAt = due
+        try await ticket.save(on: database)
     }
 
     private func save(_ record: TicketSLARecord, _ value: SLATarget, _ ticket: Ticket) async throws {

@@ -1,0 +1,29 @@
+import Fluent
+import FluentSQL
+import SQLKit
+import TrustDeskCore
+
+extension QueryBuilder where Model == Ticket {
+    /// The tickets a queue or list search (`TicketSearch`) finds, the same for staff queues and a
+    /// customer's list: a number, a SID from the intake, a requester's email address, or subject
+    /// words that must all appear. Case never matters.
+    func matching(_ search: TicketSearch?) -> Self {
+        switch search {
+        case .number(let number)?: return filter(\.$id == number)
+        // `sids` is the intake's SIDs, space-separated; a SID is 34 characters, so a match is whole.
+        case .sid(let sid)?: return filter(\.$sids ~~ sid)
+        case .email(let email)?: return filter(.sql(Self.lowered("requester_email", .equal, email)))
+        case .words(let words)?:
+            var builder = self
+            for word in words { builder = builder.filter(.sql(Self.lowered("subject", .like, "%\(word)%"))) }
+            return builder
+        case nil: return self
+        }
+    }
+
+    /// `lower(column) <op> value`: the same case-insensitive match on SQLite and PostgreSQL (an
+    /// email is compared whole, as `_` is a LIKE wildcard and a common email character).
+    private static func lowered(_ column: String, _ op: SQLBinaryOperator, _ value: String) -> any SQLExpression {
+        SQLBinaryExpression(left: SQLFunction("lower", args: SQLColumn(column, table: Ticket.schema)), op: op, right: SQLBind(value))
+    }
+}
