@@ -35,6 +35,7 @@ struct TicketWorkspaceTests {
             try await staff.get("/staff/support/tickets/\(number)")
             let replied = try await staff.post("/staff/support/tickets/\(number)/comment", ["body": "Which carrier do you see this on?", "public": "true"])
             #expect(replied.text.contains("Reply sent."))
+            app.clock.advance(by: 60)
             let noted = try await staff.post("/staff/support/tickets/\(number)/comment", ["body": "Looks like the Verizon trunk.", "public": "false"])
             #expect(noted.text.contains("Internal note added."))
 

@@ -48,22 +48,6 @@ struct WorkspaceCommentView: Encodable {
     }
 }
 
-struct WorkspaceEventView: Encodable {
-    let actor: String
-    let action: String
-    let detail: String
-    let isInternal: Bool
-    let at: TimeView
-
-    init(_ event: TicketEvent) {
-        actor = event.actorName
-        action = event.action
-        detail = event.detail
-        isInternal = !event.isPublic
-        at = TimeView(event.at)
-    }
-}
-
 /// A response target in the properties panel (SUP-8): its countdown (`DueCountdown`, red once
 /// breached), its due time in the viewer's zone, and the sentence that explains it on the
 /// working calendar it is measured on.

@@ -153,7 +153,7 @@ struct SupportStaffPagesController: RouteCollection {
         let followUpOf: Int?
         let targets: [WorkspaceTargetView]
         let comments: [WorkspaceCommentView]
-        let history: [WorkspaceEventView]
+        let history: [EventView]
         let statuses: [OptionView]
         let priorities: [OptionView]
         /// The account's standing beside the ticket (SUP-15, STD-3).
@@ -211,7 +211,7 @@ struct SupportStaffPagesController: RouteCollection {
             targets: try await tickets.targets(of: ticket.number).map { WorkspaceTargetView($0, calendar: calendar, owner: owner, now: request.now) },
             comments: try await WorkspaceCommentView.conversation(try await tickets.comments(of: ticket.number, includeInternal: true),
                                                                      on: request.db, ticketPath: "/staff/support/tickets/\(ticket.number)"),
-            history: try await tickets.history(of: ticket.number, includeInternal: true).map(WorkspaceEventView.init),
+            history: try await tickets.history(of: ticket.number, includeInternal: true).map(EventView.init),
             statuses: status.staffMoves.sorted { $0.rawValue < $1.rawValue }.map {
                 OptionView(value: $0.rawValue, title: StaffStatusTitle.of($0), selected: forms.shown("status", "status", else: "") == $0.rawValue)
             },
