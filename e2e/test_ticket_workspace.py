@@ -122,6 +122,14 @@ def test_sup8_workspace_countdown_notes_tags_and_time_zone(driver, base_url, acm
 
     check_page(drv, "ticket-workspace", viewer="staff")
 
+    # The script keeps the countdown current: a due time moved into the past turns it red.
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    past = (made - timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    drv.execute_script("arguments[0].setAttribute('data-due', arguments[1]);", clock, past)
+    WebDriverWait(drv, 20).until(lambda d: clock.text.startswith("breached ") and "breached" in clock.get_attribute("class"))
+    drv.get(page)
+
     # One Tab from the top reaches the skip link, which leads to the reply box.
     skip = drv.find_element("css selector", "a.skip")
     assert skip.get_attribute("href").endswith("#comment_body")
