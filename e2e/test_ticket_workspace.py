@@ -131,8 +131,15 @@ def test_sup8_workspace_countdown_notes_tags_and_time_zone(driver, base_url, acm
     drv.get(page)
 
     # One Tab from the top reaches the skip link, which leads to the reply box.
-    skip = drv.find_element("css selector", "a.skip")
-    assert skip.get_attribute("href").endswith("#comment_body")
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    drv.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);")
+    ActionChains(drv).send_keys(Keys.TAB).perform()
+    assert drv.execute_script("return document.activeElement.className") == "skip"
+    assert drv.execute_script("return document.activeElement.getAttribute('href')") == "#comment_body"
+    ActionChains(drv).send_keys(Keys.ENTER).perform()
+    assert drv.execute_script("return document.activeElement.id") == "comment_body"
 
     # An internal note and a public reply, each with its own button.
     send(drv, "#comment-form", {"body": "Internal: the carrier trunk in Ashburn is flapping."}, submit="#reply-internal")
