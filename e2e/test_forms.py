@@ -192,15 +192,15 @@ def test_forms_staff_console_keep_what_was_typed(driver, base_url, acme_auth):
     staff_sign_in(drv, base_url, "staff.morgan")
     drv.get(f"{base_url}/staff/support/tickets/{number}")
 
-    values = {"body": "Internal: looks like a carrier issue.", "public": False}
-    send(drv, "#comment-form", {"body": "  ", "public": False})
-    assert_kept(drv, "#comment-form", {"body": "  ", "public": False}, "body")
+    values = {"body": "Internal: looks like a carrier issue."}
+    send(drv, "#comment-form", {"body": "  "}, submit="#reply-internal")
+    assert_kept(drv, "#comment-form", {"body": "  "}, "body")
     send(drv, "#priority-form", {"priority": "1", "reason": " "})
     assert_kept(drv, "#priority-form", {"priority": "1", "reason": " "}, "reason")
     assert drv.find_element("id", "status_reason").get_attribute("aria-invalid") is None, "only the sent form shows errors"
     send(drv, "#assign-form", {"assignee": "no.such.person"})
     assert_kept(drv, "#assign-form", {"assignee": "no.such.person"}, "assignee")
-    send(drv, "#comment-form", values)  # and a good one goes through
+    send(drv, "#comment-form", values, submit="#reply-internal")  # and a good one goes through
     assert "carrier issue" in wait_for(drv, "#ticket-comments").text
 
     drv.get(base_url + "/staff/support/calendars")

@@ -19,8 +19,9 @@ from test_browser import click, driver, fill, sign_in, text, value, wait_for  # 
 pytestmark = pytest.mark.browser
 
 
-def check_page(drv, name: str) -> None:
-    """axe-core finds nothing serious on the page, it fits a phone, and it is photographed."""
+def check_page(drv, name: str, viewer: str = "customer") -> None:
+    """axe-core finds nothing serious on the page, it fits a phone, and it is photographed as
+    `<viewer>--<name>-<width>.png`."""
     from axe_selenium_python import Axe
 
     axe = Axe(drv)
@@ -29,9 +30,9 @@ def check_page(drv, name: str) -> None:
              if v["impact"] in SERIOUS]
     assert not found, f"{name}: {found}"
     SCREENS.mkdir(parents=True, exist_ok=True)
-    screenshot(drv, SCREENS / f"customer--{name}-{DESKTOP}.png", DESKTOP)
+    screenshot(drv, SCREENS / f"{viewer}--{name}-{DESKTOP}.png", DESKTOP)
     assert overflows_at_phone_width(drv) <= 1, f"{name} scrolls sideways at {PHONE} px"
-    screenshot(drv, SCREENS / f"customer--{name}-{PHONE}.png", PHONE)
+    screenshot(drv, SCREENS / f"{viewer}--{name}-{PHONE}.png", PHONE)
     drv.set_window_size(DESKTOP, 900)
 
 

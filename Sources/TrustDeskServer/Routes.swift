@@ -9,6 +9,7 @@ func routes(_ app: Application) throws {
     open.get("openapi.yaml", use: OpenAPIDocument.serve)
     open.get("styles.css", use: Stylesheet.serve)
     open.get("scripts", "copy.js", use: Scripts.serveCopy)
+    open.get("scripts", "countdown.js", use: Scripts.serveCountdown)
 
     // The JSON API: HTTP Basic on every route, no cookies, no CSRF.
     let api = app.grouped("v1").grouped(APICredentialAuthenticator(), policy)

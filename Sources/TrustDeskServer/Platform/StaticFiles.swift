@@ -38,6 +38,13 @@ enum Scripts {
     @Sendable static func serveCopy(_ request: Request) async throws -> Response {
         try await copy.serve(request)
     }
+
+    /// Live due countdowns on the staff ticket page (`support/staff-ticket.leaf`).
+    static let countdown = PublicFile("scripts/countdown.js", type: HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"]))
+
+    @Sendable static func serveCountdown(_ request: Request) async throws -> Response {
+        try await countdown.serve(request)
+    }
 }
 
 /// The API description. It ships in the module's resources (the repository's root

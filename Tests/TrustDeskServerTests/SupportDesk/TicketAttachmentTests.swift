@@ -89,7 +89,7 @@ struct TicketAttachmentTests {
             let number = try #require(try await SupportWorld.apiTicket(app, world.acme, SupportWorld.voiceBody(now: app.now)).json["number"] as? Int)
             let taylor = try await SupportWorld.staffBrowser(app, world.taylor)
             try await taylor.get("/staff/support/tickets/\(number)")
-            let note = try await taylor.postMultipart("/staff/support/tickets/\(number)/comment", ["body": "Carrier trace, do not share."],
+            let note = try await taylor.postMultipart("/staff/support/tickets/\(number)/comment", ["body": "Carrier trace, do not share.", "public": "false"],
                                                       files: [.init(filename: "trace.txt", data: Data("carrier".utf8))])
             #expect(note.status == .ok && note.text.contains("Internal note added."))
             let file = try #require(try await TicketAttachment.query(on: app.db).filter(\.$ticketNumber == number).first())

@@ -25,7 +25,7 @@ struct TicketLifecycleTests {
             app.clock.advance(by: 1800)
             try await staff.post("/staff/support/tickets/\(number)/comment", ["body": "Can you share a packet capture?", "public": "true"])
             let changed = try await staff.post("/staff/support/tickets/\(number)/status", ["status": "pending", "reason": "waiting for capture"])
-            #expect(changed.text.contains("id=\"ticket-status\">pending"))
+            #expect(changed.text.contains("id=\"ticket-status\" data-status=\"pending\">Pending (waiting for the customer)"))
             let first = try await TicketSLARecord.query(on: app.db).filter(\.$ticketNumber == number).all()
             #expect(first.map(\.status) == ["achieved"])
             let mails = try await TestData.mail(app, to: "avery@example.com")

@@ -28,6 +28,7 @@ enum RoutePolicies {
     private static let platform: [Entry] = [
         .get("/healthz", .anyone), .get("/readyz", .anyone), .get("/metrics", .anyone),
         .get("/openapi.yaml", .anyone), .get("/styles.css", .anyone), .get("/scripts/copy.js", .anyone),
+        .get("/scripts/countdown.js", .anyone),
         .get("/docs/errors", .anyone),
     ]
 
@@ -122,7 +123,7 @@ enum RoutePolicies {
         .get(ticket, .staff(.supportQueues)), .post("\(ticket)/comment", .staff(.supportQueues)),
         .get("\(ticket)/attachments/:id", .staff(.supportQueues)),
         .post("\(ticket)/assign", .staff(.supportQueues)), .post("\(ticket)/status", .staff(.supportQueues)),
-        .post("\(ticket)/priority", .staff(.supportQueues)),
+        .post("\(ticket)/priority", .staff(.supportQueues)), .post("\(ticket)/tags", .staff(.supportQueues)),
         .post("\(ticket)/escalation/acknowledge", .staff(.supportQueues)),
         .post("\(ticket)/escalation/resolve", .staff(.supportQueues)),
         .post("\(ticket)/route-changes/apply", .staff(.supportQueues)),

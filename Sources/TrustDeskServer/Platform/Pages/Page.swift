@@ -27,6 +27,16 @@ struct PageMeta: Encodable {
     let breadcrumbs: [NavLinkView]
     /// The address of the page shown, for sub-navigation that marks the current link.
     let path: String
+    /// Where the first Tab's "Skip to" link leads: the main content, or what a page is for
+    /// (the reply box on a ticket).
+    let skip: SkipLink
+}
+
+struct SkipLink: Encodable, Sendable {
+    let target: String
+    let title: String
+
+    static let main = SkipLink(target: "main", title: "Skip to content")
 }
 
 struct PageErrorView: Encodable {
@@ -62,7 +72,8 @@ extension Request {
     func page<Body: Encodable>(
         _ template: String, title: String, _ body: Body,
         notice: String? = nil, error: DomainError? = nil, status: HTTPResponseStatus? = nil,
-        form: PageForm? = nil, errors: FormErrors? = nil, scope: String? = nil, breadcrumbs: [Breadcrumb] = []
+        form: PageForm? = nil, errors: FormErrors? = nil, scope: String? = nil, breadcrumbs: [Breadcrumb] = [],
+        skip: SkipLink = .main
     ) async throws -> Response {
         var errors = errors ?? FormErrors()
         if let error { errors.add(error) }
@@ -83,7 +94,7 @@ extension Request {
             fieldErrors: errors.byField, errors: Self.summaryItems(errors),
             nav: signedIn == nil ? [] : SiteNavigation.links(for: principal, path: path),
             breadcrumbs: signedIn == nil ? [] : SiteNavigation.breadcrumbs(parents: breadcrumbs, title: title, viewer: principal, path: path),
-            path: path
+            path: path, skip: skip
         )
         let view = try await self.view.render(template, Page(meta: meta, body: body))
         let resolved = status ?? errors.first.flatMap { ErrorCode(rawValue: $0.code) }.map { HTTPResponseStatus(statusCode: $0.httpStatus) } ?? .ok

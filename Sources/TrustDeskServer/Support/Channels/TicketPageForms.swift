@@ -28,7 +28,8 @@ enum TicketPageForms {
         }
         let fresh = try await Ticket.find(number, on: request.db) ?? ticket
         return try await request.page("support/staff-ticket", title: "Ticket #\(number)", try await SupportStaffPagesController().body(request, fresh),
-                                      notice: errors.isEmpty ? notice : nil, form: errors.isEmpty ? nil : form, errors: errors)
+                                      notice: errors.isEmpty ? notice : nil, form: errors.isEmpty ? nil : form, errors: errors,
+                                      skip: SupportStaffPagesController.skipToReply)
     }
 
     /// The customer's ticket page again, with a channel form's problems and what was typed.

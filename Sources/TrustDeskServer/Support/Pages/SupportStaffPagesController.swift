@@ -19,6 +19,7 @@ struct SupportStaffPagesController: RouteCollection {
         ticket.post("assign", use: assign)
         ticket.post("status", use: status)
         ticket.post("priority", use: priority)
+        ticket.on(.POST, "tags", body: .collect(maxSize: ByteCount(value: TicketAttachments.maximumBody)), use: tags)
     }
 
     private func staff(_ request: Request) throws -> User {
@@ -37,39 +38,47 @@ struct SupportStaffPagesController: RouteCollection {
 
     // MARK: Ticket
 
-    /// One choice of a ticket's status or priority control; `current` is the one shown selected.
-    struct ChoiceView: Encodable {
-        let value: String
-        let title: String
-        let current: Bool
-    }
-
+    /// The staff ticket workspace (issue 11): the conversation first, the properties panel
+    /// beside it with one labelled control per change, then the panels other features add.
     struct StaffTicketBody: Encodable {
         let number: Int
         let subject: String
         let description: String
+        let created: TimeView
+        /// The server's clock when the page was made: the countdown script counts from it.
+        let now: String
         let status: String
+        let statusTitle: String
         let priority: String
         let priorityValue: Int
         let product: String
         let organisationSid: String
         let accountSid: String
-        let requester: String
+        let requesterName: String
+        let requesterEmail: String
         let assignee: String?
         let group: String
         let plan: String
-        let tags: String
+        let tags: [String]
+        /// The tags field: the saved tags, or what was typed when the form came back.
+        let tagsTyped: String
+        /// The saved tags, sent back with a change so that a concurrent edit is noticed.
+        let tagsStored: String
+        let maximumTags = TicketTags.maximumCount
+        let maximumTagLength = TicketTags.maximumLength
         let sids: [String]
         let details: [String]
         let warnings: [String]
         let followUpOf: Int?
-        let targets: [TargetView]
-        let comments: [CommentView]
+        let targets: [WorkspaceTargetView]
+        let comments: [WorkspaceCommentView]
         let history: [EventView]
-        let statuses: [ChoiceView]
-        let priorities: [ChoiceView]
+        let statuses: [OptionView]
+        let priorities: [OptionView]
         /// The account's standing beside the ticket (SUP-15, STD-3).
         let standing: StandingTicketPanel?
+        /// The standing panel opens by itself when it asks for a decision.
+        let standingOpen: Bool
         /// The Progressive Trust request the ticket carries, with its decision forms (PT-10).
         let trustRequest: TrustRequestPanel?
         /// SUP-9: the newest escalation with the acknowledge and resolve forms.
@@ -93,6 +102,9 @@ struct SupportStaffPagesController: RouteCollection {
         }
     }
 
+    /// Keyboard users reach the reply box with the page's first Tab.
+    static let skipToReply = SkipLink(target: "comment_body", title: "Skip to the reply box")
+
     private func number(_ request: Request) throws -> Int {
         guard let text = request.parameters.get("number"), let number = Int(text), number > 0 else { throw DomainError.notFound("ticket") }
         return number
@@ -100,29 +112,33 @@ struct SupportStaffPagesController: RouteCollection {
 
     func body(_ request: Request, _ ticket: Ticket, forms: TicketForms = .fresh) async throws -> StaffTicketBody {
         let tickets = request.tickets()
-        let directory = SupportDirectory(database: request.db, now: request.now)
+        let directory = request.supportDirectory
         let (calendar, owner) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
         let assignee = try await ticket.assigneeSID.asyncMap { try await User.find($0, on: request.db) }
         let status = ticket.ticketStatus
+        let standing = try await StandingTicketPanel.build(request, ticket: ticket, justification: forms.shown("review", "justification", else: ""))
         return StaffTicketBody(
-            number: ticket.number, subject: ticket.subject, description: ticket.description, status: ticket.status,
+            number: ticket.number, subject: ticket.subject, description: ticket.description, created: TimeView(ticket.createdAt),
+            now: request.now.formatted(.iso8601),
+            status: ticket.status, statusTitle: StaffStatusTitle.of(status),
             priority: ticket.ticketPriority.title, priorityValue: ticket.priority, product: ticket.supportProduct.title,
-            organisationSid: ticket.organisationSID, accountSid: ticket.accountSID, requester: "\(ticket.requesterName) <\(ticket.requesterEmail)>",
-            assignee: assignee.flatMap { $0.map { "\($0.fullName) (\($0.username))" } }, group: ticket.groupName, plan: ticket.plan, tags: ticket.tags,
+            organisationSid: ticket.organisationSID, accountSid: ticket.accountSID, requesterName: ticket.requesterName, requesterEmail: ticket.requesterEmail,
+            assignee: assignee.flatMap { $0.map { "\($0.fullName) (\($0.username))" } }, group: ticket.groupName, plan: ticket.plan,
+            tags: TicketTags(stored: ticket.tags).values, tagsTyped: forms.shown("comment", "tags", else: ticket.tags), tagsStored: ticket.tags,
             sids: ticket.sidList, details: try ticket.details.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }, warnings: ticket.warningList,
             followUpOf: ticket.followUpOf,
-            targets: try await tickets.targets(of: ticket.number).map { TargetView($0, calendar: calendar, owner: owner) },
-            comments: try await CommentView.conversation(try await tickets.comments(of: ticket.number, includeInternal: true),
-                                                            on: request.db, ticketPath: "/staff/support/tickets/\(ticket.number)"),
+            targets: try await tickets.targets(of: ticket.number).map { WorkspaceTargetView($0, calendar: calendar, owner: owner, now: request.now) },
+            comments: try await WorkspaceCommentView.conversation(try await tickets.comments(of: ticket.number, includeInternal: true),
+                                                                     on: request.db, ticketPath: "/staff/support/tickets/\(ticket.number)"),
             history: try await tickets.history(of: ticket.number, includeInternal: true).map(EventView.init),
             statuses: status.staffMoves.sorted { $0.rawValue < $1.rawValue }.map {
-                ChoiceView(value: $0.rawValue, title: $0.title, current: forms.shown("status", "status", else: "") == $0.rawValue)
+                OptionView(value: $0.rawValue, title: StaffStatusTitle.of($0), selected: forms.shown("status", "status", else: "") == $0.rawValue)
             },
             priorities: TicketPriority.allCases.map {
-                ChoiceView(value: String($0.rawValue), title: $0.title,
-                             current: forms.shown("priority", "priority", else: String(ticket.priority)) == String($0.rawValue))
+                OptionView(value: String($0.rawValue), title: $0.title,
+                           selected: forms.shown("priority", "priority", else: String(ticket.priority)) == String($0.rawValue))
             },
-            standing: try await StandingTicketPanel.build(request, ticket: ticket, justification: forms.shown("review", "justification", else: "")),
+            standing: standing, standingOpen: standing?.review != nil || forms.scope == "review",
             trustRequest: try await TrustRequestPanel.build(request, ticket: ticket, forms: forms),
             escalation: try await EscalationStaffView.build(request, ticket: ticket),
             routeChanges: try await RouteChangeStaffView.build(request, ticket: ticket)
@@ -136,19 +152,20 @@ struct SupportStaffPagesController: RouteCollection {
         // A form on this page that another feature refused comes back as typed (`FormFlash`).
         let forms = try await request.takeFormFlash().map { TicketForms(form: $0.form, errors: $0.errors, scope: $0.scope) } ?? .fresh
         return try await request.page("support/staff-ticket", title: "Ticket #\(ticket.number)", try await body(request, ticket, forms: forms),
-                                      form: forms.form, errors: forms.errors, scope: forms.scope)
+                                      form: forms.form, errors: forms.errors, scope: forms.scope, skip: Self.skipToReply)
     }
 
     /// The ticket page; after a refused change, with that form's values and errors.
     func render(_ request: Request, _ number: Int, notice: String? = nil, forms: TicketForms = .fresh) async throws -> Response {
         let ticket = try await request.tickets().find(number)
         return try await request.page("support/staff-ticket", title: "Ticket #\(number)", try await body(request, ticket, forms: forms),
-                                      notice: notice, form: forms.form, errors: forms.errors, scope: forms.scope)
+                                      notice: notice, form: forms.form, errors: forms.errors, scope: forms.scope, skip: Self.skipToReply)
     }
 
     /// Runs a change in a transaction, then shows the ticket again, with its problems beside
-    /// the fields of the form (`scope`) that was sent.
-    private func change(_ request: Request, form sent: PageForm? = nil, notice: String, scope: String,
+    /// the fields of the form (`scope`) that was sent. `keep` names fields shown again after a
+    /// change that went through: the reply draft, when the tags were saved from its form.
+    private func change(_ request: Request, form sent: PageForm? = nil, notice: String, scope: String, keep: [String] = [],
                         _ work: @escaping @Sendable (Tickets, Ticket, TicketActor, PageForm) async throws -> Void) async throws -> Response {
         let staff = try staff(request)
         let number = try number(request)
@@ -167,9 +184,13 @@ struct SupportStaffPagesController: RouteCollection {
         guard errors.isEmpty else {
             return try await render(request, number, forms: TicketForms(form: form, errors: errors, scope: scope))
         }
-        return try await render(request, number, notice: notice)
+        guard !keep.isEmpty else { return try await render(request, number, notice: notice) }
+        let kept = PageForm(fields: form.fields.filter { keep.contains($0.key) }, files: form.files.filter { keep.contains($0.field) })
+        return try await render(request, number, notice: notice, forms: TicketForms(form: kept, scope: scope))
     }
 
+    /// The reply form's two buttons: a public reply or an internal note, chosen each time.
+    /// A post without that choice is refused rather than guessed.
     func comment(request: Request) async throws -> Response {
         let form = request.pageForm()
         let isPublic = form["public"] == "true"
@@ -177,8 +198,21 @@ struct SupportStaffPagesController: RouteCollection {
             var checks = FieldChecks()
             checks.run { () throws(DomainError) in _ = try Tickets.text(form.text("body"), field: "body") }
             checks.run { () throws(DomainError) in _ = try Tickets.check(form.attachmentUploads) }
+            checks.run { () throws(DomainError) in
+                guard ["true", "false"].contains(form.text("public")) else {
+                    throw DomainError(.invalidParameter, "public: choose Public reply (the customer sees it) or Internal note (staff only).")
+                }
+            }
             try checks.finish()
             try await tickets.reply(to: ticket, by: actor, body: form.text("body"), isPublic: isPublic, attachments: form.attachmentUploads)
+        }
+    }
+
+    /// Tags are saved from the reply form (the field sits in the properties panel), so a
+    /// refused tag keeps the reply being written, and a saved one keeps it too.
+    func tags(request: Request) async throws -> Response {
+        try await change(request, notice: "Tags saved.", scope: "comment", keep: ["body", "attachments"]) { tickets, ticket, actor, form in
+            try await tickets.changeTags(ticket, from: form["tags_before"], to: form.text("tags"), by: actor)
         }
     }
 

@@ -75,6 +75,8 @@ struct EventView: Encodable {
     let detail: String
     let isPublic: Bool
     let at: String
+    /// The instant, for `<time datetime>`.
+    let datetime: String
 
     init(_ event: TicketEvent) {
         self.actor = event.actorName
@@ -82,6 +84,7 @@ struct EventView: Encodable {
         self.detail = event.detail
         self.isPublic = event.isPublic
         self.at = DateDisplay.local(event.at)
+        self.datetime = event.at.formatted(.iso8601)
     }
 }
 

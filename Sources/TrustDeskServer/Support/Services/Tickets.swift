@@ -336,6 +336,27 @@ struct Tickets {
         }
     }
 
+    /// Replaces the ticket's tags with what staff typed (`TicketTags`); the history says what
+    /// was added and removed, and nothing is written when nothing changed. `before` is the
+    /// tags as that person saw them: when someone else changed them meanwhile (or at the same
+    /// moment, on another node), the change is refused with 20011 rather than silently
+    /// undoing theirs.
+    func changeTags(_ ticket: Ticket, from before: String? = nil, to typed: String, by actor: TicketActor) async throws {
+        let tags = try TicketTags.parse(typed)
+        guard ticket.ticketStatus != .closed else { throw TicketStatus.closedError }
+        let seen = before ?? ticket.tags
+        guard let change = tags.change(from: TicketTags(stored: seen)) else { return }
+        let claimed = try await database.sql.raw("""
+            UPDATE tickets SET tags = \(bind: tags.stored), updated_at = \(bind: now) WHERE number = \(bind: ticket.number) AND tags = \(bind: seen) RETURNING number
+            """).all()
+        guard !claimed.isEmpty else {
+            throw DomainError(.conflict, "tags: someone changed this ticket's tags while you were editing them; check the tags shown now and save again.")
+        }
+        ticket.tags = tags.stored
+        ticket.updatedAt = now
+        try await event(ticket, actor, "tags", change, isPublic: false)
+    }
+
     // MARK: Jobs
 
     /// SUP-8: marks every running target whose due time has passed as breached and alerts
