@@ -49,8 +49,9 @@ def apply(drv, **values):
 
 
 def test_issue11_staff_queue_filters_sorts_and_searches_as_the_api_list_says(driver, base_url, acme_auth):
-    """Issue 11: each filter, search and order of the queue shows exactly the tickets a brute-force
-    filter of GET /v1/Tickets finds, in that order; a bad filter value is 20001 beside it."""
+    """Issue 11: each filter, search and order (priority, updated, due) of the queue shows exactly
+    the tickets a brute-force filter of GET /v1/Tickets finds, in that order; a bad filter value
+    is 20001 beside it."""
     drv = driver
     word = unique("queuee2e")
     created = []
@@ -88,6 +89,18 @@ def test_issue11_staff_queue_filters_sorts_and_searches_as_the_api_list_says(dri
     assert sorted(shown) == sorted(created)
     updated = {t["number"]: t["date_updated"] for t in mine}
     assert all(updated[a] >= updated[b] for a, b in zip(shown, shown[1:])), [(n, updated[n]) for n in shown]
+
+    # Due soonest first: the earliest running target's due_at of each ticket in the API, then the
+    # number; each row's countdown carries that same instant.
+    apply(drv, sort="due")
+    due = {t["number"]: min(x["due_at"] for x in t["targets"] if x["status"] == "active" and x["due_at"])
+           for t in mine if any(x["status"] == "active" and x["due_at"] for x in t["targets"])}
+    assert due, "the acme tickets run response targets"
+    assert rows(drv) == [n for n, _ in sorted(due.items(), key=lambda item: (item[1], item[0]))]
+    for row in drv.find_elements("css selector", "#queue-tickets tbody tr"):
+        shown = row.find_element("css selector", "[data-due]").get_attribute("data-due")
+        assert shown == due[int(row.get_attribute("data-number"))]
+    assert "sorted by due" in drv.find_element("css selector", "#queue-tickets caption").text
 
     # A ticket number finds that ticket alone.
     apply(drv, q=f"#{created[4]}")

@@ -167,5 +167,6 @@ extension Ticket {
         "pending_next_at": .notPersonal,
         "pending_solve_at": .notPersonal,
         "pending_reminded": .notPersonal,
+        "next_due_at": .notPersonal,
     ])
 }
