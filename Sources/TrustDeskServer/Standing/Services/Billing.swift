@@ -17,8 +17,9 @@ struct Billing {
     }()
 
     func record(_ body: InvoiceBody) async throws -> Invoice {
-        let reference = body.reference.trimmingCharacters(in: .whitespaces)
-        guard !reference.isEmpty, reference.count <= 64 else { throw DomainError(.invalidParameter, "reference: give the billing system's invoice reference (up to 64 characters).") }
+        // Counted as sent, in code points, as openapi.yaml's `maxLength` counts.
+        let reference = body.reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reference.isEmpty, body.reference.unicodeScalars.count <= 64 else { throw DomainError(.invalidParameter, "reference: give the billing system's invoice reference (up to 64 characters).") }
         let sid: SID
         do { sid = try SID(parsing: body.accountSid, expecting: .account) } catch { throw DomainError(sid: error) }
         guard try await Account.find(sid.rawValue, on: database) != nil else { throw DomainError.notFound("account") }
