@@ -53,6 +53,12 @@ def seed_valid_read(case) -> None:
         if number:
             case.body = {**case.body, "ticket_number": int(number)}
         return
+    # A payment pays a reported invoice: the one seeded for the fuzz customer.
+    if label == "POST /v1/Payments" and isinstance(case.body, dict) and "invoice_reference" in case.body:
+        reference = os.environ.get("FUZZ_INVOICE_REFERENCE")
+        if reference:
+            case.body = {**case.body, "invoice_reference": reference}
+        return
     seeded = SEEDED.get(label)
     if not seeded:
         return

@@ -91,7 +91,7 @@ def staff_api_key(base_url) -> tuple[str, str]:
 def fuzz_records(base_url, fuzz_customer) -> dict[str, str]:
     """What the fuzz customer's reads need to find something (else every answer is 404 and the
     run warns `missing_test_data`): a ticket with a file on a public comment, a privacy request,
-    a usage deletion and a key of its own to delete."""
+    a usage deletion, a key of its own to delete and an invoice to pay."""
     import requests
 
     account_sid, credential = fuzz_customer
@@ -109,12 +109,22 @@ def fuzz_records(base_url, fuzz_customer) -> dict[str, str]:
     privacy = post(f"/Accounts/{account_sid}/PrivacyRequests", {"type": "export"})
     usage = post(f"/Accounts/{account_sid}/UsageDeletions", {"from": "2026-01-01T00:00:00Z", "to": "2026-01-02T00:00:00Z"})
     key = post(f"/Accounts/{account_sid}/Keys", {"friendly_name": "deleted by the contract fuzz"})
+    # An invoice for payments to pay, reported as the billing system does (service credential).
+    service_token = os.environ.get("TRUSTDESK_E2E_SERVICE_TOKEN")
+    if not service_token:
+        pytest.skip("TRUSTDESK_E2E_SERVICE_TOKEN is not set: the run needs every credential of the contract")
+    reference = f"FUZZ-{account_sid[-12:]}"
+    r = requests.post(api + "/Invoices", json={"reference": reference, "account_sid": account_sid, "bill_run": "2026-11",
+                                               "amount_cents": 100_000, "due_date": "2026-12-31"},
+                      headers={"Authorization": f"Bearer {service_token}"}, timeout=30)
+    assert r.status_code == 201, f"/Invoices: {r.status_code} {r.text[:500]}"
     return {
         "FUZZ_TICKET_NUMBER": str(ticket["number"]),
         "FUZZ_ATTACHMENT_ID": comment["attachments"][0]["id"],
         "FUZZ_PRIVACY_REQUEST_SID": privacy["sid"],
         "FUZZ_USAGE_DELETION_SID": usage["sid"],
         "FUZZ_DELETABLE_KEY_SID": key["sid"],
+        "FUZZ_INVOICE_REFERENCE": reference,
     }
 
 
