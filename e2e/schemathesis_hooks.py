@@ -53,6 +53,12 @@ def seed_valid_read(case) -> None:
         if number:
             case.body = {**case.body, "ticket_number": int(number)}
         return
+    # An invoice is about an account that exists: the fuzz customer's.
+    if label == "POST /v1/Invoices" and isinstance(case.body, dict) and "account_sid" in case.body:
+        account = os.environ.get("FUZZ_ACCOUNT_SID")
+        if account:
+            case.body = {**case.body, "account_sid": account}
+        return
     # A payment pays a reported invoice: the one seeded for the fuzz customer.
     if label == "POST /v1/Payments" and isinstance(case.body, dict) and "invoice_reference" in case.body:
         reference = os.environ.get("FUZZ_INVOICE_REFERENCE")
