@@ -1,4 +1,5 @@
-"""Schemathesis hooks (e2e/schemathesis.toml): webhooks signed as their senders sign them.
+"""Schemathesis hooks (e2e/schemathesis.toml): webhooks signed as their senders sign them, and
+valid reads pointed at records that exist.
 
 The voice provider signs `/voice/{Step}` posts (SUP-10, SEC-4): base64 HMAC-SHA1, keyed with
 the voice auth token, over the public URL, the path and query, and every form field sorted by
@@ -22,15 +23,73 @@ def voice_signature(token: str, url: str, fields: dict[str, str]) -> str:
     return base64.b64encode(hmac.new(token.encode(), payload.encode(), hashlib.sha1).digest()).decode()
 
 
+# Path parameters of reads whose records the fuzz customer owns (test_schema.py's `fuzz_records`
+# seeds them, the environment names them). Only valid cases of the examples, coverage and fuzzing
+# phases get them: invalid ones keep what was generated, so the server's refusals are still
+# checked, and the stateful phase follows the document's links.
+SEEDED = {
+    "GET /v1/Tickets/{TicketNumber}": {"TicketNumber": "FUZZ_TICKET_NUMBER"},
+    "GET /v1/Tickets/{TicketNumber}/Comments": {"TicketNumber": "FUZZ_TICKET_NUMBER"},
+    "POST /v1/Tickets/{TicketNumber}/Comments": {"TicketNumber": "FUZZ_TICKET_NUMBER"},
+    "GET /v1/Tickets/{TicketNumber}/Escalations": {"TicketNumber": "FUZZ_TICKET_NUMBER"},
+    "POST /v1/Tickets/{TicketNumber}/Escalations": {"TicketNumber": "FUZZ_TICKET_NUMBER"},
+    "GET /v1/Tickets/{TicketNumber}/Attachments/{AttachmentId}": {"TicketNumber": "FUZZ_TICKET_NUMBER", "AttachmentId": "FUZZ_ATTACHMENT_ID"},
+    "GET /v1/Accounts/{AccountSid}/PrivacyRequests/{PrivacyRequestSid}": {"PrivacyRequestSid": "FUZZ_PRIVACY_REQUEST_SID"},
+    "GET /v1/Accounts/{AccountSid}/PrivacyRequests/{PrivacyRequestSid}/Report": {"PrivacyRequestSid": "FUZZ_PRIVACY_REQUEST_SID"},
+    "GET /v1/Accounts/{AccountSid}/UsageDeletions/{UsageDeletionSid}": {"UsageDeletionSid": "FUZZ_USAGE_DELETION_SID"},
+    "GET /v1/Accounts/{AccountSid}/Keys/{KeySid}": {"KeySid": "FUZZ_DELETABLE_KEY_SID"},
+    "DELETE /v1/Accounts/{AccountSid}/Keys/{KeySid}": {"KeySid": "FUZZ_DELETABLE_KEY_SID"},
+}
+
+
+def seed_valid_read(case) -> None:
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive or meta.phase.name == "stateful":
+        return
+    label = f"{case.method.upper()} {case.path}"
+    # A route change lives on one of the organisation's voice tickets (Acme's, as the config says).
+    if label == "POST /v1/Accounts/{AccountSid}/RouteChanges" and isinstance(case.body, dict) and "ticket_number" in case.body:
+        number = os.environ.get("FUZZ_PERSONALIZED_VOICE_TICKET")
+        if number:
+            case.body = {**case.body, "ticket_number": int(number)}
+        return
+    # An invoice is about an account that exists: the fuzz customer's.
+    if label == "POST /v1/Invoices" and isinstance(case.body, dict) and "account_sid" in case.body:
+        account = os.environ.get("FUZZ_ACCOUNT_SID")
+        if account:
+            case.body = {**case.body, "account_sid": account}
+        return
+    # A payment pays a reported invoice: the one seeded for the fuzz customer.
+    if label == "POST /v1/Payments" and isinstance(case.body, dict) and "invoice_reference" in case.body:
+        reference = os.environ.get("FUZZ_INVOICE_REFERENCE")
+        if reference:
+            case.body = {**case.body, "invoice_reference": reference}
+        return
+    seeded = SEEDED.get(label)
+    if not seeded:
+        return
+    if case.path_parameters is None:
+        return
+    for name, variable in seeded.items():
+        value = os.environ.get(variable)
+        if value:
+            case.path_parameters[name] = value
+
+
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
+    seed_valid_read(case)
     if not case.path.startswith("/voice/"):
         return
     token = os.environ.get("TRUSTDESK_E2E_VOICE_TOKEN", "")
     if not token or not isinstance(case.body, dict):
         return
+    # A case that leaves the signature out on purpose (the required-header check) stays unsigned.
+    if not any(name.lower() == "x-twilio-signature" for name in (case.headers or {})):
+        return
     fields = {str(k): str(v) for k, v in case.body.items()}
     url = os.environ["TRUSTDESK_E2E_URL"].rstrip("/") + case.formatted_path
     if case.query:
         url += "?" + urlencode(case.query, doseq=True)
-    case.headers = {**(case.headers or {}), "X-Twilio-Signature": voice_signature(token, url, fields)}
+    headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "x-twilio-signature"}
+    case.headers = {**headers, "X-Twilio-Signature": voice_signature(token, url, fields)}

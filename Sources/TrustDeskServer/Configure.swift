@@ -121,6 +121,8 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     app.middleware.use(TrustDeskErrorMiddleware(docsBase: configuration.publicURL))
 
     try routes(app)
+    // After the routes, which it reads; innermost, so the error middleware renders its 405.
+    app.middleware.use(MethodNotAllowedFallback(routes: app.routes))
 
     app.asyncCommands.use(JobsCommand(), as: "jobs")
     // Replaces Fluent's, which asks for a confirmation on a terminal and crashes without one.

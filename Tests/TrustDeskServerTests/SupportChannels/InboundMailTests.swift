@@ -110,12 +110,14 @@ struct InboundMailTests {
             let spoofed = try await Self.post(app, from: "avery@example.com", to: try Self.replyTo(app, number), text: "Close my account", messageID: "spoof@example.net",
                                               spf: "fail", envelope: "{\"to\":[\"support@trustdesk.example.com\"],\"from\":\"bounce@attacker.example.net\"}")
             #expect(spoofed.status == .ok && spoofed.json["outcome"] as? String == "ignored")
+            // Contract: the answer names the ticket even when there is none (null, not left out).
+            #expect(spoofed.json["ticket_number"] is NSNull, "\(spoofed.text)")
             #expect(try await Ticket.query(on: app.db).count() == before)
             #expect(try await app.tickets(now: app.now).comments(of: number, includeInternal: true).isEmpty)
             #expect(try await TestData.mail(app, to: "avery@example.com").allSatisfy { $0.kind != "support_mail_guidance" })
 
             let stranger = try await Self.post(app, from: "pat@stranger.example.org", text: "Help", messageID: "s1@stranger.example.org")
-            #expect(stranger.json["outcome"] as? String == "guidance")
+            #expect(stranger.json["outcome"] as? String == "guidance" && stranger.json["ticket_number"] is NSNull, "\(stranger.text)")
             let guidance = try #require(try await TestData.mail(app, to: "pat@stranger.example.org").first)
             #expect(guidance.body.contains("http://127.0.0.1:8080/signin") && guidance.body.contains("/password/forgot") && guidance.body.contains("/username/forgot"))
             let again = try await Self.post(app, from: "pat@stranger.example.org", text: "Help!!", messageID: "s2@stranger.example.org")

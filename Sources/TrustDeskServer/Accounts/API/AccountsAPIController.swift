@@ -89,16 +89,36 @@ struct PageRequest {
             size = parsed
         }
         self.size = try Paging.pageSize(size)
-        if let token: String = request.query["page_token"], !token.isEmpty {
+        if let token = try Self.token(request) {
             do {
                 self.after = try SID(parsing: token, expecting: tokenPrefix).rawValue
             } catch {
-                throw DomainError(.invalidParameter, "page_token: use the next_page_token of the previous page.")
+                throw Self.invalidToken
             }
         } else {
             self.after = nil
         }
     }
+
+    /// `page_token` as sent. Absent is the first page; empty is refused like any other token the
+    /// server never handed out (openapi.yaml: `minLength: 1`), not taken for the first page.
+    static func token(_ request: Request) throws -> String? {
+        guard let token: String = request.query["page_token"] else { return nil }
+        guard !token.isEmpty else { throw invalidToken }
+        return token
+    }
+
+    /// A token that is a ticket or message number: `^[1-9][0-9]{0,17}$` in openapi.yaml, the
+    /// server accepting exactly what the pattern admits (no sign, no leading zero, no overflow).
+    static func numberToken(_ request: Request) throws -> Int? {
+        guard let token = try token(request) else { return nil }
+        guard (1...18).contains(token.utf8.count), token.utf8.first != UInt8(ascii: "0"),
+              token.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+              let value = Int(token) else { throw invalidToken }
+        return value
+    }
+
+    static let invalidToken = DomainError(.invalidParameter, "page_token: use the next_page_token of the previous page.")
 
     /// Rows were fetched with one extra to learn whether another page exists.
     func split<T>(_ rows: [T], sid: KeyPath<T, String>) -> ([T], String?) {

@@ -67,11 +67,7 @@ struct TicketsAPIController: RouteCollection {
     func list(request: Request) async throws -> Response {
         let caller = try await caller(request)
         let size = try PageRequest.size(request)
-        var before: Int?
-        if let token: String = request.query["page_token"], !token.isEmpty {
-            guard let value = Int(token), value > 0 else { throw DomainError(.invalidParameter, "page_token: use the next_page_token of the previous page.") }
-            before = value
-        }
+        let before = try PageRequest.numberToken(request)
         var filter = Tickets.ListFilter()
         if let status: String = request.query["status"], !status.isEmpty { filter.status = try TicketStatus.parse(status) }
         if let priority: String = request.query["priority"], !priority.isEmpty { filter.priority = try TicketPriority(parsing: priority) }

@@ -26,11 +26,7 @@ struct ChatAPIController: RouteCollection {
     func list(request: Request) async throws -> Response {
         let (_, channel) = try await channel(request)
         let size = try PageRequest.size(request)
-        var before: Int?
-        if let token: String = request.query["page_token"], !token.isEmpty {
-            guard let value = Int(token), value > 0 else { throw DomainError(.invalidParameter, "page_token: use the next_page_token of the previous page.") }
-            before = value
-        }
+        let before = try PageRequest.numberToken(request)
         let rows = try await request.supportChat().messages(in: channel, before: before, limit: size + 1)
         let page = Array(rows.prefix(size))
         let next = rows.count > size ? page.last?.id.map(String.init) : nil

@@ -21,9 +21,10 @@ struct InboundMailController: RouteCollection {
         let to: [String]?
     }
 
+    /// `ticket_number` is always present (openapi.yaml), null when the mail touched no ticket.
     struct Answer: Content {
         let outcome: String
-        let ticketNumber: Int?
+        @ExplicitNull var ticketNumber: Int?
     }
 
     func receive(request: Request) async throws -> Response {
