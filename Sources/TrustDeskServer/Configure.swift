@@ -121,6 +121,8 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     app.middleware.use(TrustDeskErrorMiddleware(docsBase: configuration.publicURL))
 
     try routes(app)
+    // Made here, before any request, so concurrent first requests never race to create it.
+    _ = app.queueCounts
     // After the routes, which it reads; innermost, so the error middleware renders its 405.
     app.middleware.use(MethodNotAllowedFallback(routes: app.routes))
 

@@ -85,7 +85,7 @@ def queue_variants(web: WebClient) -> list[str]:
         f"{base}?queue=all&status=open&priority=2&product=voice&plan=personalized&sort=due",
         f"{base}?queue=group&status=new&sort=priority",
         f"{base}?queue=all&q=%23{500}",
-        f"{base}?queue=all&q=bench.owner%40example.com",
+        f"{base}?queue=all&q=bench.requester%40example.com",
         f"{base}?queue=all&q=seeded+ticket+4242",
     ]
     first = web.get(f"{base}?queue=all")

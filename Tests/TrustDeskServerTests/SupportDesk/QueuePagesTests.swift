@@ -238,4 +238,23 @@ struct QueuePagesTests {
             #expect(Self.rows(bad.text) == mine.filter { $0.product == "voice" }.map(\.number), "the product filter still applies")
         }
     }
+
+    @Test("Queues: the queue links' counts are kept for at most 10 seconds per node; the rows are always current")
+    func countsLagAtMostTenSeconds() async throws {
+        try await withTrustDesk { app in
+            let world = try await SupportWorld.make(app)
+            app.clock.set(SupportWorld.mondayNight)
+            _ = try await Self.open(app, world.harbor, count: 1, subject: "Harbor webhook retries")
+            let admin = try await SupportWorld.staffBrowser(app, world.admin)
+            let link = { (count: Int) in "href=\"/staff/support?queue=unassigned\" aria-current=\"page\">Unassigned <span class=\"count\">\(count)</span>" }
+            #expect(try await admin.get("/staff/support?queue=unassigned").text.contains(link(1)))
+            let numbers = try await Self.open(app, world.harbor, count: 1, subject: "Harbor webhook retries")
+            app.clock.set(app.now.addingTimeInterval(-60 + 9))  // `open` moved the clock a minute on
+            let soon = try await admin.get("/staff/support?queue=unassigned").text
+            #expect(soon.contains(link(1)), "within 10 s the count is the one already read")
+            #expect(Self.rows(soon).contains(numbers[0]), "the rows are read fresh")
+            app.clock.advance(by: 1)
+            #expect(try await admin.get("/staff/support?queue=unassigned").text.contains(link(2)))
+        }
+    }
 }

@@ -78,7 +78,7 @@ struct QueuePagesController: RouteCollection {
         let page = Array(rows.prefix(TicketQueues.pageSize))
         let names = Dictionary(desk.map { ($0.sid, $0.name) }, uniquingKeysWith: { first, _ in first })
         let organisations = try await request.accounts.friendlyNames(Array(Set(page.map(\.organisationSID))))
-        let counts = try await queues.counts(staff: staff.sid, group: group)
+        let counts = try await queues.counts(staff: staff.sid, group: group, cache: request.application.queueCounts)
         let alerts = try await queues.alerts(for: staff.sid)
         var shown = form.fields.filter { !$0.value.isEmpty && $0.key != "after" && errors.byField[$0.key] == nil }
         shown["queue"] = queue.rawValue

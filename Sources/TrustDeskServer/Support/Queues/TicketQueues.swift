@@ -102,16 +102,29 @@ struct TicketQueues {
         return builder.matching(query.search)
     }
 
-    /// How many tickets each queue holds, for the queue links: each count reads its queue's index.
-    func counts(staff: String, group: String) async throws -> [Queue: Int] {
+    /// How many tickets each queue holds, for the queue links: each count reads its queue's index,
+    /// and is kept for a few seconds per node (`QueueCounts`).
+    func counts(staff: String, group: String, cache: QueueCounts) async throws -> [Queue: Int] {
+        let soon = now.addingTimeInterval(Self.breachingWithin)
         var counts: [Queue: Int] = [:]
-        counts[.mine] = try await Ticket.query(on: database).filter(\.$assigneeSID == staff).filter(\.$unsolved == true).count()
-        counts[.group] = try await Ticket.query(on: database).filter(\.$groupName == group).filter(\.$unsolved == true).count()
-        counts[.unassigned] = try await Ticket.query(on: database).filter(\.$assigneeSID == nil).filter(\.$unsolved == true).count()
-        counts[.escalated] = try await Ticket.query(on: database).filter(\.$openEscalationID != nil).count()
-        counts[.all] = try await Ticket.query(on: database).filter(\.$unsolved == true).count()
-        counts[.breaching] = try await Ticket.query(on: database).filter(\.$unsolved == true)
-            .filter(\.$nextDueAt <= now.addingTimeInterval(Self.breachingWithin)).count()
+        counts[.mine] = try await cache.count("mine \(staff)", now: now) {
+            try await Ticket.query(on: database).filter(\.$assigneeSID == staff).filter(\.$unsolved == true).count()
+        }
+        counts[.group] = try await cache.count("group \(group)", now: now) {
+            try await Ticket.query(on: database).filter(\.$groupName == group).filter(\.$unsolved == true).count()
+        }
+        counts[.unassigned] = try await cache.count("unassigned", now: now) {
+            try await Ticket.query(on: database).filter(\.$assigneeSID == nil).filter(\.$unsolved == true).count()
+        }
+        counts[.escalated] = try await cache.count("escalated", now: now) {
+            try await Ticket.query(on: database).filter(\.$openEscalationID != nil).count()
+        }
+        counts[.all] = try await cache.count("all", now: now) {
+            try await Ticket.query(on: database).filter(\.$unsolved == true).count()
+        }
+        counts[.breaching] = try await cache.count("breaching", now: now) {
+            try await Ticket.query(on: database).filter(\.$unsolved == true).filter(\.$nextDueAt <= soon).count()
+        }
         return counts
     }
 }

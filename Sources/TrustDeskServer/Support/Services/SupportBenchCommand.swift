@@ -171,7 +171,7 @@ struct SupportBench {
                 let group = setup.groups[n % setup.groups.count]
                 insert = insert.values([
                     "Seeded ticket \(n)", "Seeded description of ticket \(n).", SupportProduct.allCases[n % 7].rawValue, 1 + n % 3, status.rawValue,
-                    status.isUnsolved, organisation, organisation, setup.owner.sid, "Bench Owner", "bench.owner@example.com",
+                    status.isUnsolved, organisation, organisation, setup.owner.sid, setup.owner.fullName, setup.owner.email,
                     setup.engineers[n % setup.engineers.count].sid, group, "personalized", true, "", "", "{}", "", created, created, answered,
                     Self.due(n, now: now),
                 ] as [any Encodable & Sendable])
@@ -188,7 +188,7 @@ struct SupportBench {
             for offset in 0..<min(Self.batch, count - index) {
                 let n = index + offset
                 insert = insert.values([
-                    UUID(), firstNumber + n % max(tickets, 1), setup.owner.sid, "Bench Owner", n.isMultiple(of: 2), !n.isMultiple(of: 5),
+                    UUID(), firstNumber + n % max(tickets, 1), setup.owner.sid, setup.owner.fullName, n.isMultiple(of: 2), !n.isMultiple(of: 5),
                     "Seeded comment \(n): the calls still drop after a minute.", now.addingTimeInterval(-Double(count - n)),
                 ] as [any Encodable & Sendable])
             }
