@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TrustDeskCore
 import Vapor
 
@@ -23,22 +24,36 @@ enum DateDisplay {
     static func iso(_ date: Date) -> String { date.formatted(.iso8601) }
 
     static func format(_ date: Date, in zone: TimeZone) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = zone
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return "\(formatter.string(from: date)) \(abbreviation(of: zone, at: date))"
+        "\(Formatters.shared.string(from: date, pattern: "yyyy-MM-dd HH:mm", locale: "en_US_POSIX", zone: zone)) \(abbreviation(of: zone, at: date))"
     }
 
     /// "UTC", "CET", "EDT"; where a zone has no common abbreviation, its offset ("GMT+5:30").
     static func abbreviation(of zone: TimeZone, at date: Date) -> String {
         // Linux's Foundation names the UTC zone "GMT" and abbreviates it so; the pages say UTC.
         guard zone != TimeZoneSetting.utcZone, zone.identifier != TimeZoneSetting.utc else { return TimeZoneSetting.utc }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US")
-        formatter.timeZone = zone
-        formatter.dateFormat = "zzz"
-        return formatter.string(from: date)
+        return Formatters.shared.string(from: date, pattern: "zzz", locale: "en_US", zone: zone)
+    }
+
+    /// One formatter per pattern and zone, made once: a page shows a time per row, and making a
+    /// `DateFormatter` costs far more than using one (bench/pages: a 50-row queue made 300). A
+    /// formatter is used under the lock, as Foundation does not promise it is safe to share.
+    private final class Formatters: Sendable {
+        static let shared = Formatters()
+        private let formatters = Mutex<[String: DateFormatter]>([:])
+
+        func string(from date: Date, pattern: String, locale: String, zone: TimeZone) -> String {
+            formatters.withLock { formatters in
+                let key = "\(pattern)|\(locale)|\(zone.identifier)"
+                if let formatter = formatters[key] { return formatter.string(from: date) }
+                let formatter = DateFormatter()
+                formatter.locale = Locale(identifier: locale)
+                formatter.timeZone = zone
+                formatter.dateFormat = pattern
+                // Zones come from a fixed IANA list and patterns from this file: the map stays small.
+                formatters[key] = formatter
+                return formatter.string(from: date)
+            }
+        }
     }
 }
 

@@ -60,14 +60,15 @@ struct HoldingView: Encodable {
     let category: String
     let table: String
     let fields: String
-    let rows: Int
+    let rows: String
     let disposal: String
 
     init(_ holding: PrivacyOverview.Holding) {
         self.category = holding.category.title
         self.table = holding.table
         self.fields = holding.fields.joined(separator: ", ")
-        self.rows = holding.rows
+        self.rows = holding.rows > PrivacyOverview.shownRows
+            ? "more than \(PrivacyOverview.shownRows.formatted(.number.locale(Locale(identifier: "en_US"))))" : String(holding.rows)
         self.disposal = holding.disposal
     }
 }

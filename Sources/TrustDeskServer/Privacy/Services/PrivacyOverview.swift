@@ -8,10 +8,14 @@ import TrustDeskCore
 struct PrivacyOverview {
     let database: any Database
 
+    /// The overview counts rows up to this many; beyond it, it says "more than".
+    static let shownRows = 1000
+
     struct Holding: Sendable {
         let category: DataCategory
         let table: String
         let fields: [String]
+        /// Capped at `shownRows + 1`, meaning "more than `shownRows`".
         let rows: Int
         let disposal: String
     }
@@ -21,8 +25,11 @@ struct PrivacyOverview {
         var result: [Holding] = []
         for inventory in PrivacyInventory.tables where inventory.holdsPersonalData {
             guard let condition = SubjectRows.condition(inventory, subject) else { continue }
-            let count = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: inventory.table) WHERE \(condition)").first()?
-                .decode(column: "n", as: Int.self) ?? 0
+            // Counted up to one past `shownRows`: the overview says "more than 1,000", and a
+            // customer with a million rows of tickets pays for a thousand (bench/pages).
+            let count = try await sql.raw("""
+                SELECT COUNT(*) AS n FROM (SELECT 1 FROM \(ident: inventory.table) WHERE \(condition) LIMIT \(literal: Self.shownRows + 1)) AS capped
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
             guard count > 0 else { continue }
             for category in DataCategory.allCases {
                 let columns = inventory.personalColumns.filter { $0.category == category }
