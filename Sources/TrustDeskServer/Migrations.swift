@@ -110,5 +110,7 @@ enum TrustDeskMigrations {
         AddNextDueAtToTickets(),
         // 21. Consoles: the queue pages' orders, one index range per queue and order (issue 11)
         AddQueueIndexesToTickets(),
+        // 22. Privacy: a person's tickets by requester, for the overview, export and erasure (issue 11)
+        AddRequesterIndexToTickets(),
     ]
 }

@@ -21,15 +21,12 @@ struct PrivacyOverview {
     }
 
     func holdings(of subject: DataSubject) async throws -> [Holding] {
-        let sql = try database.sql
+        let counter = SubjectRowCount(sql: try database.sql)
         var result: [Holding] = []
         for inventory in PrivacyInventory.tables where inventory.holdsPersonalData {
-            guard let condition = SubjectRows.condition(inventory, subject) else { continue }
             // Counted up to one past `shownRows`: the overview says "more than 1,000", and a
             // customer with a million rows of tickets pays for a thousand (bench/pages).
-            let count = try await sql.raw("""
-                SELECT COUNT(*) AS n FROM (SELECT 1 FROM \(ident: inventory.table) WHERE \(condition) LIMIT \(literal: Self.shownRows + 1)) AS capped
-                """).first()?.decode(column: "n", as: Int.self) ?? 0
+            let count = try await counter.count(inventory, of: subject, upTo: Self.shownRows)
             guard count > 0 else { continue }
             for category in DataCategory.allCases {
                 let columns = inventory.personalColumns.filter { $0.category == category }

@@ -28,16 +28,23 @@ enum SubjectRows {
             case let .email(column) where !subject.emails.isEmpty:
                 parts.append("\(ident: column) IN (\(binds: subject.emails))")
             case let .ticket(column):
-                var owners: [SQLQueryString] = []
-                if !subject.accountSIDs.isEmpty { owners.append("organisation_sid IN (\(binds: subject.accountSIDs))") }
-                if !subject.userSIDs.isEmpty { owners.append("requester_sid IN (\(binds: subject.userSIDs))") }
-                guard !owners.isEmpty else { continue }
-                parts.append("\(ident: column) IN (SELECT number FROM tickets WHERE \(owners.joined(separator: " OR ")))")
+                guard let owners = ticketOwners(subject, in: nil) else { continue }
+                parts.append("\(ident: column) IN (SELECT number FROM tickets WHERE \(owners))")
             default:
                 continue
             }
         }
         guard !parts.isEmpty else { return nil }
         return "(\(parts.joined(separator: " OR ")))"
+    }
+
+    /// Which of the subject's tickets a ticket link reaches: the organisation's and the person's.
+    static func ticketOwners(_ subject: DataSubject, in alias: String?) -> SQLQueryString? {
+        let prefix = alias.map { "\($0)." } ?? ""
+        var owners: [SQLQueryString] = []
+        if !subject.accountSIDs.isEmpty { owners.append("\(unsafeRaw: prefix)organisation_sid IN (\(binds: subject.accountSIDs))") }
+        if !subject.userSIDs.isEmpty { owners.append("\(unsafeRaw: prefix)requester_sid IN (\(binds: subject.userSIDs))") }
+        guard !owners.isEmpty else { return nil }
+        return "(\(owners.joined(separator: " OR ")))"
     }
 }
