@@ -112,5 +112,7 @@ enum TrustDeskMigrations {
         AddQueueIndexesToTickets(),
         // 22. Privacy: a person's tickets by requester, for the overview, export and erasure (issue 11)
         AddRequesterIndexToTickets(),
+        // 23. Consoles: the escalated queue read from its own short indexes (issue 11)
+        AddEscalatedQueueIndexesToTickets(),
     ]
 }
