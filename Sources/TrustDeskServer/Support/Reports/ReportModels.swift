@@ -7,13 +7,21 @@ struct ReportFilter: Sendable, Equatable {
     var priority: TicketPriority?
     var group: String?
 
+    /// Each filter is empty (any) or one value, white space around it ignored: exactly what
+    /// openapi.yaml's `ReportPlan`, `ReportPriority` and `ReportGroup` patterns say, so the API
+    /// and the report page's form accept the same.
     static func parse(plan: String, priority: String, group: String) throws(DomainError) -> ReportFilter {
         var filter = ReportFilter()
-        let planText = plan.trimmingCharacters(in: .whitespaces)
+        let planText = whitespaceTrimmed(plan)
         if !planText.isEmpty { filter.plan = try SupportPlan.named(planText) }
-        let priorityText = priority.trimmingCharacters(in: .whitespaces)
-        if !priorityText.isEmpty { filter.priority = try TicketPriority(parsing: priorityText) }
-        let groupText = group.trimmingCharacters(in: .whitespaces)
+        let priorityText = whitespaceTrimmed(priority)
+        if !priorityText.isEmpty {
+            guard let level = Int(priorityText), priorityText.count == 1, let parsed = TicketPriority(rawValue: level) else {
+                throw DomainError(.unknownPriority, "priority: use 1 (Business Critical), 2 (Degraded Service) or 3 (General Issue), or leave it empty for every priority.")
+            }
+            filter.priority = parsed
+        }
+        let groupText = whitespaceTrimmed(group)
         if !groupText.isEmpty {
             guard groupText.count <= 64, groupText.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
                 throw DomainError(.invalidParameter, "group: use a group name like pse or general.")
@@ -21,6 +29,10 @@ struct ReportFilter: Sendable, Equatable {
             filter.group = groupText
         }
         return filter
+    }
+
+    private static func whitespaceTrimmed(_ text: String) -> String {
+        String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 }
 
