@@ -114,5 +114,7 @@ enum TrustDeskMigrations {
         AddRequesterIndexToTickets(),
         // 23. Consoles: the escalated queue read from its own short indexes (issue 11)
         AddEscalatedQueueIndexesToTickets(),
+        // 24. Consoles: subject words found through a trigram index (issue 11; SQLite)
+        CreateTicketSubjectSearch(),
     ]
 }

@@ -43,7 +43,8 @@ struct TicketQueues {
         case .breaching: builder = builder.filter(\.$unsolved == true).filter(\.$nextDueAt <= now.addingTimeInterval(Self.breachingWithin))
         case .all: builder = builder.filter(\.$unsolved == true)
         }
-        builder = Self.narrow(builder, by: query)
+        let candidates = try await TicketSubjectSearch(database: database).candidates(for: query.search)
+        builder = Self.narrow(builder, by: query, within: candidates)
         switch (query.order, cursor) {
         case (.updated, .updated(let updated, let number)?):
             builder = builder.group(.or) { or in
@@ -87,7 +88,7 @@ struct TicketQueues {
     }
 
     /// The filters and search on top of a queue's own rule.
-    private static func narrow(_ builder: QueryBuilder<Ticket>, by query: TicketQueueQuery) -> QueryBuilder<Ticket> {
+    private static func narrow(_ builder: QueryBuilder<Ticket>, by query: TicketQueueQuery, within candidates: [Int]?) -> QueryBuilder<Ticket> {
         var builder = builder
         if let status = query.status { builder = builder.filter(\.$status == status.rawValue) }
         if let priority = query.priority { builder = builder.filter(\.$priority == priority.rawValue) }
@@ -99,7 +100,7 @@ struct TicketQueues {
         case .person(let sid)?: builder = builder.filter(\.$assigneeSID == sid)
         case nil: break
         }
-        return builder.matching(query.search)
+        return builder.matching(query.search, within: candidates)
     }
 
     /// How many tickets each queue holds, for the queue links: each count reads its queue's index,

@@ -6,18 +6,20 @@ import TrustDeskCore
 extension QueryBuilder where Model == Ticket {
     /// The tickets a queue or list search (`TicketSearch`) finds, the same for staff queues and a
     /// customer's list: a number, a SID from the intake, a requester's email address, or subject
-    /// words that must all appear. Case never matters.
-    func matching(_ search: TicketSearch?) -> Self {
+    /// words that must all appear. Case never matters. `candidates` (`TicketSubjectSearch`), when
+    /// known, are the only tickets that can match.
+    func matching(_ search: TicketSearch?, within candidates: [Int]? = nil) -> Self {
+        let builder = candidates.map { filter(\.$id ~~ $0) } ?? self
         switch search {
-        case .number(let number)?: return filter(\.$id == number)
+        case .number(let number)?: return builder.filter(\.$id == number)
         // `sids` is the intake's SIDs, space-separated; a SID is 34 characters, so a match is whole.
-        case .sid(let sid)?: return filter(\.$sids ~~ sid)
-        case .email(let email)?: return filter(.sql(Self.lowered("requester_email", .equal, email)))
+        case .sid(let sid)?: return builder.filter(\.$sids ~~ sid)
+        case .email(let email)?: return builder.filter(.sql(Self.lowered("requester_email", .equal, email)))
         case .words(let words)?:
-            var builder = self
+            var builder = builder
             for word in words { builder = builder.filter(.sql(Self.lowered("subject", .like, "%\(word)%"))) }
             return builder
-        case nil: return self
+        case nil: return builder
         }
     }
 

@@ -85,7 +85,8 @@ struct Tickets {
         if let priority = filter.priority { query = query.filter(\.$priority == priority.rawValue) }
         if let product = filter.product { query = query.filter(\.$product == product.rawValue) }
         if let before { query = query.filter(\.$id < before) }
-        return try await query.matching(filter.search).sort(\.$id, .descending).limit(limit).all()
+        let candidates = try await TicketSubjectSearch(database: database).candidates(for: filter.search)
+        return try await query.matching(filter.search, within: candidates).sort(\.$id, .descending).limit(limit).all()
     }
 
     func comments(of number: Int, includeInternal: Bool) async throws -> [TicketComment] {

@@ -1,0 +1,56 @@
+import Fluent
+import Testing
+import TrustDeskCore
+import VaporTesting
+@testable import TrustDeskServer
+
+@Suite("Queues: subject words through the trigram index (SQLite)")
+struct TicketSubjectSearchTests {
+    static func words(_ text: String) throws -> TicketSearch? { try TicketSearch.parse(text) }
+
+    @Test("Queues: the index names exactly the tickets whose subject holds every word, or leaves the search to the range")
+    func candidates() async throws {
+        try await withTrustDesk { app in
+            let world = try await SupportWorld.make(app)
+            app.clock.set(SupportWorld.mondayNight)
+            let acme = try await QueuePagesTests.open(app, world.acme, count: 5, subject: "Acme delivery delayed")
+            let harbor = try await QueuePagesTests.open(app, world.harbor, count: 4, subject: "Harbor Webhook retries")
+            let search = TicketSubjectSearch(database: app.db)
+            guard !TestDatabase.isPostgres else {
+                #expect(try await search.candidates(for: try Self.words("webhook")) == nil, "PostgreSQL reads the range")
+                return
+            }
+            #expect(try await search.candidates(for: try Self.words("WEBHOOK"))?.sorted() == harbor.sorted())
+            #expect(try await search.candidates(for: try Self.words("delivery delayed"))?.sorted() == acme.sorted())
+            #expect(try await search.candidates(for: try Self.words("delivery retries")) == [])
+            #expect(try await search.candidates(for: try Self.words("ook retr"))?.sorted() == harbor.sorted(), "parts of words match, as the range's LIKE does")
+            #expect(try await search.candidates(for: try Self.words("webhook"), limit: 3) == nil, "more than the limit: read the range")
+            #expect(try await search.candidates(for: try Self.words("de")) == nil, "a word shorter than a trigram")
+            #expect(try await search.candidates(for: try Self.words("#\(acme[0])")) == nil, "only subject words")
+
+            let admin = try await SupportWorld.staffBrowser(app, world.admin)
+            let none = try await admin.get("/staff/support?queue=all&q=nothing+like+this")
+            #expect(none.status == .ok)
+            #expect(QueuePagesTests.rows(none.text).isEmpty)
+            #expect(Set(QueuePagesTests.rows(try await admin.get("/staff/support?queue=all&q=webhook").text)) == Set(harbor))
+        }
+    }
+
+    @Test("Queues: a changed subject is found by its new words and no longer by its old ones")
+    func followsSubjectChanges() async throws {
+        try await withTrustDesk { app in
+            let world = try await SupportWorld.make(app)
+            app.clock.set(SupportWorld.mondayNight)
+            let numbers = try await QueuePagesTests.open(app, world.acme, count: 2, subject: "Carrier outage")
+            let ticket = try #require(try await Ticket.find(numbers[0], on: app.db))
+            ticket.subject = "Porting request"
+            try await ticket.save(on: app.db)
+            let admin = try await SupportWorld.staffBrowser(app, world.admin)
+            #expect(QueuePagesTests.rows(try await admin.get("/staff/support?queue=all&q=porting").text) == [numbers[0]])
+            #expect(QueuePagesTests.rows(try await admin.get("/staff/support?queue=all&q=outage").text) == [numbers[1]])
+            if !TestDatabase.isPostgres {
+                #expect(try await TicketSubjectSearch(database: app.db).candidates(for: try Self.words("outage")) == [numbers[1]])
+            }
+        }
+    }
+}
