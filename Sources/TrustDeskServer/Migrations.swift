@@ -114,7 +114,7 @@ enum TrustDeskMigrations {
         AddRequesterIndexToTickets(),
         // 23. Consoles: the escalated queue read from its own short indexes (issue 11)
         AddEscalatedQueueIndexesToTickets(),
-        // 24. Consoles: subject words found through a trigram index (issue 11; SQLite)
-        CreateTicketSubjectSearch(),
+        // 24. Consoles: searches by email, SID and subject words through their own indexes (issue 11)
+        CreateTicketSearchIndex(),
     ]
 }

@@ -43,7 +43,7 @@ struct TicketQueues {
         case .breaching: builder = builder.filter(\.$unsolved == true).filter(\.$nextDueAt <= now.addingTimeInterval(Self.breachingWithin))
         case .all: builder = builder.filter(\.$unsolved == true)
         }
-        let candidates = try await TicketSubjectSearch(database: database).candidates(for: query.search)
+        let candidates = try await TicketSearchCandidates(database: database).candidates(for: query.search)
         builder = Self.narrow(builder, by: query, within: candidates)
         switch (query.order, cursor) {
         case (.updated, .updated(let updated, let number)?):

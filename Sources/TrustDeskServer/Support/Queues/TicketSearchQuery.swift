@@ -6,7 +6,7 @@ import TrustDeskCore
 extension QueryBuilder where Model == Ticket {
     /// The tickets a queue or list search (`TicketSearch`) finds, the same for staff queues and a
     /// customer's list: a number, a SID from the intake, a requester's email address, or subject
-    /// words that must all appear. Case never matters. `candidates` (`TicketSubjectSearch`), when
+    /// words that must all appear. Case never matters. `candidates` (`TicketSearchCandidates`), when
     /// known, are the only tickets that can match.
     func matching(_ search: TicketSearch?, within candidates: [Int]? = nil) -> Self {
         let builder = candidates.map { filter(\.$id ~~ $0) } ?? self

@@ -85,7 +85,7 @@ struct Tickets {
         if let priority = filter.priority { query = query.filter(\.$priority == priority.rawValue) }
         if let product = filter.product { query = query.filter(\.$product == product.rawValue) }
         if let before { query = query.filter(\.$id < before) }
-        let candidates = try await TicketSubjectSearch(database: database).candidates(for: filter.search)
+        let candidates = try await TicketSearchCandidates(database: database).candidates(for: filter.search)
         return try await query.matching(filter.search, within: candidates).sort(\.$id, .descending).limit(limit).all()
     }
 

@@ -4,8 +4,8 @@ import TrustDeskCore
 import VaporTesting
 @testable import TrustDeskServer
 
-@Suite("Queues: subject words through the trigram index (SQLite)")
-struct TicketSubjectSearchTests {
+@Suite("Queues: searches through their own indexes (email on both databases; SIDs and subject words on SQLite)")
+struct TicketSearchCandidatesTests {
     static func words(_ text: String) throws -> TicketSearch? { try TicketSearch.parse(text) }
 
     @Test("Queues: the index names exactly the tickets whose subject holds every word, or leaves the search to the range")
@@ -15,7 +15,10 @@ struct TicketSubjectSearchTests {
             app.clock.set(SupportWorld.mondayNight)
             let acme = try await QueuePagesTests.open(app, world.acme, count: 5, subject: "Acme delivery delayed")
             let harbor = try await QueuePagesTests.open(app, world.harbor, count: 4, subject: "Harbor Webhook retries")
-            let search = TicketSubjectSearch(database: app.db)
+            let search = TicketSearchCandidates(database: app.db)
+            let email = try #require(try await Ticket.find(harbor[0], on: app.db)).requesterEmail
+            #expect(try await search.candidates(for: try Self.words(email.uppercased()))?.sorted() == harbor.sorted(), "by email, on both databases")
+            #expect(try await search.candidates(for: try Self.words("nobody@example.com")) == [])
             guard !TestDatabase.isPostgres else {
                 #expect(try await search.candidates(for: try Self.words("webhook")) == nil, "PostgreSQL reads the range")
                 return
@@ -36,20 +39,28 @@ struct TicketSubjectSearchTests {
         }
     }
 
-    @Test("Queues: a changed subject is found by its new words and no longer by its old ones")
+    @Test("Queues: a changed subject or intake SID is found by its new text and no longer by its old")
     func followsSubjectChanges() async throws {
         try await withTrustDesk { app in
             let world = try await SupportWorld.make(app)
             app.clock.set(SupportWorld.mondayNight)
             let numbers = try await QueuePagesTests.open(app, world.acme, count: 2, subject: "Carrier outage")
             let ticket = try #require(try await Ticket.find(numbers[0], on: app.db))
+            let sid = "CA" + String(repeating: "ab", count: 16)
             ticket.subject = "Porting request"
+            ticket.sids = sid
             try await ticket.save(on: app.db)
             let admin = try await SupportWorld.staffBrowser(app, world.admin)
             #expect(QueuePagesTests.rows(try await admin.get("/staff/support?queue=all&q=porting").text) == [numbers[0]])
             #expect(QueuePagesTests.rows(try await admin.get("/staff/support?queue=all&q=outage").text) == [numbers[1]])
+            #expect(QueuePagesTests.rows(try await admin.get("/staff/support?queue=all&q=\(sid)").text) == [numbers[0]])
             if !TestDatabase.isPostgres {
-                #expect(try await TicketSubjectSearch(database: app.db).candidates(for: try Self.words("outage")) == [numbers[1]])
+                let search = TicketSearchCandidates(database: app.db)
+                #expect(try await search.candidates(for: try Self.words("outage")) == [numbers[1]])
+                #expect(try await search.candidates(for: try Self.words(sid)) == [numbers[0]])
+                ticket.sids = ""
+                try await ticket.save(on: app.db)
+                #expect(try await search.candidates(for: try Self.words(sid)) == [])
             }
         }
     }
