@@ -7,8 +7,7 @@
 # Locust 2.47.0 runs from its own venv (bench/load/.venv-locust; Debian ships only 2.12.1). The
 # generator runs on the same machine as the server: its CPU is taken from the server's.
 # TRUSTDESK_BIN picks the binary (default: a release build, built here), LOAD_PORT the first port
-# to try (default 18720). Exits non-zero on any
-# failed request.
+# to try (default 18720). Exits non-zero on any failed request.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$(pwd)"
