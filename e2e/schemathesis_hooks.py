@@ -5,6 +5,12 @@ The voice provider signs `/voice/{Step}` posts (SUP-10, SEC-4): base64 HMAC-SHA1
 the voice auth token, over the public URL, the path and query, and every form field sorted by
 name. Unsigned posts are refused before anything else, so without this hook the fuzzer would
 only ever see 401.
+
+GitHub signs secret-scanning reports (`POST /v1/SecretScanning/GitHub`, STD-5, SEC-4): a base64
+DER ECDSA P-256 SHA-256 signature over the raw body, by the key named in
+`Github-Public-Key-Identifier`. `.ci/run` makes a key pair per run and gives the servers its
+public half; this hook signs the exact bytes it sends with the private half (`openssl dgst`, so
+the suite needs no crypto package of its own).
 """
 
 from __future__ import annotations
@@ -12,10 +18,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
+import subprocess
 from urllib.parse import urlencode
 
 import schemathesis
+from schemathesis.core import NotSet
 
 
 def voice_signature(token: str, url: str, fields: dict[str, str]) -> str:
@@ -76,9 +85,49 @@ def seed_valid_read(case) -> None:
             case.path_parameters[name] = value
 
 
+def secret_scanning_signature(private_key_path: str, body: bytes) -> str:
+    der = subprocess.run(["openssl", "dgst", "-sha256", "-sign", private_key_path], input=body,
+                         capture_output=True, check=True).stdout
+    return base64.b64encode(der).decode()
+
+
+def sign_secret_scanning_report(case) -> None:
+    key_path = os.environ.get("TRUSTDESK_E2E_SECRET_SCANNING_KEY")
+    key_id = os.environ.get("TRUSTDESK_E2E_SECRET_SCANNING_KEY_ID")
+    if not key_path or not key_id:
+        return
+    headers = case.headers or {}
+    # A case that leaves a signing header out on purpose (the required-header check), or whose
+    # headers are the invalid part of a negative case, stays as generated: signing would make it
+    # a valid request, and the check that invalid requests are refused would fail for the hook.
+    names = {name.lower() for name in headers}
+    if not {"github-public-key-identifier", "github-public-key-signature"} <= names:
+        return
+    meta = case.meta
+    header_info = meta.components.get("header") if meta is not None else None
+    if header_info is not None and not header_info.mode.is_positive:
+        return
+    # Sign the bytes that go out, serialised as `requests` does for schemathesis (`json.dumps`
+    # with its defaults; a generated binary as its text; no body as no bytes). The body itself
+    # stays as generated: schemathesis checks a hook's body against the schema again, and raw
+    # bytes would turn a valid case into an "invalid" one.
+    if isinstance(case.body, bytes):
+        body = case.body
+    elif isinstance(case.body, NotSet):
+        body = b""
+    else:
+        body = json.dumps(case.body, default=str).encode()
+    kept = {k: v for k, v in headers.items() if k.lower() not in {"github-public-key-identifier", "github-public-key-signature"}}
+    case.headers = {**kept, "Github-Public-Key-Identifier": key_id,
+                    "Github-Public-Key-Signature": secret_scanning_signature(key_path, body)}
+
+
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
     seed_valid_read(case)
+    if case.path == "/v1/SecretScanning/GitHub":
+        sign_secret_scanning_report(case)
+        return
     if not case.path.startswith("/voice/"):
         return
     token = os.environ.get("TRUSTDESK_E2E_VOICE_TOKEN", "")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import secrets
 
@@ -219,7 +220,6 @@ def _check_answer(method: str, path: str, op: dict, r) -> dict:
 
 # Operations whose example can't be replayed on a demo server, and why.
 NOT_REPLAYED = {
-    "receiveSecretScanningReport": "needs a report signed by a configured GitHub key; the e2e server has none",
     "changeStaffStanding": "lifts a ban, so it needs a banned account; the standing tests exercise it",
     "createTicketEscalation": "needs a ticket of a Personalized-plan organisation; test_channels.py escalates one and checks both alerts",
     "createRouteChange": "needs a Personalized-plan organisation with a TAM; the SUP-11 server tests replay it on both databases",
@@ -266,6 +266,18 @@ def test_contract_every_request_example_is_accepted(api, owner, staff_key):
     # PRV-3, PRV-5 on the module's own customer: an export request and a usage deletion.
     send("createPrivacyRequest", auth=customer_auth); replayed.add("createPrivacyRequest")
     send("createUsageDeletion", auth=customer_auth); replayed.add("createUsageDeletion")
+    # SEC-4: GitHub's report, signed with the run's secret-scanning key as GitHub signs it.
+    key_path, key_id = os.environ.get("TRUSTDESK_E2E_SECRET_SCANNING_KEY"), os.environ.get("TRUSTDESK_E2E_SECRET_SCANNING_KEY_ID")
+    if key_path and key_id:
+        from schemathesis_hooks import secret_scanning_signature
+
+        method, path, op = ops["receiveSecretScanningReport"]
+        report = json.dumps(_request_example(op)).encode()
+        signed = {"Content-Type": "application/json", "Github-Public-Key-Identifier": key_id,
+                  "Github-Public-Key-Signature": secret_scanning_signature(key_path, report)}
+        feedback = _check_answer(method, path, op, api.request(method, path, data=report, headers=signed))
+        assert [f["label"] for f in feedback] == ["false_positive"], feedback
+        replayed.add("receiveSecretScanningReport")
 
     # A calendar changed by the example, then put back as it was.
     calendars = api.get("/v1/Staff/SupportCalendars", auth=staff_key).json()["calendars"]

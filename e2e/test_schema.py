@@ -148,7 +148,8 @@ def test_contract_schemathesis_whole_contract(base_url, fuzz_customer, closing_c
     import subprocess
     import sys
 
-    for name in ("TRUSTDESK_E2E_SERVICE_TOKEN", "TRUSTDESK_E2E_VOICE_TOKEN", "TRUSTDESK_E2E_INBOUND_TOKEN"):
+    for name in ("TRUSTDESK_E2E_SERVICE_TOKEN", "TRUSTDESK_E2E_VOICE_TOKEN", "TRUSTDESK_E2E_INBOUND_TOKEN",
+                 "TRUSTDESK_E2E_SECRET_SCANNING_KEY", "TRUSTDESK_E2E_SECRET_SCANNING_KEY_ID"):
         if not os.environ.get(name):
             pytest.skip(f"{name} is not set: the run needs every credential of the contract")
     account_sid, (key_sid, key_secret) = fuzz_customer

@@ -299,6 +299,33 @@ struct ExposedCredentialsTests {
         }
     }
 
+    @Test("SEC-4: a signed report may leave url and source out, but a null in any field refuses the whole report (openapi.yaml: strings)")
+    func reportFieldsAsDocumented() async throws {
+        try await withTrustDesk { app in
+            let signer = Signer()
+            signer.configure(app)
+            let acme = try await TestData.customer(app, "noa")
+            for field in ["token", "type", "url", "source"] {
+                var item = ["\"token\":\"\(acme.authToken)\"", "\"type\":\"trustdesk_auth_token\"", "\"url\":\"https://github.com/x/y\"", "\"source\":\"content\""]
+                item = item.map { $0.hasPrefix("\"\(field)\"") ? "\"\(field)\":null" : $0 }
+                let body = "[{" + item.joined(separator: ",") + "}]"
+                let response = try await app.testing().sendRequest(.POST, "/v1/SecretScanning/GitHub", headers: try signer.headers(for: body), body: ByteBuffer(string: body))
+                #expect(response.status == .badRequest, "\(field): null")
+                #expect(response.errorCode == 20009, "\(field): null")
+            }
+            #expect(try await StandingTestKit.reload(app, acme.account).standing == "active", "a refused report changes nothing")
+            #expect(try await StandingTestKit.records(app, acme.account).isEmpty)
+
+            let body = #"[{"token":"\#(acme.authToken)","type":"trustdesk_auth_token"},{"token":"tdat_unknown","type":"trustdesk_auth_token","url":"","source":""}]"#
+            let response = try await app.testing().sendRequest(.POST, "/v1/SecretScanning/GitHub", headers: try signer.headers(for: body), body: ByteBuffer(string: body))
+            #expect(response.status == .ok)
+            let feedback = try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [[String: String]]
+            #expect(feedback?.map { $0["label"] } == ["true_positive", "false_positive"])
+            #expect(try await StandingTestKit.reload(app, acme.account).standing == "suspended")
+            #expect(try await TestData.mail(app, to: acme.user.email).last?.body.contains("(no URL given)") == true)
+        }
+    }
+
     @Test("SEC-4: unsigned, badly signed or unknown-key reports change nothing")
     func badSignatures() async throws {
         try await withTrustDesk { app in

@@ -6,8 +6,8 @@
 #
 # Locust 2.47.0 runs from its own venv (bench/load/.venv-locust; Debian ships only 2.12.1). The
 # generator runs on the same machine as the server: its CPU is taken from the server's.
-# TRUSTDESK_BIN picks the binary (default: a release build, built here). Exits non-zero on any
-# failed request.
+# TRUSTDESK_BIN picks the binary (default: a release build, built here), LOAD_PORT the first port
+# to try (default 18720). Exits non-zero on any failed request.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$(pwd)"
@@ -32,7 +32,7 @@ if [[ ! -x "$VENV/bin/locust" ]]; then
 fi
 source bench/load/server.sh
 load_setup journeys
-load_server_start journeys 18720
+load_server_start journeys "${LOAD_PORT:-18720}"
 # Acme's account SID and auth token, as the demo prints them (e2e/helpers.py reads them the same way).
 read -r SID AUTH < <(python3 - "$SERVER_LOG" <<'PY'
 import re, sys

@@ -20,6 +20,24 @@ struct SecretScanningController: RouteCollection {
         let type: String
         let url: String?
         let source: String?
+
+        enum CodingKeys: String, CodingKey { case token, type, url, source }
+
+        /// `url` and `source` may be left out, but when sent they are strings, as openapi.yaml
+        /// and GitHub's format say: a null is refused with the rest of the report, not read as
+        /// absent (the contract fuzz found the difference).
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            token = try container.decode(String.self, forKey: .token)
+            type = try container.decode(String.self, forKey: .type)
+            url = try Self.optionalString(container, .url)
+            source = try Self.optionalString(container, .source)
+        }
+
+        private static func optionalString(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> String? {
+            guard container.contains(key) else { return nil }
+            return try container.decode(String.self, forKey: key)
+        }
     }
 
     struct Feedback: Encodable {
