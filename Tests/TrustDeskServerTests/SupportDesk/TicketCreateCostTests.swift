@@ -58,4 +58,77 @@ struct TicketCreateCostTests {
             #expect(statements.count == 10, "\(statements.count) statements:\n\(statements.joined(separator: "\n"))")
         }
     }
+
+    @Test("SUP-4 SUP-5: a calendar changed on another node routes and measures on the new hours within 1 s; an edit on this node at once")
+    func calendarCopyFollowsChanges() async throws {
+        try await withTrustDesk { app in
+            let world = try await SupportWorld.make(app)
+            // Monday 15:00 UTC: 10:00 in New York (Taylor, the primary TAM, works), 15:00 in London.
+            app.clock.set(testEpoch.addingTimeInterval(3 * 3600))
+            let first = try await Self.open(app, world, 0, on: app.db)
+            #expect(first.ticket.assigneeSID == world.taylor.sid)
+
+            // Another node moves Taylor's hours to Saturday mornings: a plain write of the row.
+            let record = try #require(try await SupportCalendarRecord.find(world.taylorCalendar.id, on: app.db))
+            record.weeklyHours = "Sat 09:00-10:00"
+            record.updatedAt = app.now
+            try await record.save(on: app.db)
+
+            // This node's copy is less than a second old: it still has the weekday hours.
+            let sameSecond = try await Self.open(app, world, 1, on: app.db)
+            #expect(sameSecond.ticket.assigneeSID == world.taylor.sid)
+
+            // A second later the copy is read again: Taylor is off, the secondary TAM gets it.
+            app.clock.advance(by: SupportCalendarCache.maximumAge)
+            let secondLater = try await Self.open(app, world, 2, on: app.db)
+            #expect(secondLater.ticket.assigneeSID == world.lee.sid)
+            #expect(secondLater.decision.reason.contains("secondary"))
+
+            // An edit through the directory on this node takes effect at once, without waiting.
+            let directory = SupportDirectory(database: app.db, now: app.now, calendars: app.supportCalendars)
+            _ = try await directory.updateCalendar(try #require(world.taylorCalendar.id), timeZone: nil, weekly: "Mon-Fri 09:00-18:00", holidays: nil, by: world.admin)
+            let afterEdit = try await Self.open(app, world, 3, on: app.db)
+            #expect(afterEdit.ticket.assigneeSID == world.taylor.sid)
+            // The first response is measured on Taylor's restored hours: 2 business hours, due 12:00 New York.
+            let target = try #require(try await TicketSLARecord.query(on: app.db).filter(\.$ticketNumber == afterEdit.ticket.number).first())
+            #expect(target.dueAt == app.now.addingTimeInterval(2 * 3600))
+        }
+    }
+
+    @Test("SUP-5: under concurrent creates the pool's grouped open-work count equals each engineer's own count")
+    func groupedCountMatchesConcurrentCreates() async throws {
+        try await withTrustDesk { app in
+            let world = try await Self.deskOfForty(app)
+            app.clock.set(SupportWorld.mondayNight)
+            let clients = 8, perClient = 5
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for client in 0..<clients {
+                    group.addTask {
+                        for index in 0..<perClient {
+                            _ = try await Self.open(app, world, client * perClient + index, on: app.db)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+
+            let directory = SupportDirectory(database: app.db, now: app.now, calendars: app.supportCalendars)
+            let pool = try await directory.pool().map(\.id)
+            #expect(pool.count == 40)
+            let grouped = try await directory.openTicketCounts(of: pool)
+            var total = 0
+            for engineer in pool {
+                let own = try await Ticket.query(on: app.db).filter(\.$assigneeSID == engineer).filter(\.$unsolved == true).count()
+                #expect((grouped[engineer] ?? 0) == own, "\(engineer): grouped \(grouped[engineer] ?? 0), own \(own)")
+                total += own
+            }
+            #expect(total == clients * perClient)
+            // Solved work is not open work: the grouped count drops with the engineer's own.
+            let solved = try #require(try await Ticket.query(on: app.db).filter(\.$assigneeSID != nil).first())
+            let engineer = try #require(solved.assigneeSID)
+            try await app.tickets(now: app.now).changeStatus(solved, to: .solved, by: TicketActor(user: world.admin), reason: "answered")
+            let after = try await directory.openTicketCounts(of: [engineer])
+            #expect((after[engineer] ?? 0) == (grouped[engineer] ?? 0) - 1)
+        }
+    }
 }
