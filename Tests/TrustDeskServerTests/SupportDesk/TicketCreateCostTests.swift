@@ -131,4 +131,41 @@ struct TicketCreateCostTests {
             #expect((after[engineer] ?? 0) == (grouped[engineer] ?? 0) - 1)
         }
     }
+
+    @Test("SUP-8: a breach pass alerts and mails each breached target once, in statements that do not grow per recipient or report day")
+    func breachPassStatements() async throws {
+        try await withTrustDesk { app in
+            let world = try await Self.deskOfForty(app)
+            app.clock.set(SupportWorld.mondayNight)
+            var numbers: [Int] = []
+            for index in 0..<12 {
+                numbers.append(try await Self.open(app, world, index, on: app.db).ticket.number)
+            }
+            // Three days on, every first response is overdue.
+            app.clock.advance(by: 3 * 86400)
+            let counter = StatementCounter()
+            let counted = try counter.counting(app.db)
+            let breached = try await counted.transaction { db in try await app.tickets(now: app.now, on: db).breachDue() }
+            #expect(breached == 12)
+            // Reads: due targets, their tickets, organisations and people; one UPDATE per target;
+            // then one upsert of the report days, one INSERT each of history, alerts and mail, and
+            // the consent lookups of each distinct recipient (two here: user, memberships).
+            let statements = counter.recorded
+            let updates = statements.filter { $0.hasPrefix("update ticket_sla_targets") }.count
+            #expect(updates == 12)
+            // The assignees and Acme's TAM manager.
+            let recipients = Set(try await Ticket.query(on: app.db).filter(\.$id ~~ numbers).all().compactMap(\.assigneeSID)).union([world.manager.sid]).count
+            #expect(statements.count == 4 + 12 + 4 + 2 * recipients, "\(statements.count) statements:\n\(statements.joined(separator: "\n"))")
+
+            for number in numbers {
+                #expect(try await TicketEvent.query(on: app.db).filter(\.$ticketNumber == number).filter(\.$action == "sla_breached").count() == 1)
+                let alerted = try await SupportAlert.query(on: app.db).filter(\.$ticketNumber == number).filter(\.$message ~~ "SLA breached").all().map(\.userSID)
+                #expect(alerted.count == 2 && alerted.contains(world.manager.sid))
+            }
+            // The assignee and the TAM manager, by mail too.
+            #expect(try await OutboxMessage.query(on: app.db).filter(\.$kind == "support_sla_breach").count() == 24)
+            // Each breach once: the next pass finds nothing.
+            #expect(try await app.db.transaction { db in try await app.tickets(now: app.now, on: db).breachDue() } == 0)
+        }
+    }
 }

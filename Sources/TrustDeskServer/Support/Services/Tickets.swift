@@ -384,28 +384,38 @@ struct Tickets {
         let people = Set(tickets.compactMap(\.assigneeSID)).union(managers.values.compactMap { $0 })
         let emails = Dictionary(try await User.query(on: database).filter(\.$id ~~ people.sorted()).all().map { ($0.sid, $0.email) },
                                 uniquingKeysWith: { first, _ in first })
-        var breached = 0
+        // The writes are batched too: each target's row, then one INSERT for the pass's history,
+        // one for its alerts, a few for its mail and the report days.
+        var ended: [(ticket: Ticket, at: Date)] = []
+        var history: [TicketEvent] = []
+        var alerts: [SupportAlert] = []
+        var mails: [Outbox.Mail] = []
+        let log = TicketLog(database: database, now: now)
         for record in due {
             var value = record.value
             // The database chose these rows; a due time that reads back a microsecond later
             // than `now` (storage rounding) must not keep a row at the head of every pass.
             guard value.breachIfDue(at: max(now, value.dueAt ?? now)), let ticket = ticketsByNumber[record.ticketNumber] else { continue }
-            breached += 1
             record.apply(value)
             try await record.save(on: database)
-            try await ReportLedger(database: database, now: now).targetEnded(ticket, achieved: false, at: value.endedAt ?? now)
+            ended.append((ticket, value.endedAt ?? now))
             let message = "SLA breached on ticket #\(ticket.number) (\(ticket.ticketPriority.title)): \(value.metric.title.lowercased()) was due \(DateDisplay.utc(value.endedAt ?? now))."
-            try await event(ticket, .system, "sla_breached", message, isPublic: false)
+            history.append(log.entry(ticket, .system, "sla_breached", message, isPublic: false))
             var recipients: [String] = []
             if let assignee = ticket.assigneeSID { recipients.append(assignee) }
             if let manager = managers[ticket.organisationSID] ?? nil, !recipients.contains(manager) { recipients.append(manager) }
             for sid in recipients {
-                try await SupportAlert(user: sid, ticket: ticket.number, message: message, now: now).create(on: database)
+                alerts.append(SupportAlert(user: sid, ticket: ticket.number, message: message, now: now))
                 if let email = emails[sid] {
-                    try await Outbox(database: database, now: now).enqueue(to: email, subject: "[#\(ticket.number)] SLA breached", body: message, kind: "support_sla_breach")
+                    mails.append(Outbox.Mail(recipient: email, subject: "[#\(ticket.number)] SLA breached", body: message, headers: []))
                 }
             }
         }
+        try await ReportLedger(database: database, now: now).targetsEnded(ended, achieved: false)
+        try await log.write(history)
+        try await alerts.create(on: database)
+        try await Outbox(database: database, now: now).enqueueConsented(mails, kind: "support_sla_breach")
+        let breached = ended.count
         return breached
     }
 
