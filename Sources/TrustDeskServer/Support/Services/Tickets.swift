@@ -384,8 +384,9 @@ struct Tickets {
         let people = Set(tickets.compactMap(\.assigneeSID)).union(managers.values.compactMap { $0 })
         let emails = Dictionary(try await User.query(on: database).filter(\.$id ~~ people.sorted()).all().map { ($0.sid, $0.email) },
                                 uniquingKeysWith: { first, _ in first })
-        // The writes are batched too: each target's row, then one INSERT for the pass's history,
-        // one for its alerts, a few for its mail and the report days.
+        // The writes are batched too: one UPDATE for the targets, one upsert for the report days,
+        // one INSERT each for the pass's history, alerts and mail.
+        var breachedRecords: [TicketSLARecord] = []
         var ended: [(ticket: Ticket, at: Date)] = []
         var history: [TicketEvent] = []
         var alerts: [SupportAlert] = []
@@ -397,7 +398,7 @@ struct Tickets {
             // than `now` (storage rounding) must not keep a row at the head of every pass.
             guard value.breachIfDue(at: max(now, value.dueAt ?? now)), let ticket = ticketsByNumber[record.ticketNumber] else { continue }
             record.apply(value)
-            try await record.save(on: database)
+            breachedRecords.append(record)
             ended.append((ticket, value.endedAt ?? now))
             let message = "SLA breached on ticket #\(ticket.number) (\(ticket.ticketPriority.title)): \(value.metric.title.lowercased()) was due \(DateDisplay.utc(value.endedAt ?? now))."
             history.append(log.entry(ticket, .system, "sla_breached", message, isPublic: false))
@@ -411,6 +412,7 @@ struct Tickets {
                 }
             }
         }
+        try await TicketSLARecord.saveEnded(breachedRecords, on: database)
         try await ReportLedger(database: database, now: now).targetsEnded(ended, achieved: false)
         try await log.write(history)
         try await alerts.create(on: database)
