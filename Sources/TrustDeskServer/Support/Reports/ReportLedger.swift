@@ -12,6 +12,9 @@ struct ReportLedger {
 
     static let allScope = "*"
 
+    /// The report zones, looked up once: a breach pass asks for them thousands of times.
+    private static let zones: [(String, TimeZone?)] = SupportReport.zones.map { ($0, TimeZone(identifier: $0)) }
+
     struct Key: Hashable {
         let zone: String
         let day: String
@@ -22,8 +25,8 @@ struct ReportLedger {
     }
 
     func keys(for ticket: Ticket, at instant: Date) -> [Key] {
-        SupportReport.zones.flatMap { zone -> [Key] in
-            let day = TimeZone(identifier: zone).map { ReportPeriod.localDate(of: instant, in: $0).description } ?? ""
+        Self.zones.flatMap { zone, timeZone -> [Key] in
+            let day = timeZone.map { ReportPeriod.localDate(of: instant, in: $0).description } ?? ""
             return [Self.allScope, ticket.organisationSID].map { scope in
                 Key(zone: zone, day: day, scope: scope, plan: ticket.plan, priority: ticket.priority, group: ticket.groupName)
             }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// Writes a ticket's append-only history (`ticket_events`): every change, who made it and why.
 /// The ticket service and the channels (escalations, route changes, mail, chat) all write here.
@@ -17,9 +18,19 @@ struct TicketLog {
                     detail: String(detail.prefix(2000)), isPublic: isPublic, at: now)
     }
 
-    /// Writes `events` in one multi-row INSERT.
+    /// Writes `events` in multi-row INSERTs of up to `rowsPerInsert`.
     func write(_ events: [TicketEvent]) async throws {
-        guard !events.isEmpty else { return }
-        try await events.create(on: database)
+        let sql = try database.sql
+        for start in stride(from: 0, to: events.count, by: Self.rowsPerInsert) {
+            var insert = sql.insert(into: TicketEvent.schema).columns("id", "ticket_number", "actor_sid", "actor_name", "action", "detail", "is_public", "at")
+            for event in events[start..<min(start + Self.rowsPerInsert, events.count)] {
+                insert = insert.values(SQLBind(event.id ?? UUID()), SQLBind(event.ticketNumber), SQLBind(event.actorSID), SQLBind(event.actorName),
+                                       SQLBind(event.action), SQLBind(event.detail), SQLBind(event.isPublic), SQLBind(event.at))
+            }
+            try await insert.run()
+        }
     }
+
+    /// Eight binds a row: far below SQLite's 32,766 bound parameters.
+    static let rowsPerInsert = 500
 }

@@ -415,7 +415,7 @@ struct Tickets {
         try await TicketSLARecord.saveEnded(breachedRecords, on: database)
         try await ReportLedger(database: database, now: now).targetsEnded(ended, achieved: false)
         try await log.write(history)
-        try await alerts.create(on: database)
+        try await SupportAlert.createAll(alerts, on: database)
         try await Outbox(database: database, now: now).enqueueConsented(mails, kind: "support_sla_breach")
         let breached = ended.count
         return breached
