@@ -36,7 +36,7 @@ final class StatementCounter: Sendable {
     }
 }
 
-private struct CountedDatabase: Database, SQLDatabase {
+private struct CountedDatabase: Database, CountingSQL {
     let base: any Database
     let sql: any SQLDatabase
     let counter: StatementCounter
@@ -74,36 +74,26 @@ private struct CountedDatabase: Database, SQLDatabase {
         base.withConnection { [self] database in closure(counted(database)) }
     }
 
-    // MARK: SQLDatabase
+    // MARK: SQLDatabase (the rest from `CountingSQL`)
 
+    // Both `Database` and `SQLDatabase` offer these; the SQL database's are the ones that log.
     var logger: Logger { sql.logger }
     var eventLoop: any EventLoop { sql.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { sql.version }
-    var dialect: any SQLDialect { sql.dialect }
-    var queryLogLevel: Logger.Level? { sql.queryLogLevel }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
-        counter.record(sql.serialize(query).sql)
-        return sql.execute(sql: query, onRow)
-    }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        counter.record(sql.serialize(query).sql)
-        try await sql.execute(sql: query, onRow)
-    }
-
-    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await sql.withSession { [counter] session in
-            try await closure(CountedSession(sql: session, counter: counter))
-        }
-    }
 }
 
 /// A session of a counted database (SQLKit's `withSession`): its statements count too.
-private struct CountedSession: SQLDatabase {
+private struct CountedSession: CountingSQL {
     let sql: any SQLDatabase
     let counter: StatementCounter
+}
 
+/// An SQL database that records each statement in `counter` before `sql` runs it.
+private protocol CountingSQL: SQLDatabase {
+    var sql: any SQLDatabase { get }
+    var counter: StatementCounter { get }
+}
+
+extension CountingSQL {
     var logger: Logger { sql.logger }
     var eventLoop: any EventLoop { sql.eventLoop }
     var version: (any SQLDatabaseReportedVersion)? { sql.version }
