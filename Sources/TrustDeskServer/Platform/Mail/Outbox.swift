@@ -43,6 +43,17 @@ struct Outbox {
         }
     }
 
+    /// Many mails, each queued as `enqueue` would (PRV-7), with consent decided once per
+    /// recipient and the rows written in multi-row INSERTs: a job's pass that mails the same few
+    /// people about many things.
+    func enqueueConsented(_ mails: [Mail], kind: String) async throws {
+        var decisions: [String: Bool] = [:]
+        for recipient in Set(mails.map(\.recipient)) {
+            if case .send = try await MailConsent(database: database).decide(kind: kind, recipient: recipient) { decisions[recipient] = true }
+        }
+        try await enqueueAll(mails.filter { decisions[$0.recipient] == true }, kind: kind)
+    }
+
     /// Nine binds a row: 100 rows stay far below SQLite's 32,766 bound parameters.
     static let rowsPerInsert = 100
 }

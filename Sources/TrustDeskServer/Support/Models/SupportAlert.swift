@@ -24,6 +24,23 @@ final class SupportAlert: Model, @unchecked Sendable {
     }
 }
 
+extension SupportAlert {
+    /// Writes `alerts` in multi-row INSERTs (a breach pass alerts hundreds at once).
+    static func createAll(_ alerts: [SupportAlert], on database: any Database) async throws {
+        let sql = try database.sql
+        for start in stride(from: 0, to: alerts.count, by: rowsPerInsert) {
+            var insert = sql.insert(into: schema).columns("id", "user_sid", "ticket_number", "message", "created_at")
+            for alert in alerts[start..<min(start + rowsPerInsert, alerts.count)] {
+                insert = insert.values(SQLBind(alert.id ?? UUID()), SQLBind(alert.userSID), SQLBind(alert.ticketNumber), SQLBind(alert.message), SQLBind(alert.createdAt))
+            }
+            try await insert.run()
+        }
+    }
+
+    /// Five binds a row.
+    static let rowsPerInsert = 1000
+}
+
 /// `support_alerts`, once made by `CreateTicketSLATargets` together with its own table (one
 /// table per migration since issue 10). A database migrated before that split already has the
 /// table from the older migration: there this one adopts it, and `CreateTicketSLATargets`,

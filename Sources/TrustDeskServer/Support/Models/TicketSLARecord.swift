@@ -48,6 +48,31 @@ final class TicketSLARecord: Model, @unchecked Sendable {
     }
 }
 
+extension TicketSLARecord {
+    /// Writes the status and end of targets that ended (a breach pass ends hundreds at once) in
+    /// one UPDATE per `rowsPerUpdate`, instead of one per target. The values are the records'
+    /// own, as the core set them.
+    static func saveEnded(_ records: [TicketSLARecord], on database: any Database) async throws {
+        let sql = try database.sql
+        for start in stride(from: 0, to: records.count, by: rowsPerUpdate) {
+            var rows: [any SQLExpression] = []
+            for record in records[start..<min(start + rowsPerUpdate, records.count)] {
+                guard let id = record.id, let endedAt = record.endedAt else { continue }
+                rows.append(SQLGroupExpression([SQLBind(id), SQLBind(record.status), SQLBind(endedAt)] as [any SQLExpression]))
+            }
+            guard !rows.isEmpty else { continue }
+            try await sql.raw("""
+                WITH ended (id, status, ended_at) AS (VALUES \(SQLList(rows)))
+                UPDATE \(ident: schema) SET status = ended.status, ended_at = ended.ended_at
+                FROM ended WHERE \(ident: schema).id = ended.id
+                """).run()
+        }
+    }
+
+    /// Three binds a row.
+    static let rowsPerUpdate = 500
+}
+
 /// `ticket_sla_targets`. Until issue 10 it also made `support_alerts`, which has its own
 /// migration now (`CreateSupportAlerts`); databases migrated before that keep the table this
 /// one made, and this one still drops it on revert.

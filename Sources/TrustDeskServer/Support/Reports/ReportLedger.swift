@@ -12,6 +12,9 @@ struct ReportLedger {
 
     static let allScope = "*"
 
+    /// The report zones, looked up once: a breach pass asks for them thousands of times.
+    private static let zones: [(String, TimeZone?)] = SupportReport.zones.map { ($0, TimeZone(identifier: $0)) }
+
     struct Key: Hashable {
         let zone: String
         let day: String
@@ -22,8 +25,8 @@ struct ReportLedger {
     }
 
     func keys(for ticket: Ticket, at instant: Date) -> [Key] {
-        SupportReport.zones.flatMap { zone -> [Key] in
-            let day = TimeZone(identifier: zone).map { ReportPeriod.localDate(of: instant, in: $0).description } ?? ""
+        Self.zones.flatMap { zone, timeZone -> [Key] in
+            let day = timeZone.map { ReportPeriod.localDate(of: instant, in: $0).description } ?? ""
             return [Self.allScope, ticket.organisationSID].map { scope in
                 Key(zone: zone, day: day, scope: scope, plan: ticket.plan, priority: ticket.priority, group: ticket.groupName)
             }
@@ -32,11 +35,29 @@ struct ReportLedger {
 
     /// A target ended achieved or breached (on the day it ended: a breach counts on its due day).
     func targetEnded(_ ticket: Ticket, achieved: Bool, at instant: Date) async throws {
-        for key in keys(for: ticket, at: instant) {
-            try await database.sql.raw("""
+        try await targetsEnded([(ticket, instant)], achieved: achieved)
+    }
+
+    /// Many targets ended alike (a breach pass): each day's row is added to once with the sum,
+    /// in multi-row upserts, instead of once per target for every zone and scope.
+    func targetsEnded(_ ended: [(ticket: Ticket, at: Date)], achieved: Bool) async throws {
+        var counts: [Key: Int] = [:]
+        for (ticket, instant) in ended {
+            for key in keys(for: ticket, at: instant) { counts[key, default: 0] += 1 }
+        }
+        let rows = counts.sorted { ($0.key.zone, $0.key.day, $0.key.scope, $0.key.priority) < ($1.key.zone, $1.key.day, $1.key.scope, $1.key.priority) }
+        let sql = try database.sql
+        for start in stride(from: 0, to: rows.count, by: Self.rowsPerUpsert) {
+            var values: [any SQLExpression] = []
+            for (key, count) in rows[start..<min(start + Self.rowsPerUpsert, rows.count)] {
+                values.append(SQLGroupExpression([
+                    SQLBind(key.zone), SQLBind(key.day), SQLBind(key.scope), SQLBind(key.plan), SQLBind(key.priority), SQLBind(key.group),
+                    SQLBind(achieved ? count : 0), SQLBind(achieved ? 0 : count), SQLLiteral.numeric("0"), SQLLiteral.string(""), SQLLiteral.string(""), SQLBind(now),
+                ] as [any SQLExpression]))
+            }
+            try await sql.raw("""
                 INSERT INTO support_report_days (zone, day, scope, plan, priority, group_name, sla_achieved, sla_breached, first_responses, calendar_minutes, business_minutes, updated_at)
-                VALUES (\(bind: key.zone), \(bind: key.day), \(bind: key.scope), \(bind: key.plan), \(bind: key.priority), \(bind: key.group),
-                        \(bind: achieved ? 1 : 0), \(bind: achieved ? 0 : 1), 0, '', '', \(bind: now))
+                VALUES \(SQLList(values))
                 ON CONFLICT (zone, scope, day, plan, priority, group_name) DO UPDATE SET
                     sla_achieved = support_report_days.sla_achieved + excluded.sla_achieved,
                     sla_breached = support_report_days.sla_breached + excluded.sla_breached,
@@ -44,6 +65,9 @@ struct ReportLedger {
                 """).run()
         }
     }
+
+    /// Twelve values a row: far below SQLite's 32,766 bound parameters.
+    static let rowsPerUpsert = 200
 
     /// A first public staff reply: minutes since the ticket was opened, on the clock and on the
     /// ticket's business calendar.

@@ -8,6 +8,8 @@ import TrustDeskCore
 struct SupportDirectory {
     let database: any Database
     let now: Date
+    /// This node's calendars; without it every calendar is read from the database.
+    var calendars: SupportCalendarCache?
 
     /// The organisation of an account: the main account for a subaccount.
     func organisationSID(of account: Account) -> String {
@@ -29,12 +31,16 @@ struct SupportDirectory {
     }
 
     func calendar(id: UUID?) async throws -> BusinessCalendar? {
-        guard let id, let record = try await SupportCalendarRecord.find(id, on: database) else { return nil }
+        guard let id else { return nil }
+        if let calendars { return try await calendars.calendar(id: id, on: database, now: now) }
+        guard let record = try await SupportCalendarRecord.find(id, on: database) else { return nil }
         return try record.calendar()
     }
 
     func groupCalendar(_ group: String) async throws -> BusinessCalendar {
-        if let record = try await SupportCalendarRecord.query(on: database).filter(\.$groupName == group).first() {
+        if let calendars {
+            if let calendar = try await calendars.snapshot(on: database, now: now).groupCalendar(group) { return calendar }
+        } else if let record = try await SupportCalendarRecord.query(on: database).filter(\.$groupName == group).sort(\.$name).sort(\.$id).first() {
             return try record.calendar()
         }
         return .aroundTheClock(name: "\(group) (24x7)")
@@ -68,10 +74,34 @@ struct SupportDirectory {
         return try await User.query(on: database).filter(\.$id ~~ sids).sort(\.$fullName).all().map { ($0.sid, $0.fullName) }
     }
 
-    /// A routing candidate (a TAM).
-    func candidate(_ userSID: String?) async throws -> RoutingCandidate? {
-        guard let userSID, let profile = try await staffProfile(userSID) else { return nil }
-        return try await candidates([profile]).first
+    /// Who a new ticket of an organisation with TAMs may go to (SUP-5).
+    struct RoutingTeam {
+        var primaryTAM: RoutingCandidate?
+        var secondaryTAM: RoutingCandidate?
+        var pool: [RoutingCandidate] = []
+
+        /// The calendar of someone routing picked: theirs is already read.
+        func calendar(of userSID: String?) -> BusinessCalendar? {
+            guard let userSID else { return nil }
+            return ([primaryTAM, secondaryTAM].compactMap { $0 } + pool).first { $0.id == userSID }?.calendar
+        }
+    }
+
+    /// The TAMs and, when `withPool`, the PSE pool, in the same few queries as the pool alone:
+    /// one read of their support profiles, one of their names, one grouped count of open work;
+    /// calendars come from the node's copy.
+    func routingTeam(primaryTAM: String?, secondaryTAM: String?, withPool: Bool) async throws -> RoutingTeam {
+        let tams = [primaryTAM, secondaryTAM].compactMap { $0 }
+        guard !tams.isEmpty || withPool else { return RoutingTeam() }
+        let profiles = try await StaffSupportProfile.query(on: database).group(.or) { either in
+            if !tams.isEmpty { either.filter(\.$id ~~ tams) }
+            if withPool { either.filter(\.$groupName == SupportGroup.pse) }
+        }.all()
+        let everyone = try await candidates(profiles)
+        let byID = Dictionary(everyone.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let pool = withPool ? Set(profiles.filter { $0.groupName == SupportGroup.pse }.compactMap(\.id)) : []
+        return RoutingTeam(primaryTAM: primaryTAM.flatMap { byID[$0] }, secondaryTAM: secondaryTAM.flatMap { byID[$0] },
+                           pool: everyone.filter { pool.contains($0.id) })
     }
 
     /// The PSE pool: everyone in the `pse` group, with their shift calendars.
@@ -92,10 +122,15 @@ struct SupportDirectory {
         guard !sids.isEmpty else { return [] }
         let users = try await User.query(on: database).filter(\.$id ~~ sids).all()
         let names = Dictionary(users.map { ($0.sid, $0.fullName) }, uniquingKeysWith: { first, _ in first })
-        let calendarIDs = Set(profiles.compactMap(\.calendarID))
         var calendars: [UUID: BusinessCalendar] = [:]
-        for record in try await SupportCalendarRecord.query(on: database).filter(\.$id ~~ Array(calendarIDs)).all() {
-            if let id = record.id { calendars[id] = try record.calendar() }
+        if let cache = self.calendars {
+            for id in Set(profiles.compactMap(\.calendarID)) {
+                calendars[id] = try await cache.calendar(id: id, on: database, now: now)
+            }
+        } else {
+            for record in try await SupportCalendarRecord.query(on: database).filter(\.$id ~~ Array(Set(profiles.compactMap(\.calendarID)))).all() {
+                if let id = record.id { calendars[id] = try record.calendar() }
+            }
         }
         let onShift = profiles.filter { profile in
             profile.available && (profile.calendarID.flatMap { calendars[$0] }?.isWorking(at: now) ?? false)
@@ -108,7 +143,7 @@ struct SupportDirectory {
     }
 
     /// Unsolved tickets per assignee, through the assignee index, in one query.
-    private func openTicketCounts(of userSIDs: [String]) async throws -> [String: Int] {
+    func openTicketCounts(of userSIDs: [String]) async throws -> [String: Int] {
         guard !userSIDs.isEmpty else { return [:] }
         struct Row: Decodable {
             let assignee: String
@@ -170,6 +205,8 @@ struct SupportDirectory {
             try await record.save(on: db)
             try await StaffAuditEvent(staff: staff.sid, action: "edit_support_calendar", account: nil, detail: "\(record.name): \(record.weeklyHours)", at: editedAt).create(on: db)
         }
+        // Other nodes see the edit within a second (`SupportCalendarCache.maximumAge`).
+        calendars?.invalidate()
         return record
     }
 }

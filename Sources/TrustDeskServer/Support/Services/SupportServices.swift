@@ -6,17 +6,17 @@ import Vapor
 /// commands, the application): the database to use, the clock, and the mail settings.
 extension Request {
     var supportSettings: SupportSettings { application.trustDeskConfiguration.supportSettings }
-    var supportDirectory: SupportDirectory { SupportDirectory(database: db, now: now) }
+    var supportDirectory: SupportDirectory { SupportDirectory(database: db, now: now, calendars: application.supportCalendars) }
 
     /// Tickets on the request's database, or on `database` (a transaction).
     func tickets(on database: (any Database)? = nil) -> Tickets {
-        Tickets(database: database ?? db, now: now, settings: supportSettings)
+        Tickets(database: database ?? db, now: now, settings: supportSettings, calendars: application.supportCalendars)
     }
 }
 
 extension Application {
     func tickets(now: Date, on database: (any Database)? = nil) -> Tickets {
-        Tickets(database: database ?? db, now: now, settings: trustDeskConfiguration.supportSettings)
+        Tickets(database: database ?? db, now: now, settings: trustDeskConfiguration.supportSettings, calendars: supportCalendars)
     }
 }
 

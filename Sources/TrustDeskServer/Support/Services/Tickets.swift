@@ -44,11 +44,14 @@ struct Tickets {
     let now: Date
     /// Mail addressing (absolute links, Reply-To) and the zones reports are kept in.
     let settings: SupportSettings
+    /// This node's calendars (`request.tickets()` and `app.tickets(now:)` pass them); without
+    /// it every calendar is read from the database.
+    var calendars: SupportCalendarCache?
 
     static let maximumSubject = 150
     static let maximumBody = 20_000
 
-    private var directory: SupportDirectory { SupportDirectory(database: database, now: now) }
+    private var directory: SupportDirectory { SupportDirectory(database: database, now: now, calendars: calendars) }
 
     // MARK: Reading
 
@@ -153,11 +156,13 @@ struct Tickets {
 
         let profile = try await directory.profile(of: organisationSID)
         let plan = try directory.plan(of: profile)
+        let team = plan.hasTAM
+            ? try await directory.routingTeam(primaryTAM: profile?.primaryTAMSID, secondaryTAM: profile?.secondaryTAMSID,
+                                              withPool: topic == nil && request.trustTopic == nil)
+            : SupportDirectory.RoutingTeam()
         let decision = Routing.route(
             plan: plan, topic: topic, trustTopic: request.trustTopic, at: now,
-            primaryTAM: plan.hasTAM ? try await directory.candidate(profile?.primaryTAMSID) : nil,
-            secondaryTAM: plan.hasTAM ? try await directory.candidate(profile?.secondaryTAMSID) : nil,
-            pool: plan.hasTAM && topic == nil && request.trustTopic == nil ? try await directory.pool() : []
+            primaryTAM: team.primaryTAM, secondaryTAM: team.secondaryTAM, pool: team.pool
         )
 
         let ticket = Ticket()
@@ -186,22 +191,26 @@ struct Tickets {
         // Measured before the row is written, so the queues' due time lands in the same INSERT.
         var firstTarget: SLATarget?
         if decision.hasSLA, let target = plan.target(for: priority) {
-            firstTarget = try await measure(.firstResponse, target: target, on: ticket)
+            firstTarget = try await measure(.firstResponse, target: target, on: ticket, assigneeCalendar: team.calendar(of: decision.assigneeID))
         }
         ticket.nextDueAt = TicketDue.next(after: .measured, open: firstTarget.map { [$0] } ?? [], previous: nil, now: now)
         try await ticket.create(on: database)
 
-        try await event(ticket, requester, "created", "Opened by \(requester.name): \(priority.title), \(request.intake.product.title).", isPublic: true)
+        // The opening's history in one multi-row INSERT.
+        let log = TicketLog(database: database, now: now)
+        var history = [log.entry(ticket, requester, "created", "Opened by \(requester.name): \(priority.title), \(request.intake.product.title).", isPublic: true)]
         if let original = request.followUpOf {
-            try await event(ticket, requester, "follow_up", "Follow-up of closed ticket #\(original).", isPublic: true)
+            history.append(log.entry(ticket, requester, "follow_up", "Follow-up of closed ticket #\(original).", isPublic: true))
         }
-        try await event(ticket, .system, "routed", decision.reason, isPublic: false)
+        history.append(log.entry(ticket, .system, "routed", decision.reason, isPublic: false))
         if !intake.warnings.isEmpty {
-            try await event(ticket, .system, "intake_warnings", intake.warnings.joined(separator: " "), isPublic: true)
+            history.append(log.entry(ticket, .system, "intake_warnings", intake.warnings.joined(separator: " "), isPublic: true))
         }
         if let firstTarget {
-            try await storeTarget(firstTarget, on: ticket)
+            try await TicketSLARecord(ticket: ticket.number, value: firstTarget, now: now).create(on: database)
+            if let started = startedEvent(firstTarget, on: ticket) { history.append(started) }
         }
+        try await log.write(history)
         if let assignee = decision.assigneeID {
             try await SupportAlert(user: assignee, ticket: ticket.number, message: "New \(priority.title) ticket #\(ticket.number) assigned to you.", now: now).create(on: database)
         }
@@ -376,28 +385,40 @@ struct Tickets {
         let people = Set(tickets.compactMap(\.assigneeSID)).union(managers.values.compactMap { $0 })
         let emails = Dictionary(try await User.query(on: database).filter(\.$id ~~ people.sorted()).all().map { ($0.sid, $0.email) },
                                 uniquingKeysWith: { first, _ in first })
-        var breached = 0
+        // The writes are batched too: one UPDATE for the targets, one upsert for the report days,
+        // one INSERT each for the pass's history, alerts and mail.
+        var breachedRecords: [TicketSLARecord] = []
+        var ended: [(ticket: Ticket, at: Date)] = []
+        var history: [TicketEvent] = []
+        var alerts: [SupportAlert] = []
+        var mails: [Outbox.Mail] = []
+        let log = TicketLog(database: database, now: now)
         for record in due {
             var value = record.value
             // The database chose these rows; a due time that reads back a microsecond later
             // than `now` (storage rounding) must not keep a row at the head of every pass.
             guard value.breachIfDue(at: max(now, value.dueAt ?? now)), let ticket = ticketsByNumber[record.ticketNumber] else { continue }
-            breached += 1
             record.apply(value)
-            try await record.save(on: database)
-            try await ReportLedger(database: database, now: now).targetEnded(ticket, achieved: false, at: value.endedAt ?? now)
+            breachedRecords.append(record)
+            ended.append((ticket, value.endedAt ?? now))
             let message = "SLA breached on ticket #\(ticket.number) (\(ticket.ticketPriority.title)): \(value.metric.title.lowercased()) was due \(DateDisplay.utc(value.endedAt ?? now))."
-            try await event(ticket, .system, "sla_breached", message, isPublic: false)
+            history.append(log.entry(ticket, .system, "sla_breached", message, isPublic: false))
             var recipients: [String] = []
             if let assignee = ticket.assigneeSID { recipients.append(assignee) }
             if let manager = managers[ticket.organisationSID] ?? nil, !recipients.contains(manager) { recipients.append(manager) }
             for sid in recipients {
-                try await SupportAlert(user: sid, ticket: ticket.number, message: message, now: now).create(on: database)
+                alerts.append(SupportAlert(user: sid, ticket: ticket.number, message: message, now: now))
                 if let email = emails[sid] {
-                    try await Outbox(database: database, now: now).enqueue(to: email, subject: "[#\(ticket.number)] SLA breached", body: message, kind: "support_sla_breach")
+                    mails.append(Outbox.Mail(recipient: email, subject: "[#\(ticket.number)] SLA breached", body: message, headers: []))
                 }
             }
         }
+        try await TicketSLARecord.saveEnded(breachedRecords, on: database)
+        try await ReportLedger(database: database, now: now).targetsEnded(ended, achieved: false)
+        try await log.write(history)
+        try await SupportAlert.createAll(alerts, on: database)
+        try await Outbox(database: database, now: now).enqueueConsented(mails, kind: "support_sla_breach")
+        let breached = ended.count
         return breached
     }
 
@@ -505,16 +526,21 @@ struct Tickets {
     }
 
     /// A target starting now on the ticket's working calendar (SUP-8), not yet stored.
-    private func measure(_ metric: SLAMetric, target: ResponseTarget, on ticket: Ticket) async throws -> SLATarget {
-        let (calendar, _) = try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName)
+    /// `assigneeCalendar` is the assignee's when the caller has it already (routing read it).
+    private func measure(_ metric: SLAMetric, target: ResponseTarget, on ticket: Ticket, assigneeCalendar: BusinessCalendar? = nil) async throws -> SLATarget {
+        let calendar = if let assigneeCalendar { assigneeCalendar } else { try await directory.workingCalendar(assignee: ticket.assigneeSID, group: ticket.groupName).0 }
         return try SLATarget.start(metric, target: target, at: now, on: SLATarget.calendar(for: target, assigneeCalendar: calendar),
                                    paused: ticket.ticketStatus.pausesSLA)
     }
 
     private func storeTarget(_ value: SLATarget, on ticket: Ticket) async throws {
         try await TicketSLARecord(ticket: ticket.number, value: value, now: now).create(on: database)
-        if let due = value.dueAt {
-            try await event(ticket, .system, "sla_started", "\(value.metric.title) due \(DateDisplay.utc(due)).", isPublic: false)
+        if let started = startedEvent(value, on: ticket) { try await TicketLog(database: database, now: now).write([started]) }
+    }
+
+    private func startedEvent(_ value: SLATarget, on ticket: Ticket) -> TicketEvent? {
+        value.dueAt.map { due in
+            TicketLog(database: database, now: now).entry(ticket, .system, "sla_started", "\(value.metric.title) due \(DateDisplay.utc(due)).", isPublic: false)
         }
     }
 
