@@ -116,5 +116,6 @@ enum TrustDeskMigrations {
         AddEscalatedQueueIndexesToTickets(),
         // 24. Consoles: searches by email, SID and subject words through their own indexes (issue 11)
         CreateTicketSearchIndex(),
-    ]
+        // 25. Privacy: an index on every column that links a row to its subject (issue 11, PRV-2)
+    ] + AddSubjectLinkIndex.missing
 }

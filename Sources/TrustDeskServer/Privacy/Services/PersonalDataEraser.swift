@@ -41,6 +41,7 @@ struct PersonalDataEraser {
             let count = try await overwrite(inventory, assignments, condition, on: sql)
             if count > 0 { touched.append(LedgerTable(table: inventory.table, fields: assignments.map(\.0), rows: count)) }
         }
+        if touched.contains(where: { $0.table == Ticket.schema }) { try await CreateTicketSearchIndex.purgeChangedRows(on: sql) }
         return touched
     }
 

@@ -84,8 +84,9 @@ enum PrivacyInventory {
         StatusRFODelivery.inventory,
     ]
 
-    /// Tables of the migration machinery, not of the product.
-    static let machinery: Set<String> = ["_fluent_migrations"]
+    /// Tables of the migration machinery and derived indexes (the ticket search index, kept by
+    /// triggers from `tickets` and purged after an erasure), not of the product.
+    static let machinery: Set<String> = Set(["_fluent_migrations"] + CreateTicketSearchIndex.allTables)
 
     static func table(_ name: String) -> TableInventory? { tables.first { $0.table == name } }
 

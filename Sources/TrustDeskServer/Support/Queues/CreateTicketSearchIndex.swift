@@ -16,6 +16,16 @@ struct CreateTicketSearchIndex: AsyncMigration {
     static let emailIndex = "tickets_requester_email_idx"
     static let table = "ticket_search_index"
     static let triggers = ["ticket_search_index_insert", "ticket_search_index_delete", "ticket_search_index_update"]
+    /// The virtual table and the shadow tables FTS5 keeps for it: an index of `tickets`, holding
+    /// nothing of its own (PRV-1 counts it with the machinery).
+    static let allTables = ["", "_config", "_data", "_docsize", "_idx"].map { table + $0 }
+
+    /// Rewrites the index in one segment. FTS5 marks a changed or deleted row's old trigrams as
+    /// deleted and drops them only when segments merge; after an erasure (PRV-4) they must go.
+    static func purgeChangedRows(on sql: any SQLDatabase) async throws {
+        guard sql.dialect.name == "sqlite" else { return }
+        try await sql.raw("INSERT INTO \(ident: table)(\(ident: table)) VALUES ('optimize')").run()
+    }
 
     func prepare(on database: any Database) async throws {
         let sql = try database.sql
