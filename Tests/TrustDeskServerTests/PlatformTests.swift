@@ -239,6 +239,9 @@ struct PlatformTests {
         #expect(config.publicURL == "https://desk.example.com")
         #expect(config.secureCookies)
         #expect(config.passwordCost == 12)
+        #expect(!config.reloadTemplates, "templates are read once per process unless asked")
+        #expect(throws: TrustDeskConfiguration.Invalid.self) { try TrustDeskConfiguration.fromEnvironment(["TRUSTDESK_RELOAD_TEMPLATES": "yes"]) }
+        #expect(try TrustDeskConfiguration.fromEnvironment(["TRUSTDESK_RELOAD_TEMPLATES": "1"]).reloadTemplates)
     }
 
     @Test("Launch options: --demo is taken out before Vapor parses, and serve migrates")

@@ -42,6 +42,9 @@ public struct TrustDeskConfiguration: Sendable {
     /// How long a stopping node waits for requests in flight before it stops anyway
     /// (`TRUSTDESK_SHUTDOWN_TIMEOUT`, seconds).
     public var shutdownTimeout: TimeInterval = 10
+    /// Read each page template from disk on every request (`TRUSTDESK_RELOAD_TEMPLATES=1`), for
+    /// people editing templates. Off: each template is read and parsed once per process.
+    public var reloadTemplates = false
     /// The operator's own proxies and load balancers (`TRUSTDESK_TRUSTED_PROXIES`, addresses
     /// and CIDR networks); only their forwarding headers name the client. Empty by default.
     public var trustedProxies: TrustedProxies = .none
@@ -162,6 +165,10 @@ public struct TrustDeskConfiguration: Sendable {
                 throw Invalid(description: "TRUSTDESK_SHUTDOWN_TIMEOUT must be a number of seconds from 1 to 300.")
             }
             config.shutdownTimeout = value
+        }
+        if let reload = env["TRUSTDESK_RELOAD_TEMPLATES"], !reload.isEmpty {
+            guard reload == "0" || reload == "1" else { throw Invalid(description: "TRUSTDESK_RELOAD_TEMPLATES must be 0 or 1.") }
+            config.reloadTemplates = reload == "1"
         }
         if let proxies = env["TRUSTDESK_TRUSTED_PROXIES"], !proxies.isEmpty {
             do {
