@@ -134,6 +134,9 @@ def click(drv, selector, timeout=WAIT):
 
     try:
         WebDriverWait(drv, timeout).until(replaced)
+        # The old document is gone; reading the new one before it is whole would see a page
+        # with only its first rows (or none).
+        WebDriverWait(drv, timeout).until(lambda d: d.execute_script("return document.readyState") == "complete")
     except Exception as exc:
         raise AssertionError(f"clicking {selector} did not load a new page (at {drv.current_url})") from exc
 

@@ -9,7 +9,7 @@ import requests
 from selenium.webdriver.support.ui import Select
 
 from helpers import unique
-from test_browser import driver, wait_for  # noqa: F401 - driver is a fixture
+from test_browser import click, driver, wait_for  # noqa: F401 - driver is a fixture
 from test_forms import staff_sign_in
 from test_totp_qr import full_page_screenshots
 
@@ -44,7 +44,8 @@ def apply(drv, **values):
         else:
             field.clear()
             field.send_keys(value)
-    drv.find_element("id", "queue-apply").click()
+    # Waits for the answer to replace this page: the old page's rows are not the answer's.
+    click(drv, "#queue-apply")
     wait_for(drv, "#queue-tickets")
 
 

@@ -54,7 +54,7 @@ def test_acc7_revoking_a_key_asks_first_and_keep_changes_nothing(driver, base_ur
     check_page(drv, "confirm-revoke-key")
     assert requests.get(api, auth=(key_sid, secret), timeout=30).status_code == 200, "the first step revoked nothing"
 
-    wait_for(drv, "#confirm-back").click()
+    click(drv, "#confirm-back")
     assert key_sid in text(drv, "#keys")
     click(drv, f'form[action$="/keys/{key_sid}/revoke"] button')
     click(drv, "#confirm-submit")
