@@ -124,6 +124,7 @@ public func configure(_ app: Application, configuration: TrustDeskConfiguration,
     try routes(app)
     // Made here, before any request, so concurrent first requests never race to create it.
     _ = app.queueCounts
+    _ = app.liveBacklogs
     // After the routes, which it reads; innermost, so the error middleware renders its 405.
     app.middleware.use(MethodNotAllowedFallback(routes: app.routes))
 

@@ -117,5 +117,8 @@ enum TrustDeskMigrations {
         // 24. Consoles: searches by email, SID and subject words through their own indexes (issue 11)
         CreateTicketSearchIndex(),
         // 25. Privacy: an index on every column that links a row to its subject (issue 11, PRV-2)
-    ] + AddSubjectLinkIndex.missing
+    ] + AddSubjectLinkIndex.missing + [
+        // 26. Consoles: subject words and intake SIDs through trigram indexes on PostgreSQL (issue 11)
+        AddTrigramIndexesToTickets(),
+    ]
 }

@@ -32,10 +32,7 @@ extension Application {
     private struct ClockKey: StorageKey { typealias Value = AppClock }
 
     public var clock: AppClock {
-        if let clock = storage[ClockKey.self] { return clock }
-        let clock = AppClock()
-        storage[ClockKey.self] = clock
-        return clock
+        shared(ClockKey.self) { AppClock() }
     }
 
     public func useClock(_ clock: AppClock) {

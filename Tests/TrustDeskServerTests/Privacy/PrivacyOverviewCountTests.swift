@@ -39,19 +39,24 @@ struct PrivacyOverviewCountTests {
                 DataSubject(accountSIDs: [other.account.sid], userSIDs: [other.user.sid], emails: [other.user.email]),
             ]
             let sql = try app.db.sql
+            let tables = PrivacyInventory.tables.filter(\.holdsPersonalData)
             var checked = 0
             for subject in subjects {
-                for inventory in PrivacyInventory.tables where inventory.holdsPersonalData {
-                    let rows = try await Self.everyRow(app, inventory, subject)
-                    for cap in [1000, 1] {
-                        let expected = min(rows, cap + 1)
-                        let tableSide = try await SubjectRowCount(sql: sql).count(inventory, of: subject, upTo: cap)
-                        let ticketSide = try await SubjectRowCount(sql: sql, smallTable: 0).count(inventory, of: subject, upTo: cap)
-                        #expect(tableSide == expected, "\(inventory.table), cap \(cap), read from the table")
-                        #expect(ticketSide == expected, "\(inventory.table), cap \(cap), read from the tickets")
+                var rows: [Int] = []
+                for inventory in tables { rows.append(try await Self.everyRow(app, inventory, subject)) }
+                for cap in [1000, 1] {
+                    // All tables in one statement, as the overview counts them, and each table alone.
+                    let tableSide = try await SubjectRowCount(sql: sql).counts(tables, of: subject, upTo: cap)
+                    let ticketSide = try await SubjectRowCount(sql: sql, smallTable: 0).counts(tables, of: subject, upTo: cap)
+                    for (index, inventory) in tables.enumerated() {
+                        let expected = min(rows[index], cap + 1)
+                        let alone = try await SubjectRowCount(sql: sql).counts([inventory], of: subject, upTo: cap)
+                        #expect(tableSide[index] == expected, "\(inventory.table), cap \(cap), read from the table")
+                        #expect(ticketSide[index] == expected, "\(inventory.table), cap \(cap), read from the tickets")
+                        #expect(alone == [expected], "\(inventory.table), cap \(cap), counted alone")
                     }
-                    checked += rows > 1 ? 1 : 0
                 }
+                checked += rows.filter { $0 > 1 }.count
             }
             #expect(checked >= 4, "several tables hold more than one row of a subject, so the caps were exercised")
             let caseyComments = try await Self.everyRow(app, TicketComment.inventory, subjects[1])

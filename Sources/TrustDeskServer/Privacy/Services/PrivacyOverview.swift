@@ -21,13 +21,12 @@ struct PrivacyOverview {
     }
 
     func holdings(of subject: DataSubject) async throws -> [Holding] {
-        let counter = SubjectRowCount(sql: try database.sql)
+        let tables = PrivacyInventory.tables.filter(\.holdsPersonalData)
+        // Counted up to one past `shownRows`: the overview says "more than 1,000", and a
+        // customer with a million rows of tickets pays for a thousand (bench/pages).
+        let counts = try await SubjectRowCount(sql: try database.sql).counts(tables, of: subject, upTo: Self.shownRows)
         var result: [Holding] = []
-        for inventory in PrivacyInventory.tables where inventory.holdsPersonalData {
-            // Counted up to one past `shownRows`: the overview says "more than 1,000", and a
-            // customer with a million rows of tickets pays for a thousand (bench/pages).
-            let count = try await counter.count(inventory, of: subject, upTo: Self.shownRows)
-            guard count > 0 else { continue }
+        for (inventory, count) in zip(tables, counts) where count > 0 {
             for category in DataCategory.allCases {
                 let columns = inventory.personalColumns.filter { $0.category == category }
                 guard !columns.isEmpty else { continue }

@@ -73,10 +73,7 @@ extension Application {
     private struct StatusSnapshotsKey: StorageKey { typealias Value = StatusSnapshotCache }
 
     var statusSnapshots: StatusSnapshotCache {
-        if let cache = storage[StatusSnapshotsKey.self] { return cache }
-        let cache = StatusSnapshotCache()
-        storage[StatusSnapshotsKey.self] = cache
-        return cache
+        shared(StatusSnapshotsKey.self) { StatusSnapshotCache() }
     }
 }
 

@@ -108,22 +108,22 @@ struct TicketQueues {
     func counts(staff: String, group: String, cache: QueueCounts) async throws -> [Queue: Int] {
         let soon = now.addingTimeInterval(Self.breachingWithin)
         var counts: [Queue: Int] = [:]
-        counts[.mine] = try await cache.count("mine \(staff)", now: now) {
+        counts[.mine] = try await cache.value("mine \(staff)", now: now) {
             try await Ticket.query(on: database).filter(\.$assigneeSID == staff).filter(\.$unsolved == true).count()
         }
-        counts[.group] = try await cache.count("group \(group)", now: now) {
+        counts[.group] = try await cache.value("group \(group)", now: now) {
             try await Ticket.query(on: database).filter(\.$groupName == group).filter(\.$unsolved == true).count()
         }
-        counts[.unassigned] = try await cache.count("unassigned", now: now) {
+        counts[.unassigned] = try await cache.value("unassigned", now: now) {
             try await Ticket.query(on: database).filter(\.$assigneeSID == nil).filter(\.$unsolved == true).count()
         }
-        counts[.escalated] = try await cache.count("escalated", now: now) {
+        counts[.escalated] = try await cache.value("escalated", now: now) {
             try await Ticket.query(on: database).filter(\.$openEscalationID != nil).count()
         }
-        counts[.all] = try await cache.count("all", now: now) {
+        counts[.all] = try await cache.value("all", now: now) {
             try await Ticket.query(on: database).filter(\.$unsolved == true).count()
         }
-        counts[.breaching] = try await cache.count("breaching", now: now) {
+        counts[.breaching] = try await cache.value("breaching", now: now) {
             try await Ticket.query(on: database).filter(\.$unsolved == true).filter(\.$nextDueAt <= soon).count()
         }
         return counts

@@ -66,7 +66,7 @@ struct ReportsView: Encodable {
                       extraQuery: String = "") async throws -> ReportsView {
         var sections: [Section] = []
         if let query {
-            let reports = SupportReports(database: request.db, now: request.now)
+            let reports = request.supportReports
             for report in SupportReport.allCases {
                 let result = try await reports.build(report, period: query.period, filter: query.filter, scope: scope)
                 let link = "\(csvBase)/\(report.fileName).csv?\(query.queryString)\(extraQuery)"
@@ -133,7 +133,7 @@ struct ReportPagesController: RouteCollection {
         let staff = try staff(request)
         let (report, query) = try Self.csvRequest(request)
         try await StaffAuditEvent(staff: staff.sid, action: "export_support_report", account: nil, detail: report.rawValue, at: request.now).create(on: request.db)
-        let result = try await SupportReports(database: request.db, now: request.now).build(report, period: query.period, filter: query.filter, scope: ReportLedger.allScope)
+        let result = try await request.supportReports.build(report, period: query.period, filter: query.filter, scope: ReportLedger.allScope)
         return ReportCSV.response(result, daily: request.query[String.self, at: "table"] == "daily")
     }
 
@@ -173,7 +173,7 @@ struct ReportPagesController: RouteCollection {
     func customerCSV(request: Request) async throws -> Response {
         let organisation = try await organisation(request)
         let (report, query) = try Self.csvRequest(request)
-        let result = try await SupportReports(database: request.db, now: request.now).build(report, period: query.period, filter: query.filter, scope: organisation.sid)
+        let result = try await request.supportReports.build(report, period: query.period, filter: query.filter, scope: organisation.sid)
         return ReportCSV.response(result, daily: request.query[String.self, at: "table"] == "daily")
     }
 }

@@ -65,7 +65,7 @@ struct ReportsAPIController {
             let report = try ReportsAPIController.report(request)
             let query = try ReportQuery.read(request)
             try await StaffAuditEvent(staff: user.sid, action: "api_support_report", account: nil, detail: report.rawValue, at: request.now).create(on: request.db)
-            let result = try await SupportReports(database: request.db, now: request.now).build(report, period: query.period, filter: query.filter, scope: ReportLedger.allScope)
+            let result = try await request.supportReports.build(report, period: query.period, filter: query.filter, scope: ReportLedger.allScope)
             return try await ReportDTO(result, scope: ReportLedger.allScope).encodeResponse(for: request)
         }
     }
@@ -85,7 +85,7 @@ struct ReportsAPIController {
             try SupportReportAccess.checkCustomer(plan: try directory.plan(of: try await directory.profile(of: caller.organisationSID)))
             let report = try ReportsAPIController.report(request)
             let query = try ReportQuery.read(request)
-            let result = try await SupportReports(database: request.db, now: request.now).build(report, period: query.period, filter: query.filter, scope: caller.organisationSID)
+            let result = try await request.supportReports.build(report, period: query.period, filter: query.filter, scope: caller.organisationSID)
             return try await ReportDTO(result, scope: caller.organisationSID).encodeResponse(for: request)
         }
     }

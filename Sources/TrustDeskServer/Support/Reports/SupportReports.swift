@@ -9,6 +9,8 @@ import TrustDeskCore
 struct SupportReports {
     let database: any Database
     let now: Date
+    /// The live backlog as this node last counted it (`LiveBacklogs`); nil counts every time.
+    var liveBacklogs: LiveBacklogs? = nil
 
     func build(_ report: SupportReport, period: ReportPeriod, filter: ReportFilter, scope: String) async throws -> ReportResult {
         switch report {
@@ -120,7 +122,7 @@ struct SupportReports {
 
     // MARK: Backlog
 
-    struct BacklogRow: Decodable {
+    struct BacklogRow: Decodable, Sendable {
         let status: String
         let group_name: String
         let tickets: Int
@@ -148,7 +150,10 @@ struct SupportReports {
     }
 
     private func backlog(_ period: ReportPeriod, _ filter: ReportFilter, _ scope: String) async throws -> ReportResult {
-        let live = try await liveBacklog(filter, scope).sorted { ($0.group_name, $0.status) < ($1.group_name, $1.status) }
+        let counted = { try await liveBacklog(filter, scope) }
+        let key = [scope, filter.plan?.id ?? "", filter.priority.map { "\($0.rawValue)" } ?? "", filter.group ?? ""].joined(separator: " ")
+        let rows = if let liveBacklogs { try await liveBacklogs.value(key, now: now, read: counted) } else { try await counted() }
+        let live = rows.sorted { ($0.group_name, $0.status) < ($1.group_name, $1.status) }
         let table = ReportTable(columns: ["status", "group", "tickets"], rows: live.map { [.text($0.status), .text($0.group_name), .integer($0.tickets)] })
         let days = period.days
         let instants = days.map { BacklogSnapshots.snapshot(for: $0, in: period.timeZone) }
@@ -174,7 +179,7 @@ struct SupportReports {
         let trend = ReportTrend(label: "Unsolved tickets at the end of each day", unit: "tickets", target: Double(start), targetLabel: "no growth (\(start))",
                                 points: zip(days, values).map { ($0, $1.map(Double.init)) })
         return ReportResult(report: .backlog, period: period, filter: filter, table: table, daily: daily, trend: trend,
-                            note: "The table is the backlog now; each past day shows the last hourly snapshot before that day ended.")
+                            note: "The table is the backlog now (counted at most \(Int(liveBacklogs?.lifetime ?? 0)) s ago); each past day shows the last hourly snapshot before that day ended.")
     }
 
     // MARK: Escalations

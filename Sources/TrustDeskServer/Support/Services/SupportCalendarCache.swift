@@ -89,9 +89,6 @@ extension Application {
 
     /// This node's support calendars (see `SupportCalendarCache`).
     var supportCalendars: SupportCalendarCache {
-        if let cache = storage[SupportCalendarCacheKey.self] { return cache }
-        let cache = SupportCalendarCache()
-        storage[SupportCalendarCacheKey.self] = cache
-        return cache
+        shared(SupportCalendarCacheKey.self) { SupportCalendarCache() }
     }
 }

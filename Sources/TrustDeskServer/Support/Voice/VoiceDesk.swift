@@ -215,10 +215,7 @@ extension Application {
     private struct VoiceDeskKey: StorageKey { typealias Value = VoiceDesk }
 
     var voiceDesk: VoiceDesk {
-        if let desk = storage[VoiceDeskKey.self] { return desk }
-        let desk = VoiceDesk()
-        storage[VoiceDeskKey.self] = desk
-        return desk
+        shared(VoiceDeskKey.self) { VoiceDesk() }
     }
 }
 
