@@ -4,7 +4,7 @@ import TrustDeskCore
 
 /// A support ticket (SUP-6). Its number is human-friendly and increasing. Queues read it
 /// through indexes that end in `number`, so every list is a keyset page.
-final class Ticket: Model, @unchecked Sendable {
+final class Ticket: Model, StoredTicketCodes, @unchecked Sendable {
     static let schema = "tickets"
 
     @ID(custom: "number", generatedBy: .database) var id: Int?
@@ -56,9 +56,6 @@ final class Ticket: Model, @unchecked Sendable {
     init() {}
 
     var number: Int { id ?? 0 }
-    var ticketStatus: TicketStatus { TicketStatus(rawValue: status) ?? .open }
-    var ticketPriority: TicketPriority { TicketPriority(rawValue: priority) ?? .generalIssue }
-    var supportProduct: SupportProduct { SupportProduct(rawValue: product) ?? .other }
     var sidList: [String] { sids.split(separator: " ").map(String.init) }
     var warningList: [String] { intakeWarnings.split(separator: "\n").map(String.init) }
     /// The intake answers as stored at opening (SUP-6).

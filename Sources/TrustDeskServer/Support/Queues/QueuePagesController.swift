@@ -131,7 +131,7 @@ struct QueueRowView: Encodable {
     let breached: Bool
     let updated: String
 
-    init(_ ticket: Ticket, organisation: String?, assignee: String?, due: DueCountdown?, dueAt: Date?) {
+    init(_ ticket: QueueTicket, organisation: String?, assignee: String?, due: DueCountdown?, dueAt: Date?) {
         number = ticket.number
         subject = ticket.subject
         requester = ticket.requesterName

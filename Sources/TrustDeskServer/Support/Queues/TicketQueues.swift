@@ -33,7 +33,7 @@ struct TicketQueues {
 
     /// One page of `queue` as `staff` (whose group is `group`) sees it; `rows` holds one more
     /// than a page when there is a next one.
-    func page(_ queue: Queue, staff: String, group: String, query: TicketQueueQuery, after cursor: TicketQueueCursor?) async throws -> [Ticket] {
+    func page(_ queue: Queue, staff: String, group: String, query: TicketQueueQuery, after cursor: TicketQueueCursor?) async throws -> [QueueTicket] {
         var builder = Ticket.query(on: database)
         switch queue {
         case .mine: builder = builder.filter(\.$assigneeSID == staff).filter(\.$unsolved == true)
@@ -74,11 +74,11 @@ struct TicketQueues {
         case .priority: builder = builder.sort(\.$priority, .ascending).sort(\.$id, .ascending)
         case .due: builder = builder.filter(\.$nextDueAt != nil).sort(\.$nextDueAt, .ascending).sort(\.$id, .ascending)
         }
-        return try await builder.limit(Self.pageSize + 1).all()
+        return try await builder.limit(Self.pageSize + 1).rows(QueueTicket.self, columns: QueueTicket.columns)
     }
 
     /// The cursor of the page after `rows`, if there is one.
-    static func next(after rows: [Ticket], order: TicketQueueQuery.Order) -> TicketQueueCursor? {
+    static func next(after rows: [QueueTicket], order: TicketQueueQuery.Order) -> TicketQueueCursor? {
         guard rows.count > pageSize, let last = rows.prefix(pageSize).last else { return nil }
         switch order {
         case .updated: return .updated(last.updatedAt, last.number)
