@@ -29,6 +29,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 TIMEOUT_S = 60.0
+SAMPLE_BYTES = 300
+MAX_SAMPLES = 3
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Run:
     seconds: float
     latencies_ms: list[float] = field(default_factory=list)
     statuses: dict[str, int] = field(default_factory=dict)
+    error_samples: list[str] = field(default_factory=list)  # the first few non-2xx answers
 
     @property
     def ok(self) -> int:
@@ -81,8 +84,9 @@ class Client:
             self.local.conn = conn
         return conn
 
-    def send(self, method: str, path: str, body: bytes | None) -> tuple[str, float]:
-        """(status, latency in ms); a transport failure is the status "error:<kind>"."""
+    def send(self, method: str, path: str, body: bytes | None) -> tuple[str, float, str]:
+        """(status, latency in ms, the start of the answer's body when it is not 2xx); a transport
+        failure is the status "error:<kind>"."""
         headers = {"Accept": "application/json", **self.extra_headers}
         if self.auth_header:
             headers["Authorization"] = self.auth_header
@@ -94,29 +98,30 @@ class Client:
             try:
                 conn.request(method, self.prefix + path, body=body, headers=headers)
                 response = conn.getresponse()
-                response.read()
+                answer = response.read()
                 elapsed = (time.perf_counter() - started) * 1000
                 if response.getheader("Connection", "").lower() == "close":
                     conn.close()
                     self.local.conn = None
-                return str(response.status), elapsed
+                sample = "" if 200 <= response.status < 300 else answer[:SAMPLE_BYTES].decode(errors="replace")
+                return str(response.status), elapsed, sample
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as error:
                 conn.close()
                 self.local.conn = None
                 # A kept-alive connection the server closed between requests: retry once on a
                 # new one (the request was not processed). A second failure is an error.
                 if attempt == 2:
-                    return f"error:{type(error).__name__}", (time.perf_counter() - started) * 1000
+                    return f"error:{type(error).__name__}", (time.perf_counter() - started) * 1000, str(error)
             except OSError as error:
                 conn.close()
                 self.local.conn = None
-                return f"error:{type(error).__name__}", (time.perf_counter() - started) * 1000
-        return "error:unreachable", 0.0
+                return f"error:{type(error).__name__}", (time.perf_counter() - started) * 1000, str(error)
+        return "error:unreachable", 0.0, ""
 
 
 def measure(client: Client, kind: str, method: str, path: str, body_template: str | None,
             count: int, concurrency: int, first_number: int) -> Run:
-    def one(n: int) -> tuple[str, float]:
+    def one(n: int) -> tuple[str, float, str]:
         body = body_template.replace("{n}", str(n)).encode() if body_template is not None else None
         return client.send(method, path, body)
 
@@ -125,9 +130,11 @@ def measure(client: Client, kind: str, method: str, path: str, body_template: st
         results = list(pool.map(one, range(first_number, first_number + count)))
     seconds = time.perf_counter() - started
     run = Run(kind=kind, concurrency=concurrency, count=count, seconds=seconds)
-    for status, latency in results:
+    for status, latency, sample in results:
         run.statuses[status] = run.statuses.get(status, 0) + 1
         run.latencies_ms.append(latency)
+        if not status.startswith("2") and len(run.error_samples) < MAX_SAMPLES:
+            run.error_samples.append(f"{status}: {' '.join(sample.split())}")
     return run
 
 
@@ -142,26 +149,31 @@ def command_measure(args: argparse.Namespace) -> int:
     json.loads(args.create_json.replace("{n}", "0"))  # fail early on a malformed template
     runs: list[Run] = []
     number = 0
+    created = 0  # creates answered 2xx, warm-up included (RT5's mails are checked against it)
     # Warm-up (not recorded): connections, caches, first-use code paths on both kinds.
     for kind, method, path, body in (("baseline", "GET", args.baseline_path, None),
                                      ("create", "POST", args.create_path, args.create_json)):
         warm = measure(client, kind, method, path, body, args.warmup, 1, number)
         number += args.warmup
+        created += warm.ok if kind == "create" else 0
         bad = {s: n for s, n in warm.statuses.items() if not s.startswith("2")}
         if bad:
-            print(f"{args.server}: warm-up {kind} {method} {path} answered {bad}", file=sys.stderr)
+            print(f"{args.server}: warm-up {kind} {method} {path} answered {bad}: {warm.error_samples}", file=sys.stderr)
             return 1
     for concurrency in (int(c) for c in args.concurrency.split(",")):
         for kind, method, path, body in (("baseline", "GET", args.baseline_path, None),
                                          ("create", "POST", args.create_path, args.create_json)):
             run = measure(client, kind, method, path, body, args.count, concurrency, number)
             number += args.count
+            created += run.ok if kind == "create" else 0
             runs.append(run)
             print(f"{args.server}: {kind:8} c={concurrency}: {run.per_second:8.1f}/s, p50 {run.percentile(50):7.1f} ms, "
                   f"p95 {run.percentile(95):7.1f} ms, p99 {run.percentile(99):7.1f} ms, "
                   f"errors {run.errors} {sorted(run.statuses.items())}", flush=True)
+            for sample in run.error_samples:
+                print(f"{args.server}:   {sample}", flush=True)
     Path(args.out).write_text(json.dumps({
-        "server": args.server, "label": args.server_label or args.server,
+        "server": args.server, "label": args.server_label or args.server, "created": created,
         "runs": [asdict(r) for r in runs],
     }, indent=1))
     return 0
@@ -205,10 +217,15 @@ def command_report(args: argparse.Namespace) -> int:
                     lines.append(f"| {td_label} | {rt_label} | {c} | {td.per_second:,.1f} | {rt.per_second:,.1f} | {ratio} | "
                                  f"{100 * td.per_second / td_base.per_second:.1f} % | "
                                  f"{100 * rt.per_second / rt_base.per_second:.1f} % |")
+    samples = [f"- {label}, {r.kind} at {r.concurrency} clients: {sample}"
+               for _, label, runs in servers for r in runs for sample in r.error_samples]
+    if samples:
+        lines += ["", "Non-2xx answers (the first few of each row):", "", *samples]
     text = "\n".join(lines) + "\n"
     Path(args.out).write_text(text)
     print(text)
-    errors = sum(r.errors for _, _, runs in servers for r in runs)
+    # TrustDesk's errors fail the run; RT5's are its own result (counted in its row).
+    errors = sum(r.errors for name, _, runs in servers if name == "trustdesk" for r in runs)
     for shortfall in shortfalls:
         print(shortfall, file=sys.stderr)
     return 1 if (errors and args.fail_on_errors) or shortfalls else 0
@@ -237,7 +254,7 @@ def main() -> int:
     r.add_argument("results", nargs="+")
     r.add_argument("--label", required=True)
     r.add_argument("--out", required=True)
-    r.add_argument("--fail-on-errors", action="store_true")
+    r.add_argument("--fail-on-errors", action="store_true", help="exit 1 when TrustDesk answered any non-2xx")
     r.add_argument("--min-ratio", type=float, default=0.0,
                    help="fail unless each TrustDesk does at least this many times each RT5's creates/s at --goal-clients")
     r.add_argument("--goal-clients", type=int, default=8)

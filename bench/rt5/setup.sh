@@ -120,6 +120,8 @@ fi
 umask 027
 cat >"$BENCH_CONF" <<EOF
 # Written by TrustDesk's bench/rt5/setup.sh (backend: $BACKEND). Remove it to undo.
+Set(\$WebDomain, '127.0.0.1');
+Set(\$WebPort, $PORT);
 Set(\$WebBaseURL, "http://127.0.0.1:$PORT");
 Set(\$WebPath, "");
 Set(\$MailCommand, 'mbox');
@@ -147,7 +149,14 @@ if [[ "$BACKEND" == postgres ]]; then
     log "reusing RT's database rt5bench on $PG_URL"
   fi
 else
-  if [[ ! -s "$SQLITE_DB" ]] || [[ "$(sqlite3 "$SQLITE_DB" "select count(*) from sqlite_master where name = 'Tickets'" 2>/dev/null)" != 1 ]]; then
+  # Read-only, so that a missing file stays missing (the sqlite3 command is not always installed).
+  has_tickets="$(python3 - "$SQLITE_DB" 2>/dev/null <<'PY' || true
+import sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+print(db.execute("select count(*) from sqlite_master where name = 'Tickets'").fetchone()[0])
+PY
+)"
+  if [[ "$has_tickets" != 1 ]]; then
     log "initialising RT's SQLite database $SQLITE_DB"
     /usr/sbin/rt-setup-database-5 --action init --skip-create </dev/null >"$STATE/setup-database-sqlite.log" 2>&1 \
       || { tail -n 40 "$STATE/setup-database-sqlite.log"; exit 1; }
@@ -175,10 +184,11 @@ log "queue Bench and user bench ready ($(tr '\n' ' ' <<<"$out" | sed 's/RT_TOKEN
 # fork), keep-alive on, and no worker recycling during a run.
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port_free "$PORT" || { log "port $PORT is in use"; exit 1; }
-log "starting rt-server on 127.0.0.1:$PORT ($WORKERS workers, log $STATE/rt-server.log)"
+log "starting rt-server on 127.0.0.1:$PORT ($WORKERS workers, log appended to $STATE/rt-server.log)"
+echo "== $(date -u '+%Y-%m-%d %H:%M:%S') rt-server, backend $BACKEND" >>"$STATE/rt-server.log"
 (cd /var/lib/request-tracker5 && exec setsid runuser -u www-data -- "$RT_SERVER" --host 127.0.0.1 --port "$PORT" \
   --max-workers "$WORKERS" --max-reqs-per-child 1000000 --max-keepalive-reqs 1000000 \
-  </dev/null >"$STATE/rt-server.log" 2>&1) &
+  </dev/null >>"$STATE/rt-server.log" 2>&1) &
 echo $! >"$STATE/rt-server.pid"
 # runuser stays the parent of the server, so the pid file's process is the one to stop.
 for _ in $(seq 1 150); do
