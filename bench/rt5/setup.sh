@@ -147,6 +147,8 @@ if [[ "$BACKEND" == postgres ]]; then
     log "database initialised in $((SECONDS - started)) s"
   else
     log "reusing RT's database rt5bench on $PG_URL"
+    # The state folder may be newer than the database (its password made again): keep them equal.
+    psql -q "$PG_URL/postgres" -c "alter role rt5bench password '$(cat "$STATE/pg-password")'" >/dev/null
   fi
 else
   # Read-only, so that a missing file stays missing (the sqlite3 command is not always installed).
