@@ -120,5 +120,7 @@ enum TrustDeskMigrations {
     ] + AddSubjectLinkIndex.missing + [
         // 26. Consoles: subject words and intake SIDs through trigram indexes on PostgreSQL (issue 11)
         AddTrigramIndexesToTickets(),
+        // 27. Support desk: each engineer's open work kept by triggers, for routing at 1,000,000 tickets (issue 15, SUP-5)
+        CreateSupportOpenWork(),
     ]
 }

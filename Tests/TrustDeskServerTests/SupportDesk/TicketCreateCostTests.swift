@@ -51,7 +51,7 @@ struct TicketCreateCostTests {
             #expect(opened.ticket.groupName == SupportGroup.pse)
             #expect(opened.ticket.assigneeSID != nil)
             // Read the organisation's profile, the TAMs' and the pool's support profiles and
-            // names (one query each), one grouped count of open work; calendars come from the
+            // names (one query each), one read of their kept open work; calendars come from the
             // node's copy. Write the ticket, its target, its three history events in one INSERT,
             // the assignee's alert, the mail and its thread. Before issue 15: 22.
             let statements = counter.recorded
@@ -95,7 +95,7 @@ struct TicketCreateCostTests {
         }
     }
 
-    @Test("SUP-5: under concurrent creates the pool's grouped open-work count equals each engineer's own count")
+    @Test("SUP-5: under concurrent creates the pool's kept open-work count equals each engineer's own count")
     func groupedCountMatchesConcurrentCreates() async throws {
         try await withTrustDesk { app in
             let world = try await Self.deskOfForty(app)

@@ -85,8 +85,9 @@ enum PrivacyInventory {
     ]
 
     /// Tables of the migration machinery and derived indexes (the ticket search index, kept by
-    /// triggers from `tickets` and purged after an erasure), not of the product.
-    static let machinery: Set<String> = Set(["_fluent_migrations"] + CreateTicketSearchIndex.allTables)
+    /// triggers from `tickets` and purged after an erasure; each engineer's open-work count,
+    /// kept by triggers and holding staff SIDs and numbers only), not of the product.
+    static let machinery: Set<String> = Set(["_fluent_migrations", CreateSupportOpenWork.table] + CreateTicketSearchIndex.allTables)
 
     static func table(_ name: String) -> TableInventory? { tables.first { $0.table == name } }
 

@@ -88,7 +88,7 @@ struct SupportDirectory {
     }
 
     /// The TAMs and, when `withPool`, the PSE pool, in the same few queries as the pool alone:
-    /// one read of their support profiles, one of their names, one grouped count of open work;
+    /// one read of their support profiles, one of their names, one read of their open work;
     /// calendars come from the node's copy.
     func routingTeam(primaryTAM: String?, secondaryTAM: String?, withPool: Bool) async throws -> RoutingTeam {
         let tams = [primaryTAM, secondaryTAM].compactMap { $0 }
@@ -115,8 +115,8 @@ struct SupportDirectory {
     }
 
     /// Routing candidates in a fixed number of queries however large the pool: people,
-    /// calendars, then one grouped count of open work. Open work is counted only for those on
-    /// shift now: nobody else can be picked, and counting is the expensive part of routing.
+    /// calendars, then one read of open work. Open work is read only for those on shift now:
+    /// nobody else can be picked.
     private func candidates(_ profiles: [StaffSupportProfile]) async throws -> [RoutingCandidate] {
         let sids = profiles.compactMap(\.id)
         guard !sids.isEmpty else { return [] }
@@ -142,7 +142,8 @@ struct SupportDirectory {
         }
     }
 
-    /// Unsolved tickets per assignee, through the assignee index, in one query.
+    /// Unsolved tickets per assignee, one row each by key from the count the `tickets` triggers
+    /// keep (`CreateSupportOpenWork`): routing's cost no longer grows with open work.
     func openTicketCounts(of userSIDs: [String]) async throws -> [String: Int] {
         guard !userSIDs.isEmpty else { return [:] }
         struct Row: Decodable {
@@ -150,14 +151,13 @@ struct SupportDirectory {
             let open: Int
 
             enum CodingKeys: String, CodingKey {
-                case assignee = "assignee_sid", open
+                case assignee = "assignee_sid", open = "open_tickets"
             }
         }
         let rows = try await database.sql.select()
-            .column("assignee_sid").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "open")
-            .from(Ticket.schema)
-            .where("assignee_sid", .in, userSIDs).where("unsolved", .equal, true)
-            .groupBy("assignee_sid")
+            .column("assignee_sid").column("open_tickets")
+            .from(CreateSupportOpenWork.table)
+            .where("assignee_sid", .in, userSIDs)
             .all(decoding: Row.self)
         return Dictionary(rows.map { ($0.assignee, $0.open) }, uniquingKeysWith: +)
     }
