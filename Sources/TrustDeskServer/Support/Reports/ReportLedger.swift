@@ -6,6 +6,16 @@ import TrustDeskCore
 /// Adds each ended target and each first response to the daily figures of every report zone,
 /// for the whole desk and for the ticket's organisation, in the caller's transaction (SUP-16).
 /// Reports then read a few rows per day however many tickets there are.
+/// What the report rows are keyed by, of a `Ticket` or of a narrower row of one.
+protocol ReportedTicket {
+    var organisationSID: String { get }
+    var plan: String { get }
+    var priority: Int { get }
+    var groupName: String { get }
+}
+
+extension Ticket: ReportedTicket {}
+
 struct ReportLedger {
     let database: any Database
     let now: Date
@@ -24,7 +34,7 @@ struct ReportLedger {
         let group: String
     }
 
-    func keys(for ticket: Ticket, at instant: Date) -> [Key] {
+    func keys(for ticket: some ReportedTicket, at instant: Date) -> [Key] {
         Self.zones.flatMap { zone, timeZone -> [Key] in
             let day = timeZone.map { ReportPeriod.localDate(of: instant, in: $0).description } ?? ""
             return [Self.allScope, ticket.organisationSID].map { scope in
@@ -40,7 +50,7 @@ struct ReportLedger {
 
     /// Many targets ended alike (a breach pass): each day's row is added to once with the sum,
     /// in multi-row upserts, instead of once per target for every zone and scope.
-    func targetsEnded(_ ended: [(ticket: Ticket, at: Date)], achieved: Bool) async throws {
+    func targetsEnded<Ended: ReportedTicket>(_ ended: [(ticket: Ended, at: Date)], achieved: Bool) async throws {
         var counts: [Key: Int] = [:]
         for (ticket, instant) in ended {
             for key in keys(for: ticket, at: instant) { counts[key, default: 0] += 1 }

@@ -14,7 +14,11 @@ struct TicketLog {
 
     /// An event not yet written: several go in one `write`.
     func entry(_ ticket: Ticket, _ actor: TicketActor, _ action: String, _ detail: String, isPublic: Bool) -> TicketEvent {
-        TicketEvent(ticket: ticket.number, actorSID: actor.sid, actorName: actor.name, action: action,
+        entry(number: ticket.number, actor, action, detail, isPublic: isPublic)
+    }
+
+    func entry(number: Int, _ actor: TicketActor, _ action: String, _ detail: String, isPublic: Bool) -> TicketEvent {
+        TicketEvent(ticket: number, actorSID: actor.sid, actorName: actor.name, action: action,
                     detail: String(detail.prefix(2000)), isPublic: isPublic, at: now)
     }
 

@@ -378,7 +378,8 @@ struct Tickets {
             .filter(\.$status == SLAStatus.active.rawValue).filter(\.$dueAt <= now)
             .sort(\.$dueAt).limit(batch).all()
         // Everything a pass reads, read once for the whole batch; only the writes are per target.
-        let tickets = try await Ticket.query(on: database).filter(\.$id ~~ Set(due.map(\.ticketNumber)).sorted()).all()
+        let tickets = try await Ticket.query(on: database).filter(\.$id ~~ Set(due.map(\.ticketNumber)).sorted())
+            .rows(BreachTicket.self, columns: BreachTicket.columns)
         let ticketsByNumber = Dictionary(tickets.map { ($0.number, $0) }, uniquingKeysWith: { first, _ in first })
         let profiles = try await SupportProfile.query(on: database).filter(\.$id ~~ Set(tickets.map(\.organisationSID)).sorted()).all()
         let managers = Dictionary(profiles.compactMap { profile in profile.id.map { ($0, profile.tamManagerSID) } }, uniquingKeysWith: { first, _ in first })
@@ -388,7 +389,7 @@ struct Tickets {
         // The writes are batched too: one UPDATE for the targets, one upsert for the report days,
         // one INSERT each for the pass's history, alerts and mail.
         var breachedRecords: [TicketSLARecord] = []
-        var ended: [(ticket: Ticket, at: Date)] = []
+        var ended: [(ticket: BreachTicket, at: Date)] = []
         var history: [TicketEvent] = []
         var alerts: [SupportAlert] = []
         var mails: [Outbox.Mail] = []
@@ -402,7 +403,7 @@ struct Tickets {
             breachedRecords.append(record)
             ended.append((ticket, value.endedAt ?? now))
             let message = "SLA breached on ticket #\(ticket.number) (\(ticket.ticketPriority.title)): \(value.metric.title.lowercased()) was due \(DateDisplay.utc(value.endedAt ?? now))."
-            history.append(log.entry(ticket, .system, "sla_breached", message, isPublic: false))
+            history.append(log.entry(number: ticket.number, .system, "sla_breached", message, isPublic: false))
             var recipients: [String] = []
             if let assignee = ticket.assigneeSID { recipients.append(assignee) }
             if let manager = managers[ticket.organisationSID] ?? nil, !recipients.contains(manager) { recipients.append(manager) }
