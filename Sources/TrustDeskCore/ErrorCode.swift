@@ -26,6 +26,7 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
     case notFound = 20404
     case methodNotAllowed = 20405
     case internalError = 20500
+    case busy = 20503
     case accountSuspended = 20301
     case accountDormant = 20302
     case accountTerminated = 20303
@@ -73,6 +74,7 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .ticketTransitionNotAllowed, .ticketClosed: 409
         case .attachmentTooLarge: 413
         case .internalError: 500
+        case .busy: 503
         case .privacyRequestOpen, .privacyExtensionUsed: 409
         case .accountSuspended, .accountDormant, .accountTerminated, .accountBanned, .accountClosed, .accountPendingVetting: 403
         case .standingChangeNotAllowed: 409
@@ -120,6 +122,7 @@ public enum ErrorCode: Int, CaseIterable, Sendable, Codable {
         case .notFound: "Not found"
         case .methodNotAllowed: "Method not allowed"
         case .internalError: "Internal error"
+        case .busy: "Server busy"
         case .accountSuspended: "Account suspended"
         case .accountDormant: "Account dormant"
         case .accountTerminated: "Account terminated"
@@ -182,6 +185,7 @@ extension ErrorCode {
         case .notFound: "There is no such resource, or it belongs to another account."
         case .methodNotAllowed: "The resource exists but does not accept this HTTP method."
         case .internalError: "Something failed on our side. Retry later; quote the request ID if you contact support."
+        case .busy: "Every database connection was in use for longer than the server waits for one. Retry after the seconds in the Retry-After header."
         case .accountSuspended: "The account is suspended (account takeover, exposed credentials, abusive traffic, vetting review or fraud). Sign in to the console to see why and to ask for a review."
         case .accountDormant: "The account was deactivated after a long time without use. Sign in to the console and ask for a review to reactivate it."
         case .accountTerminated: "The account was terminated for an unpaid bill. Contact support about payment."

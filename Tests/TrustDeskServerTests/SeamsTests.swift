@@ -31,6 +31,31 @@ struct SeamsTests {
         }
     }
 
+    /// What an exhausted connection pool throws, from any handler.
+    private struct PoolExhausted: AsyncResponder {
+        func respond(to request: Request) async throws -> Response { throw ConnectionPoolTimeoutError.connectionRequestTimeout }
+    }
+
+    @Test("An exhausted connection pool is 503 with 20503 and Retry-After, for the API and for pages, not a 500")
+    func exhaustedPoolIsBusy() async throws {
+        try await withTrustDesk { app in
+            let middleware = TrustDeskErrorMiddleware(docsBase: "https://docs.example/errors")
+            let api = Request(application: app, method: .POST, url: "/v1/Tickets", on: app.eventLoopGroup.next())
+            let answer = try await middleware.respond(to: api, chainingTo: PoolExhausted())
+            #expect(answer.status == .serviceUnavailable)
+            #expect(answer.headers.first(name: .retryAfter) == "1")
+            let body = try #require(answer.body.data)
+            let json = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+            #expect(json["code"] as? Int == 20503)
+
+            let page = Request(application: app, method: .POST, url: "/console/tickets", headers: ["Accept": "text/html"], on: app.eventLoopGroup.next())
+            let html = try await middleware.respond(to: page, chainingTo: PoolExhausted())
+            #expect(html.status == .serviceUnavailable)
+            #expect(html.headers.first(name: .retryAfter) == "1")
+            #expect(html.body.string?.contains("Server busy") == true)
+        }
+    }
+
     @Test("The stored-JSON error names the table, column and row, for the log")
     func corruptValueNamesItsPlace() throws {
         #expect(throws: CorruptStoredValue.self) {

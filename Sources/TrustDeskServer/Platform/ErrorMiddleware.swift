@@ -8,15 +8,25 @@ import Vapor
 struct TrustDeskErrorMiddleware: AsyncMiddleware {
     let docsBase: String
 
+    /// A pool wait that timed out is over in about the time one more request takes.
+    static let busyRetryAfterSeconds = 1
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
         } catch {
             let domain = Self.domainError(for: error, request: request)
-            if domain.code == .internalError {
-                request.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
-            }
             var headers = (error as? any AbortError)?.headers ?? HTTPHeaders()
+            switch domain.code {
+            case .internalError:
+                request.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            case .busy:
+                // A moment's overload, not a fault: the client is told when to come back.
+                request.logger.warning("no database connection free within the pool's wait", metadata: ["path": "\(request.url.path)"])
+                headers.replaceOrAdd(name: .retryAfter, value: String(Self.busyRetryAfterSeconds))
+            default:
+                break
+            }
             if domain.code == .authenticationFailed, !headers.contains(name: .wwwAuthenticate), Self.wantsJSON(request) {
                 headers.replaceOrAdd(name: .wwwAuthenticate, value: "Basic realm=\"TrustDesk API\"")
             }
@@ -51,6 +61,8 @@ struct TrustDeskErrorMiddleware: AsyncMiddleware {
             return DomainError(.malformedBody, describe(decoding))
         case let abort as any AbortError:
             return fromStatus(abort.status, reason: abort.reason)
+        case is ConnectionPoolTimeoutError:
+            return DomainError(.busy, "The server is busy: no database connection came free in time. Retry in \(busyRetryAfterSeconds) s (Retry-After); request ID \(request.id).")
         default:
             return DomainError(.internalError, "Something went wrong on our side. It has been logged with request ID \(request.id); quote it if you contact support.")
         }
