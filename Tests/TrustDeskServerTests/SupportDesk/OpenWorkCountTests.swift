@@ -168,4 +168,30 @@ struct OpenWorkCountTests {
             #expect(try await Self.kept(app).values.reduce(0, +) == 18)
         }
     }
+
+    /// The check docs/support.md gives operators, as written there.
+    static func documentedCheck() throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let markdown = try String(contentsOf: root.appendingPathComponent("docs/support.md"), encoding: .utf8)
+        let afterTable = try #require(markdown.range(of: "To check it against the tickets"))
+        let open = try #require(markdown.range(of: "```sql\n", range: afterTable.upperBound..<markdown.endIndex))
+        let close = try #require(markdown.range(of: "```", range: open.upperBound..<markdown.endIndex))
+        return String(markdown[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines.union(.init(charactersIn: ";")))
+    }
+
+    @Test("SUP-5: the operators' check in docs/support.md finds nothing when the count is right and names the engineer when it drifts")
+    func documentedCheckFindsDrift() async throws {
+        try await withTrustDesk { app in
+            let world = try await SupportWorld.make(app)
+            try await Self.insertTickets(app, world, assignees: [world.parker.sid, world.pia.sid, world.pia.sid])
+            let check = SQLQueryString(try Self.documentedCheck())
+            #expect(try await app.db.sql.raw(check).all().isEmpty)
+
+            // A count changed behind the triggers' back (a restore of one table, a hand edit).
+            try await app.db.sql.update(CreateSupportOpenWork.table).set("open_tickets", to: 5).where("assignee_sid", .equal, world.pia.sid).run()
+            let drifted = try await app.db.sql.raw(check).all()
+            #expect(drifted.count == 1)
+            #expect(try drifted.first?.decode(column: "assignee_sid", as: String.self) == world.pia.sid)
+        }
+    }
 }
