@@ -3,9 +3,6 @@ import Foundation
 import SQLKit
 import TrustDeskCore
 
-/// Adds each ended target and each first response to the daily figures of every report zone,
-/// for the whole desk and for the ticket's organisation, in the caller's transaction (SUP-16).
-/// Reports then read a few rows per day however many tickets there are.
 /// What the report rows are keyed by, of a `Ticket` or of a narrower row of one.
 protocol ReportedTicket {
     var organisationSID: String { get }
@@ -16,6 +13,9 @@ protocol ReportedTicket {
 
 extension Ticket: ReportedTicket {}
 
+/// Adds each ended target and each first response to the daily figures of every report zone,
+/// for the whole desk and for the ticket's organisation, in the caller's transaction (SUP-16).
+/// Reports then read a few rows per day however many tickets there are.
 struct ReportLedger {
     let database: any Database
     let now: Date
