@@ -38,12 +38,8 @@ struct SQLiteSingleWriterDriver: DatabaseDriver {
     let writerLoop: any EventLoop
 
     func makeDatabase(with context: DatabaseContext) -> any Database {
-        let writerContext = DatabaseContext(
-            configuration: context.configuration, logger: context.logger, eventLoop: writerLoop,
-            history: context.history, pageSizeLimit: context.pageSizeLimit, shouldTrace: context.shouldTrace
-        )
         return SQLiteSingleWriterDatabase(
-            route: .split(reader: readers.makeDatabase(with: context), writer: writer.makeDatabase(with: writerContext)),
+            route: .split(reader: readers.makeDatabase(with: context), writer: writer.makeDatabase(with: context.on(writerLoop))),
             context: context
         )
     }
@@ -109,7 +105,7 @@ struct SQLiteSingleWriterDatabase: Database, SQLDatabase {
         let context = self.context
         return writer.withConnection { connection -> EventLoopFuture<T> in
             connection.eventLoop.makeFutureWithTask {
-                let held = SQLiteSingleWriterDatabase(route: .pinned(connection), context: context, inTransaction: true)
+                let held = SQLiteSingleWriterDatabase(route: .pinned(connection), context: context.on(connection.eventLoop), inTransaction: true)
                 return try await held.runImmediateTransaction(on: connection) { try await closure(held).get() }
             }
         }.hop(to: eventLoop)
@@ -119,7 +115,7 @@ struct SQLiteSingleWriterDatabase: Database, SQLDatabase {
         if case .pinned = route { return closure(self) }
         let context = self.context, inTransaction = self.inTransaction
         return writer.withConnection { connection in
-            closure(SQLiteSingleWriterDatabase(route: .pinned(connection), context: context, inTransaction: inTransaction))
+            closure(SQLiteSingleWriterDatabase(route: .pinned(connection), context: context.on(connection.eventLoop), inTransaction: inTransaction))
         }.hop(to: eventLoop)
     }
 
@@ -171,6 +167,16 @@ struct SQLiteSingleWriterDatabase: Database, SQLDatabase {
             }
             return UncheckedBox(try await closure(sql))
         }.value
+    }
+}
+
+extension DatabaseContext {
+    /// The same context on `eventLoop`. A held writer connection's statements answer on its loop:
+    /// handing each answer on to the request's loop first cost a thread wake-up per statement,
+    /// and the transaction hands its result over once at the end.
+    func on(_ eventLoop: any EventLoop) -> DatabaseContext {
+        DatabaseContext(configuration: configuration, logger: logger, eventLoop: eventLoop,
+                        history: history, pageSizeLimit: pageSizeLimit, shouldTrace: shouldTrace)
     }
 }
 
