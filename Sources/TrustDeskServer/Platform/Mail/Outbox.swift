@@ -16,9 +16,9 @@ struct Outbox {
     @discardableResult
     func enqueue(to recipient: String, subject: String, body: String, kind: String, headers: [MailHeader] = []) async throws -> UUID? {
         guard case .send = try await MailConsent(database: database).decide(kind: kind, recipient: recipient) else { return nil }
-        let message = OutboxMessage(recipient: recipient, subject: subject, body: body, kind: kind, now: now, headers: headers)
-        try await message.create(on: database)
-        return message.id
+        let id = UUID()
+        try await write([(id, Mail(recipient: recipient, subject: subject, body: body, headers: headers))], kind: kind)
+        return id
     }
 
     /// One mail of a bulk send.
@@ -31,12 +31,18 @@ struct Outbox {
 
     /// Writes many mails in multi-row INSERTs (mail to thousands of subscribers at once).
     func enqueueAll(_ mails: [Mail], kind: String) async throws {
+        try await write(mails.map { (UUID(), $0) }, kind: kind)
+    }
+
+    /// The rows as `OutboxMessage` holds them, written by SQLKit: a single mail too, as every
+    /// ticket create queues one and Fluent builds a model's insert by reflection.
+    private func write(_ mails: [(id: UUID, mail: Mail)], kind: String) async throws {
         let sql = try database.sql
         for start in stride(from: 0, to: mails.count, by: Self.rowsPerInsert) {
             var insert = sql.insert(into: OutboxMessage.schema)
                 .columns("id", "recipient", "subject", "body", "kind", "created_at", "next_attempt_at", "attempts", "headers")
-            for mail in mails[start..<min(start + Self.rowsPerInsert, mails.count)] {
-                insert = insert.values(SQLBind(UUID()), SQLBind(mail.recipient), SQLBind(mail.subject), SQLBind(mail.body), SQLBind(kind),
+            for (id, mail) in mails[start..<min(start + Self.rowsPerInsert, mails.count)] {
+                insert = insert.values(SQLBind(id), SQLBind(mail.recipient), SQLBind(mail.subject), SQLBind(mail.body), SQLBind(kind),
                                        SQLBind(now), SQLBind(now), SQLBind(0), SQLBind(OutboxMessage.encode(mail.headers)))
             }
             try await insert.run()

@@ -49,6 +49,17 @@ final class TicketSLARecord: Model, @unchecked Sendable {
 }
 
 extension TicketSLARecord {
+    /// Writes a new record with SQLKit: every create with an SLA writes one, and Fluent builds a
+    /// model's insert by reflection over its eleven fields.
+    func insert(on database: any Database) async throws {
+        try await database.sql.insert(into: Self.schema)
+            .columns("id", "ticket_number", "metric", "status", "target_minutes", "around_the_clock", "used_seconds",
+                     "running_since", "due_at", "ended_at", "started_at")
+            .values(SQLBind(id ?? UUID()), SQLBind(ticketNumber), SQLBind(metric), SQLBind(status), SQLBind(targetMinutes), SQLBind(aroundTheClock),
+                    SQLBind(usedSeconds), SQLBind(runningSince), SQLBind(dueAt), SQLBind(endedAt), SQLBind(startedAt))
+            .run()
+    }
+
     /// Writes the status and end of targets that ended (a breach pass ends hundreds at once) in
     /// one UPDATE per `rowsPerUpdate`, instead of one per target. The values are the records'
     /// own, as the core set them.

@@ -87,16 +87,17 @@ struct SupportDirectory {
         }
     }
 
-    /// The TAMs and, when `withPool`, the PSE pool, in the same few queries as the pool alone:
-    /// one read of their support profiles, one of their names, one read of their open work;
+    /// The TAMs and, when `withPool`, the PSE pool, in one statement (`RoutingProfile.read`);
     /// calendars come from the node's copy.
     func routingTeam(primaryTAM: String?, secondaryTAM: String?, withPool: Bool) async throws -> RoutingTeam {
         let tams = [primaryTAM, secondaryTAM].compactMap { $0 }
         guard !tams.isEmpty || withPool else { return RoutingTeam() }
-        let profiles = try await StaffSupportProfile.query(on: database).group(.or) { either in
-            if !tams.isEmpty { either.filter(\.$id ~~ tams) }
-            if withPool { either.filter(\.$groupName == SupportGroup.pse) }
-        }.rows(RoutingProfile.self, columns: RoutingProfile.columns)
+        let condition: any SQLExpression = switch (tams.isEmpty, withPool) {
+        case (false, true): SQLBinaryExpression(RoutingProfile.oneOf(tams), .or, RoutingProfile.inGroup(SupportGroup.pse))
+        case (false, false): RoutingProfile.oneOf(tams)
+        case (true, _): RoutingProfile.inGroup(SupportGroup.pse)
+        }
+        let profiles = try await RoutingProfile.read(matching: condition, on: database.sql)
         let everyone = try await candidates(profiles)
         let byID = Dictionary(everyone.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let pool = withPool ? Set(profiles.filter { $0.groupName == SupportGroup.pse }.map(\.userSID)) : []
@@ -111,19 +112,13 @@ struct SupportDirectory {
 
     /// Everyone in a group, with their calendars (the `support_management` rota, SUP-9).
     func members(of group: String) async throws -> [RoutingCandidate] {
-        try await candidates(StaffSupportProfile.query(on: database).filter(\.$groupName == group).rows(RoutingProfile.self, columns: RoutingProfile.columns))
+        try await candidates(RoutingProfile.read(matching: RoutingProfile.inGroup(group), on: database.sql))
     }
 
-    /// Routing candidates in a fixed number of queries however large the pool: people,
-    /// calendars, then one read of open work. Open work is read only for those on shift now:
-    /// nobody else can be picked. Profiles and names are read as plain rows: as models, the
-    /// pool's 40 profiles and 40 users were a sixth of a create's CPU (Fluent builds each by
-    /// reflection).
+    /// Routing candidates from their rows, with their calendars: one statement however large
+    /// the pool, as calendars come from the node's copy when there is one.
     private func candidates(_ profiles: [RoutingProfile]) async throws -> [RoutingCandidate] {
-        let sids = profiles.map(\.userSID)
-        guard !sids.isEmpty else { return [] }
-        let users = try await User.query(on: database).filter(\.$id ~~ sids).rows(StaffName.self, columns: StaffName.columns)
-        let names = Dictionary(users.map { ($0.sid, $0.fullName) }, uniquingKeysWith: { first, _ in first })
+        guard !profiles.isEmpty else { return [] }
         var calendars: [UUID: BusinessCalendar] = [:]
         if let cache = self.calendars {
             for id in Set(profiles.compactMap(\.calendarID)) {
@@ -134,13 +129,9 @@ struct SupportDirectory {
                 if let id = record.id { calendars[id] = try record.calendar() }
             }
         }
-        let onShift = profiles.filter { profile in
-            profile.available && (profile.calendarID.flatMap { calendars[$0] }?.isWorking(at: now) ?? false)
-        }
-        let open = try await openTicketCounts(of: onShift.map(\.userSID))
         return profiles.compactMap { profile in
-            guard let name = names[profile.userSID], let calendar = profile.calendarID.flatMap({ calendars[$0] }) else { return nil }
-            return RoutingCandidate(id: profile.userSID, name: name, calendar: calendar, available: profile.available, openTickets: open[profile.userSID] ?? 0)
+            guard let calendar = profile.calendarID.flatMap({ calendars[$0] }) else { return nil }
+            return RoutingCandidate(id: profile.userSID, name: profile.fullName, calendar: calendar, available: profile.available, openTickets: profile.openTickets)
         }
     }
 

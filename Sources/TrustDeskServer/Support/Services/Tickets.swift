@@ -207,12 +207,12 @@ struct Tickets {
             history.append(log.entry(ticket, .system, "intake_warnings", intake.warnings.joined(separator: " "), isPublic: true))
         }
         if let firstTarget {
-            try await TicketSLARecord(ticket: ticket.number, value: firstTarget, now: now).create(on: database)
+            try await TicketSLARecord(ticket: ticket.number, value: firstTarget, now: now).insert(on: database)
             if let started = startedEvent(firstTarget, on: ticket) { history.append(started) }
         }
         try await log.write(history)
         if let assignee = decision.assigneeID {
-            try await SupportAlert(user: assignee, ticket: ticket.number, message: "New \(priority.title) ticket #\(ticket.number) assigned to you.", now: now).create(on: database)
+            try await SupportAlert.createAll([SupportAlert(user: assignee, ticket: ticket.number, message: "New \(priority.title) ticket #\(ticket.number) assigned to you.", now: now)], on: database)
         }
         let expectation = decision.expectation ?? "We will reply within the response time of your plan."
         try await SupportMail(database: database, now: now, settings: settings).toRequester(ticket, subject: "[#\(ticket.number)] We received your ticket: \(subject)",
@@ -535,7 +535,7 @@ struct Tickets {
     }
 
     private func storeTarget(_ value: SLATarget, on ticket: Ticket) async throws {
-        try await TicketSLARecord(ticket: ticket.number, value: value, now: now).create(on: database)
+        try await TicketSLARecord(ticket: ticket.number, value: value, now: now).insert(on: database)
         if let started = startedEvent(value, on: ticket) { try await TicketLog(database: database, now: now).write([started]) }
     }
 
