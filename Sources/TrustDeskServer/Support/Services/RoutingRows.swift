@@ -21,7 +21,7 @@ struct RoutingProfile: Decodable, Sendable {
     /// The staff members `matching` a condition on `staff_support_profiles` (aliased `p`) who
     /// have a user row; open work is 0 for someone the count has never seen.
     static func read(matching condition: any SQLExpression, on sql: any SQLDatabase) async throws -> [RoutingProfile] {
-        let profiles = "p", users = "u", work = "w"
+        let profiles = profileAlias, users = "u", work = "w"
         return try await sql.select()
             .column(SQLColumn("user_sid", table: profiles)).column(SQLColumn("group_name", table: profiles))
             .column(SQLColumn("calendar_id", table: profiles)).column(SQLColumn("available", table: profiles))
@@ -36,14 +36,17 @@ struct RoutingProfile: Decodable, Sendable {
             .all(decoding: RoutingProfile.self)
     }
 
+    /// The name `read` gives `staff_support_profiles`, which its conditions refer to.
+    private static let profileAlias = "p"
+
     /// `p.group_name = group`
     static func inGroup(_ group: String) -> any SQLExpression {
-        SQLBinaryExpression(SQLColumn("group_name", table: "p"), .equal, SQLBind(group))
+        SQLBinaryExpression(SQLColumn("group_name", table: profileAlias), .equal, SQLBind(group))
     }
 
     /// `p.user_sid IN (sids)`
     static func oneOf(_ sids: [String]) -> any SQLExpression {
-        SQLBinaryExpression(SQLColumn("user_sid", table: "p"), .in, SQLGroupExpression(sids.map { SQLBind($0) }))
+        SQLBinaryExpression(SQLColumn("user_sid", table: profileAlias), .in, SQLGroupExpression(sids.map { SQLBind($0) }))
     }
 }
 
