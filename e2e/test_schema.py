@@ -145,6 +145,7 @@ def test_contract_schemathesis_whole_contract(base_url, fuzz_customer, closing_c
     credential of each security scheme, webhooks signed (e2e/schemathesis_hooks.py), positive and
     negative modes, the stateful phase over the document's links and every default check, from a
     fixed seed. Any failure, and a `missing_auth` or `missing_test_data` warning, fails it."""
+    import shlex
     import subprocess
     import sys
 
@@ -171,10 +172,19 @@ def test_contract_schemathesis_whole_contract(base_url, fuzz_customer, closing_c
         "FUZZ_CLOSING_KEY_SECRET": closing_customer[1][1],
         **fuzz_records,
     }
-    cli = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONTRACT_CONFIG), "run", str(OPENAPI_PATH)]
-    run = subprocess.run(cli, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=900)
-    # The whole report, for a failing CI run to keep (e2e/artifacts is ignored by git).
+    # The whole report and every request and response (a VCR cassette, credentials masked), for
+    # a failing CI run to keep (e2e/artifacts is ignored by git). TRUSTDESK_E2E_FUZZ_ARGS adds
+    # arguments when hunting a failure by hand (`--phases stateful --output-sanitize false`).
     artifacts = REPO_ROOT / "e2e" / "artifacts"
     artifacts.mkdir(exist_ok=True)
+    cli = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONTRACT_CONFIG), "run", str(OPENAPI_PATH),
+           "--report", "vcr", "--report-vcr-path", str(artifacts / "schemathesis-whole-contract.vcr.yaml"),
+           *shlex.split(os.environ.get("TRUSTDESK_E2E_FUZZ_ARGS", ""))]
+    # Requests the hooks found carrying the configured credential without schemathesis's mark
+    # that it was configured (schemathesis_hooks.mark_configured_auth): shown with a failure.
+    marks = artifacts / "schemathesis-auth-marks.txt"
+    marks.unlink(missing_ok=True)
+    run = subprocess.run(cli, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=900)
     (artifacts / "schemathesis-whole-contract.txt").write_text(run.stdout + run.stderr, encoding="utf-8")
-    assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:]
+    marked = marks.read_text(encoding="utf-8") if marks.exists() else ""
+    assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:] + "\nauth marks:\n" + marked[-3000:]
