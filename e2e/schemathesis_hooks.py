@@ -154,7 +154,8 @@ def mark_configured_auth(case) -> None:
     if not sent or sent != configured_credential(case):
         return
     case._has_explicit_auth = True
-    meta = case.meta
+    # `_meta`, not `meta`: reading `meta` revalidates the case before the other hooks are done.
+    meta = case._meta
     phase = meta.phase.name if meta is not None else "?"
     mode = meta.generation.mode.value if meta is not None else "?"
     os.makedirs(ARTIFACTS, exist_ok=True)
