@@ -188,3 +188,46 @@ def test_contract_schemathesis_whole_contract(base_url, fuzz_customer, closing_c
     (artifacts / "schemathesis-whole-contract.txt").write_text(run.stdout + run.stderr, encoding="utf-8")
     marked = marks.read_text(encoding="utf-8") if marks.exists() else ""
     assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:] + "\nauth marks:\n" + marked[-3000:]
+
+
+@pytest.mark.offline
+def test_contract_fuzz_hook_marks_only_the_configured_credential(monkeypatch, tmp_path):
+    """Contract: the fuzz hook `mark_configured_auth` counts a request as carrying explicit auth
+    only when its `Authorization` is exactly what e2e/schemathesis.toml gives the operation (the
+    fuzz customer's key on a ticket read, Acme's token on chat). A wrong secret, another
+    operation's credential or none stays unmarked, so `ignored_auth` still fails the run when the
+    server accepts a credential schemathesis made up."""
+    import schemathesis
+    from requests.auth import _basic_auth_str
+    from schemathesis.config import SchemathesisConfig
+
+    for name, value in {"TRUSTDESK_E2E_URL": "http://127.0.0.1:9", "FUZZ_ACCOUNT_SID": "AC" + "1" * 32,
+                        "FUZZ_KEY_SID": "SK" + "2" * 32, "FUZZ_KEY_SECRET": "tdks_fuzz",
+                        "FUZZ_STAFF_KEY_SID": "SA" + "3" * 32, "FUZZ_STAFF_KEY_SECRET": "tdsa_staff",
+                        "TRUSTDESK_E2E_SERVICE_TOKEN": "service", "TRUSTDESK_E2E_INBOUND_TOKEN": "inbound",
+                        "FUZZ_PERSONALIZED_SID": "AC" + "4" * 32, "FUZZ_PERSONALIZED_TOKEN": "tdat_acme",
+                        "FUZZ_CLOSING_SID": "AC" + "5" * 32, "FUZZ_CLOSING_KEY_SID": "SK" + "6" * 32,
+                        "FUZZ_CLOSING_KEY_SECRET": "tdks_closing"}.items():
+        monkeypatch.setenv(name, value)
+    import schemathesis_hooks as hooks
+    monkeypatch.setattr(hooks, "ARTIFACTS", str(tmp_path))
+    schema = schemathesis.openapi.from_path(str(OPENAPI_PATH), config=SchemathesisConfig.from_path(str(CONTRACT_CONFIG)))
+
+    def marked(path: str, method: str, authorization: str | None, **path_parameters) -> bool:
+        case = schema[path][method].Case(path_parameters=path_parameters)
+        if authorization is not None:
+            case.headers["Authorization"] = authorization
+        assert not case._has_explicit_auth
+        hooks.mark_configured_auth(case)
+        return case._has_explicit_auth
+
+    fuzz_key = _basic_auth_str("SK" + "2" * 32, "tdks_fuzz")
+    acme = _basic_auth_str("AC" + "4" * 32, "tdat_acme")
+    assert marked("/v1/Tickets/{TicketNumber}", "GET", fuzz_key, TicketNumber=7)
+    assert marked("/v1/Chat/Messages", "GET", acme)
+    assert not marked("/v1/Tickets/{TicketNumber}", "GET", _basic_auth_str("SK" + "2" * 32, "tdks_guessed"), TicketNumber=7)
+    assert not marked("/v1/Tickets/{TicketNumber}", "GET", acme, TicketNumber=7)
+    assert not marked("/v1/Chat/Messages", "GET", fuzz_key)
+    assert not marked("/v1/Tickets/{TicketNumber}", "GET", None, TicketNumber=7)
+    log = (tmp_path / "schemathesis-auth-marks.txt").read_text(encoding="utf-8").splitlines()
+    assert [line.split(" phase=")[0] for line in log] == ["GET /v1/Tickets/{TicketNumber}", "GET /v1/Chat/Messages"]
