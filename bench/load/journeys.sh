@@ -7,7 +7,9 @@
 # Locust 2.47.0 runs from its own venv (bench/load/.venv-locust; Debian ships only 2.12.1). The
 # generator runs on the same machine as the server: its CPU is taken from the server's.
 # TRUSTDESK_BIN picks the binary (default: a release build, built here), LOAD_PORT the first port
-# to try (default 18720). Exits non-zero on any failed request.
+# to try (default 18720), LOAD_CLASSES the journeys' user classes (default: all three,
+# "Customer Staff Pipeline"; name a subset to find which one slows another). Exits non-zero on
+# any failed request.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$(pwd)"
@@ -51,7 +53,8 @@ run_locust() {  # run_locust NAME USER_CLASSES...
 log "baseline: /healthz, $USERS users, $TIME"
 run_locust baseline Baseline
 log "journeys: $USERS users, $TIME"
-run_locust journeys Customer Staff Pipeline
+# shellcheck disable=SC2086 # one word per class
+run_locust journeys ${LOAD_CLASSES:-Customer Staff Pipeline}
 uptime
 
 status=0
